@@ -1,0 +1,27 @@
+//! The error every server function returns: a small set of outcomes the UI turns
+//! into translated messages. Details stay in the server log.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, as far as the user needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ApiError {
+    /// The server could not complete the request (database down, bug). Logged in detail.
+    #[error("the service is temporarily unavailable")]
+    Unavailable,
+    /// The request could not be delivered or understood (network, bad arguments).
+    #[error("request failed: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for ApiError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ApiError::Transport(value.to_string())
+    }
+}

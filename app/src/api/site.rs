@@ -1,0 +1,44 @@
+//! Public information about the portal: the job centres that take part.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+
+/// Contact details of a job centre, as shown to the public.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobCentreContact {
+    /// Name, e.g. "Jobcenter Musterstadt".
+    pub name: String,
+    /// Street and house number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Telephone number for citizens.
+    pub phone: String,
+    /// E-mail address for citizens.
+    pub email: String,
+}
+
+/// Lists the job centres that use the portal, by name.
+#[server(endpoint = "site/job-centres")]
+pub async fn list_job_centres() -> Result<Vec<JobCentreContact>, ApiError> {
+    let state = super::state()?;
+    let centres = crate::backend::job_centres::list(&state.db).await.map_err(|e| {
+        tracing::error!(error = %e, "listing job centres failed");
+        ApiError::Unavailable
+    })?;
+    Ok(centres
+        .into_iter()
+        .map(|c| JobCentreContact {
+            name: c.name,
+            street: c.street,
+            postcode: c.postcode,
+            city: c.city,
+            phone: c.phone,
+            email: c.email,
+        })
+        .collect())
+}

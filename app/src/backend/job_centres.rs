@@ -1,0 +1,90 @@
+//! Job centres: the offices that issue activation codes and serve citizens.
+//! Owns the `job_centres` table.
+
+use sqlx::Row;
+
+use super::store::{now, Db, StoreError};
+
+/// A job centre as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobCentre {
+    /// Database id.
+    pub id: i64,
+    /// Name, unique.
+    pub name: String,
+    /// Street and house number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Public telephone number.
+    pub phone: String,
+    /// Public e-mail address.
+    pub email: String,
+}
+
+/// The data needed to create a job centre.
+#[derive(Debug, Clone)]
+pub struct NewJobCentre {
+    /// Name, unique.
+    pub name: String,
+    /// Street and house number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Public telephone number.
+    pub phone: String,
+    /// Public e-mail address.
+    pub email: String,
+}
+
+/// All job centres, ordered by name.
+pub async fn list(db: &Db) -> Result<Vec<JobCentre>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, name, street, postcode, city, phone, email FROM job_centres ORDER BY name",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// Creates a job centre and returns its id.
+pub async fn create(db: &Db, new: &NewJobCentre) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO job_centres (name, street, postcode, city, phone, email, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(&new.name)
+    .bind(&new.street)
+    .bind(&new.postcode)
+    .bind(&new.city)
+    .bind(&new.phone)
+    .bind(&new.email)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Number of job centres (0 means the database is new).
+pub async fn count(db: &Db) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM job_centres")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<JobCentre, StoreError> {
+    Ok(JobCentre {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        street: row.try_get("street")?,
+        postcode: row.try_get("postcode")?,
+        city: row.try_get("city")?,
+        phone: row.try_get("phone")?,
+        email: row.try_get("email")?,
+    })
+}

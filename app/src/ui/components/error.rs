@@ -1,0 +1,20 @@
+//! Translated messages for failed server calls.
+
+use leptos::prelude::*;
+
+use crate::{api::ApiError, i18n::*};
+
+/// A clear message for an [`ApiError`], announced to screen readers.
+#[component]
+pub fn ErrorNotice(error: ApiError) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match &error {
+        ApiError::Unavailable => t_string!(i18n, site.service_unavailable),
+        ApiError::Transport(_) => t_string!(i18n, site.request_failed),
+    };
+    view! {
+        <div class="notice notice--error" role="alert">
+            <p>{text}</p>
+        </div>
+    }
+}

@@ -1,0 +1,154 @@
+//! Header (portal name, navigation, language switch) and footer of every page.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::{domain::language::Language, i18n::*, ui::use_site};
+
+/// Skip link, portal name, main navigation and language switch.
+///
+/// On small screens the navigation collapses behind a "Menü" button once the page is
+/// interactive; without JavaScript it simply stays open.
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    let site = use_site();
+    let (interactive, set_interactive) = signal(false);
+    let (open, set_open) = signal(false);
+    Effect::new(move |_| set_interactive.set(true));
+
+    view! {
+        <a class="skip-link" href="#inhalt">
+            {t!(i18n, site.skip_link)}
+        </a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="site-header__name" href="/" aria-label=move || {
+                    format!("{} – {}", site.portal_name, t_string!(i18n, site.home_link))
+                }>
+                    <svg class="site-header__logo" aria-hidden="true" viewBox="0 0 24 24" width="28" height="28">
+                        <path fill="currentColor" d="M12 2 2 7v2h20V7L12 2Zm-7 9v7h3v-7H5Zm5.5 0v7h3v-7h-3ZM16 11v7h3v-7h-3ZM2 20v2h20v-2H2Z" />
+                    </svg>
+                    <span>{site.portal_name.clone()}</span>
+                </a>
+                <button
+                    type="button"
+                    class="menu-button"
+                    class:is-hidden=move || !interactive.get()
+                    aria-controls="hauptnavigation"
+                    aria-expanded=move || open.get().to_string()
+                    on:click=move |_| set_open.update(|o| *o = !*o)
+                >
+                    <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                        <path fill="currentColor" d="M3 6h18v2H3V6Zm0 5h18v2H3v-2Zm0 5h18v2H3v-2Z" />
+                    </svg>
+                    {t!(i18n, site.menu)}
+                </button>
+                <nav
+                    id="hauptnavigation"
+                    class="site-nav"
+                    class:is-collapsed=move || interactive.get() && !open.get()
+                    aria-label=move || t_string!(i18n, site.nav_label)
+                >
+                    <ul class="site-nav__list">
+                        <li>
+                            <a class="site-nav__link" href="/anmelden">
+                                {t!(i18n, site.sign_in)}
+                            </a>
+                        </li>
+                        <li>
+                            <a class="site-nav__link" href="/registrieren">
+                                {t!(i18n, site.register)}
+                            </a>
+                        </li>
+                    </ul>
+                    <LanguageSwitch />
+                </nav>
+            </div>
+        </header>
+    }
+}
+
+/// Links to `/sprache`, which stores the choice in a cookie and returns to this page.
+/// Plain links (full page load), so the switch works with and without JavaScript.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let current = use_site().language;
+    let back = move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let target = if search.is_empty() { path } else { format!("{path}?{search}") };
+        form_urlencode(&target)
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=move || t_string!(i18n, site.language_switch_label)>
+            {Language::ALL
+                .into_iter()
+                .map(|lang| {
+                    let is_current = lang == current;
+                    view! {
+                        <a
+                            class="lang-switch__link"
+                            href=move || format!("/sprache?lang={}&zurueck={}", lang.tag(), back())
+                            rel="external"
+                            lang=lang.tag()
+                            hreflang=lang.tag()
+                            aria-current=is_current.then_some("true")
+                        >
+                            {lang.endonym()}
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// Percent-encodes a value for use in a query string.
+fn form_urlencode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Links to the legal and accessibility pages.
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <div class="site-footer__inner">
+                <nav aria-label=move || t_string!(i18n, site.footer_label)>
+                    <ul class="site-footer__list">
+                        <li><a href="/impressum">{t!(i18n, legal.imprint_title)}</a></li>
+                        <li><a href="/datenschutz">{t!(i18n, legal.privacy_title)}</a></li>
+                        <li><a href="/barrierefreiheit">{t!(i18n, legal.accessibility_link)}</a></li>
+                        <li><a href="/leichte-sprache">{t!(i18n, legal.easy_language_title)}</a></li>
+                        <li><a href="/nutzungsbedingungen">{t!(i18n, legal.terms_title)}</a></li>
+                    </ul>
+                </nav>
+                <p class="site-footer__note">{t!(i18n, site.footer_note)}</p>
+            </div>
+        </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form_urlencode;
+
+    #[test]
+    fn encodes_query_characters() {
+        assert_eq!(form_urlencode("/a?b=c&d"), "/a%3Fb%3Dc%26d");
+        assert_eq!(form_urlencode("/ü"), "/%C3%BC");
+    }
+}

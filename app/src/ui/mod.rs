@@ -1,0 +1,149 @@
+//! The user interface: the HTML shell, the router and one page module per route.
+
+pub mod components;
+pub mod pages;
+#[cfg(feature = "ssr")]
+mod shell;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, Title};
+#[cfg(feature = "ssr")]
+use leptos_meta::MetaTags;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{domain::language::Language, i18n::*};
+use components::layout::{SiteFooter, SiteHeader};
+use pages::{coming_soon, home::HomePage, legal, not_found::NotFound};
+
+/// Per-request facts the server decides and the browser needs to render the same page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SiteInfo {
+    /// Portal name shown in the header and page titles.
+    pub portal_name: String,
+    /// The language negotiated for this request.
+    pub language: Language,
+}
+
+/// The HTML document around the app (rendered on the server only).
+#[cfg(feature = "ssr")]
+pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
+    let bundle = shell::bundle_names(&options);
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options />
+                <shell::BundleScripts bundle=bundle.clone() />
+                <link rel="stylesheet" href=bundle.css.clone() />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+fn locale_of(language: Language) -> Locale {
+    match language {
+        Language::De => Locale::de,
+        Language::En => Locale::en,
+    }
+}
+
+/// The application: providers, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let site = SharedValue::new(request_site_info).into_inner();
+    let portal_name = site.portal_name.clone();
+    let language = site.language;
+    provide_context(site);
+    // Marks the page as interactive once the WASM bundle has taken over (tests wait for it).
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <I18nContextProvider enable_cookie=false>
+            {
+                use_i18n().set_locale_untracked(locale_of(language));
+                let formatter = move |page: String| format!("{page} – {portal_name}");
+                view! {
+                    <Title formatter />
+                    <Meta name="description" content=move || t_string!(use_i18n(), home.lead) />
+                    <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+                    <Router>
+                        <SiteHeader />
+                        <main id="inhalt" tabindex="-1" class="page">
+                            <Routes fallback=NotFound>
+                                <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                                <Route
+                                    path=path!("/anmelden")
+                                    view=coming_soon::SignInPage
+                                    ssr=SsrMode::Async
+                                />
+                                <Route
+                                    path=path!("/registrieren")
+                                    view=coming_soon::RegisterPage
+                                    ssr=SsrMode::Async
+                                />
+                                <Route
+                                    path=path!("/impressum")
+                                    view=legal::ImprintPage
+                                    ssr=SsrMode::Async
+                                />
+                                <Route
+                                    path=path!("/datenschutz")
+                                    view=legal::PrivacyPage
+                                    ssr=SsrMode::Async
+                                />
+                                <Route
+                                    path=path!("/barrierefreiheit")
+                                    view=legal::AccessibilityPage
+                                    ssr=SsrMode::Async
+                                />
+                                <Route
+                                    path=path!("/leichte-sprache")
+                                    view=legal::EasyLanguagePage
+                                    ssr=SsrMode::Async
+                                />
+                                <Route
+                                    path=path!("/nutzungsbedingungen")
+                                    view=legal::TermsPage
+                                    ssr=SsrMode::Async
+                                />
+                            </Routes>
+                        </main>
+                        <SiteFooter />
+                    </Router>
+                }
+            }
+        </I18nContextProvider>
+    }
+}
+
+/// On the server: the facts the host put into the request context.
+#[cfg(feature = "ssr")]
+fn request_site_info() -> SiteInfo {
+    use_context::<SiteInfo>().unwrap_or_default()
+}
+
+/// In the browser the value comes from the server-rendered page; this is never called.
+#[cfg(not(feature = "ssr"))]
+fn request_site_info() -> SiteInfo {
+    SiteInfo::default()
+}
+
+/// The request's [`SiteInfo`].
+pub fn use_site() -> SiteInfo {
+    use_context::<SiteInfo>().unwrap_or_default()
+}

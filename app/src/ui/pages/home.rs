@@ -1,0 +1,107 @@
+//! `/`: what the portal offers, what you need, and the way in.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::site::{list_job_centres, JobCentreContact},
+    i18n::*,
+    ui::components::{error::ErrorNotice, page::PageHeading},
+};
+
+/// The start page.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let centres = Resource::new(|| (), |_| list_job_centres());
+
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, home.title).to_string()) />
+        <p class="lead">{t!(i18n, home.lead)}</p>
+
+        <section aria-labelledby="angebote" class="section">
+            <h2 id="angebote">{t!(i18n, home.services_heading)}</h2>
+            <ul class="checklist">
+                <li>{t!(i18n, home.service_applications)}</li>
+                <li>{t!(i18n, home.service_changes)}</li>
+                <li>{t!(i18n, home.service_evidence)}</li>
+                <li>{t!(i18n, home.service_messages)}</li>
+                <li>{t!(i18n, home.service_postbox)}</li>
+            </ul>
+        </section>
+
+        <section aria-labelledby="voraussetzungen" class="section">
+            <h2 id="voraussetzungen">{t!(i18n, home.needs_heading)}</h2>
+            <p>{t!(i18n, home.needs_intro)}</p>
+            <div class="card-grid">
+                <div class="card">
+                    <h3>{t!(i18n, home.need_account_title)}</h3>
+                    <p>{t!(i18n, home.need_account_text)}</p>
+                </div>
+                <div class="card">
+                    <h3>{t!(i18n, home.need_profile_title)}</h3>
+                    <p>{t!(i18n, home.need_profile_text)}</p>
+                </div>
+            </div>
+        </section>
+
+        <div class="card-grid section">
+            <section aria-labelledby="konto-vorhanden" class="card card--action">
+                <h2 id="konto-vorhanden">{t!(i18n, home.have_account_heading)}</h2>
+                <p>{t!(i18n, home.have_account_text)}</p>
+                <a class="button" href="/anmelden">
+                    {t!(i18n, site.sign_in)}
+                </a>
+            </section>
+            <section aria-labelledby="kein-konto" class="card card--action">
+                <h2 id="kein-konto">{t!(i18n, home.no_account_heading)}</h2>
+                <p>{t!(i18n, home.no_account_text)}</p>
+                <a class="button" href="/registrieren">
+                    {t!(i18n, home.register_now)}
+                </a>
+            </section>
+        </div>
+        <p class="notice">{t!(i18n, home.lost_access)}</p>
+
+        <section aria-labelledby="jobcenter" class="section">
+            <h2 id="jobcenter">{t!(i18n, home.job_centres_heading)}</h2>
+            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match centres.await {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p>{t!(i18n, home.job_centres_none)}</p> }.into_any()
+                        }
+                        Ok(list) => view! { <JobCentreList centres=list /> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn JobCentreList(centres: Vec<JobCentreContact>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{t!(i18n, home.job_centres_intro)}</p>
+        <ul class="contact-list">
+            {centres
+                .into_iter()
+                .map(|c| {
+                    let tel = format!("tel:{}", c.phone.replace(' ', ""));
+                    let mailto = format!("mailto:{}", c.email);
+                    view! {
+                        <li class="card">
+                            <h3>{c.name}</h3>
+                            <address>
+                                {c.street}<br />{c.postcode}" "{c.city}<br />
+                                {t!(i18n, home.phone)}": "<a href=tel>{c.phone}</a><br />
+                                {t!(i18n, home.email)}": "<a href=mailto>{c.email}</a>
+                            </address>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,78 @@
+//! The scripts and stylesheet of the browser bundle, with the CSP nonce on every
+//! element that loads script (Leptos' own `HydrationScripts` leaves it off the
+//! module preload, which a strict CSP then reports).
+
+use std::sync::{Arc, OnceLock};
+
+use leptos::{config::LeptosOptions, nonce::use_nonce, prelude::*};
+
+/// URLs of the bundle files (content-hashed when `cargo leptos` hashed them).
+#[derive(Debug, Clone)]
+pub struct BundleNames {
+    /// The JS glue module.
+    pub js: Arc<str>,
+    /// The WASM module.
+    pub wasm: Arc<str>,
+    /// The stylesheet.
+    pub css: Arc<str>,
+}
+
+/// Resolves the bundle URLs once per process (reads `hash.txt` next to the binary).
+pub fn bundle_names(options: &LeptosOptions) -> BundleNames {
+    static NAMES: OnceLock<BundleNames> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            let hashes = if options.hash_files { read_hashes(&options.hash_file) } else { Vec::new() };
+            let name = |kind: &str, ext: &str| -> Arc<str> {
+                let hash = hashes.iter().find(|(k, _)| k == kind).map(|(_, h)| format!(".{h}"));
+                format!(
+                    "/{}/{}{}.{ext}",
+                    options.site_pkg_dir,
+                    options.output_name,
+                    hash.unwrap_or_default()
+                )
+                .into()
+            };
+            BundleNames { js: name("js", "js"), wasm: name("wasm", "wasm"), css: name("css", "css") }
+        })
+        .clone()
+}
+
+fn read_hashes(file_name: &str) -> Vec<(String, String)> {
+    let path = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(file_name)));
+    let Some(content) = path.and_then(|p| std::fs::read_to_string(p).ok()) else {
+        tracing::error!("file hashing is on but {file_name} is missing next to the executable");
+        return Vec::new();
+    };
+    content
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(kind, hash)| (kind.trim().to_owned(), hash.trim().to_owned()))
+        .collect()
+}
+
+/// Preloads the bundle and starts hydration.
+#[component]
+pub fn BundleScripts(bundle: BundleNames) -> impl IntoView {
+    let nonce = use_nonce();
+    let script = format!(
+        "import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));",
+        js = bundle.js,
+        wasm = bundle.wasm
+    );
+    view! {
+        <link rel="modulepreload" href=bundle.js.to_string() nonce=nonce.clone() />
+        <link
+            rel="preload"
+            href=bundle.wasm.to_string()
+            r#as="fetch"
+            r#type="application/wasm"
+            crossorigin="anonymous"
+        />
+        <script type="module" nonce=nonce>
+            {script}
+        </script>
+    }
+}

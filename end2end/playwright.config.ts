@@ -1,0 +1,59 @@
+import { defineConfig, devices } from '@playwright/test';
+import path from 'node:path';
+
+// The browser tests drive Debian's Chromium (never a downloaded browser) against the
+// server binary built by `make test`, on its own port with a fresh SQLite database.
+const root = path.resolve(__dirname, '..');
+const port = Number(process.env.E2E_PORT ?? 3117);
+const baseURL = `http://localhost:${port}`;
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const dataDir = path.join(root, 'target', 'e2e-data');
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: path.join(root, 'target', 'playwright-results'),
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: path.join(root, 'target', 'playwright-report') }]],
+  use: {
+    baseURL,
+    locale: 'de-DE',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [
+    { name: 'desktop', use: { browserName: 'chromium', viewport: { width: 1280, height: 900 } } },
+    { name: 'phone', use: { ...devices['Pixel 7'], browserName: 'chromium' } },
+  ],
+  webServer: {
+    command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${path.join(root, 'target', 'debug', 'server')}" serve`,
+    cwd: root,
+    url: `${baseURL}/readyz`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: `sqlite://${dataDir}/portal.db`,
+      BIND_ADDR: `127.0.0.1:${port}`,
+      PUBLIC_URL: baseURL,
+      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      DEMO_SEED: 'true',
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,265 @@
+//! Configuration from environment variables (documented in the README and
+//! `.env.example`). Production refuses to start with an unsafe setting.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use url::Url;
+
+/// Development (default) or production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// Local use: demo data, mail preview, plain HTTP allowed.
+    Development,
+    /// Real operation: HTTPS public URL and all secrets required.
+    Production,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Where the built browser assets are and how they are named.
+#[derive(Debug, Clone)]
+pub struct SiteSettings {
+    /// Directory with the static site (`target/site`).
+    pub root: PathBuf,
+    /// Sub-directory of `root` with the JS/WASM/CSS bundle (`pkg`).
+    pub pkg_dir: String,
+    /// Base name of the bundle files (`portal`).
+    pub output_name: String,
+    /// Whether bundle file names carry a content hash (read from `hash.txt` next to
+    /// the executable, written by `cargo leptos build`).
+    pub hash_files: bool,
+}
+
+/// All settings of the server.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Development or production.
+    pub environment: Environment,
+    /// Address and port to listen on.
+    pub bind_addr: SocketAddr,
+    /// The origin browsers use to reach the portal (no trailing slash).
+    pub public_url: Url,
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// Name shown in the header and titles.
+    pub portal_name: String,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Seed demo data into an empty database at start-up.
+    pub demo_seed: bool,
+    /// Static site.
+    pub site: SiteSettings,
+}
+
+/// A setting is missing, malformed or unsafe.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A value could not be parsed.
+    #[error("{name}: {problem}")]
+    Invalid {
+        /// Variable name.
+        name: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Production requires a safer value.
+    #[error("{name} is not safe for production: {problem}")]
+    Unsafe {
+        /// Variable name.
+        name: &'static str,
+        /// What is wrong.
+        problem: &'static str,
+    },
+}
+
+impl Settings {
+    /// Reads the settings from the process environment.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads the settings through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let environment = match get("APP_ENV").as_deref().map(str::trim) {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "APP_ENV",
+                    problem: format!("expected development or production, got {other:?}"),
+                })
+            }
+        };
+        let bind_addr: SocketAddr = get("BIND_ADDR")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned())
+            .parse()
+            .map_err(|e| ConfigError::Invalid { name: "BIND_ADDR", problem: format!("{e}") })?;
+        let public_url = get("PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://localhost:{}", bind_addr.port()));
+        let public_url = parse_public_url(&public_url)?;
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            None if environment == Environment::Production => LogFormat::Json,
+            None => LogFormat::Pretty,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "LOG_FORMAT",
+                    problem: format!("expected pretty or json, got {other:?}"),
+                })
+            }
+        };
+        let demo_seed = match get("DEMO_SEED") {
+            Some(v) => parse_bool("DEMO_SEED", &v)?,
+            None => environment == Environment::Development,
+        };
+        let hash_files = match get("LEPTOS_HASH_FILES") {
+            Some(v) => parse_bool("LEPTOS_HASH_FILES", &v)?,
+            None => hash_file_present(),
+        };
+        let settings = Settings {
+            environment,
+            bind_addr,
+            public_url,
+            database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/portal.db".to_owned()),
+            portal_name: get("PORTAL_NAME").unwrap_or_else(|| "Jobcenter digital".to_owned()),
+            log_format,
+            demo_seed,
+            site: SiteSettings {
+                root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()).into(),
+                pkg_dir: get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".to_owned()),
+                output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".to_owned()),
+                hash_files,
+            },
+        };
+        settings.check_production()?;
+        Ok(settings)
+    }
+
+    /// The public origin (`scheme://host[:port]`) that browsers send in `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    /// Whether browsers reach the portal over HTTPS (cookies get `Secure`, HSTS is sent).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    fn check_production(&self) -> Result<(), ConfigError> {
+        if self.environment != Environment::Production {
+            return Ok(());
+        }
+        if !self.is_https() {
+            return Err(ConfigError::Unsafe {
+                name: "PUBLIC_URL",
+                problem: "must start with https:// (cookies need the Secure flag)",
+            });
+        }
+        if self.demo_seed {
+            return Err(ConfigError::Unsafe {
+                name: "DEMO_SEED",
+                problem: "demo data must not be created in production",
+            });
+        }
+        Ok(())
+    }
+}
+
+fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw.trim_end_matches('/'))
+        .map_err(|e| ConfigError::Invalid { name: "PUBLIC_URL", problem: e.to_string() })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(ConfigError::Invalid {
+            name: "PUBLIC_URL",
+            problem: "expected http(s)://host[:port]".to_owned(),
+        });
+    }
+    Ok(url)
+}
+
+fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        other => Err(ConfigError::Invalid { name, problem: format!("expected true or false, got {other:?}") }),
+    }
+}
+
+/// `cargo leptos build` writes `hash.txt` next to the server executable when file
+/// hashing is on; without it the bundle has plain names.
+fn hash_file_present() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|path| path.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_for_local_development() {
+        let s = settings(&[]).expect("defaults");
+        assert_eq!(s.environment, Environment::Development);
+        assert_eq!(s.database_url, "sqlite://data/portal.db");
+        assert_eq!(s.public_origin(), "http://localhost:3000");
+        assert_eq!(s.portal_name, "Jobcenter digital");
+        assert!(s.demo_seed);
+        assert!(!s.is_https());
+    }
+
+    #[test]
+    fn public_url_follows_bind_port() {
+        let s = settings(&[("BIND_ADDR", "127.0.0.1:4123")]).expect("settings");
+        assert_eq!(s.public_origin(), "http://localhost:4123");
+    }
+
+    #[test]
+    fn production_requires_https_and_no_demo_data() {
+        let err = settings(&[("APP_ENV", "production"), ("PUBLIC_URL", "http://portal.example")]);
+        assert!(matches!(err, Err(ConfigError::Unsafe { name: "PUBLIC_URL", .. })));
+        let err = settings(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://portal.example"),
+            ("DEMO_SEED", "true"),
+        ]);
+        assert!(matches!(err, Err(ConfigError::Unsafe { name: "DEMO_SEED", .. })));
+        let ok = settings(&[("APP_ENV", "production"), ("PUBLIC_URL", "https://portal.example/")])
+            .expect("production settings");
+        assert_eq!(ok.public_origin(), "https://portal.example");
+        assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn malformed_values_are_named() {
+        for (name, value) in [
+            ("APP_ENV", "staging"),
+            ("BIND_ADDR", "nowhere"),
+            ("PUBLIC_URL", "ftp://x"),
+            ("LOG_FORMAT", "xml"),
+            ("DEMO_SEED", "maybe"),
+        ] {
+            match settings(&[(name, value)]) {
+                Err(ConfigError::Invalid { name: n, .. }) => assert_eq!(n, name),
+                other => panic!("{name}={value}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The HTTP stack: Leptos pages and server functions, static files, health probes
+//! and the middleware every response passes through.
+
+pub mod cache_control;
+pub mod health;
+pub mod language;
+pub mod origin_check;
+pub mod security_headers;
+
+use std::sync::Arc;
+
+use axum::{middleware, routing::get, Router};
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tower_http::{
+    compression::CompressionLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+use crate::config::Settings;
+use app::{backend::AppState, domain::language::Language, ui::SiteInfo, App};
+
+/// Builds the complete router for `state`.
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let leptos_options = leptos_options(settings);
+    let routes = generate_route_list(App);
+    let portal_name: Arc<str> = settings.portal_name.clone().into();
+
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            if let Some(parts) = use_context::<axum::http::request::Parts>() {
+                if let Some(nonce) = parts.extensions.get::<leptos::nonce::Nonce>() {
+                    provide_context(nonce.clone());
+                }
+                let language = parts.extensions.get::<Language>().copied().unwrap_or_default();
+                provide_context(SiteInfo { portal_name: portal_name.to_string(), language });
+            }
+        }
+    };
+
+    let shell_options = leptos_options.clone();
+    let pages = Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), move || {
+            app::shell(shell_options.clone())
+        })
+        .fallback(file_and_error_handler_with_context(context, app::shell))
+        .with_state(leptos_options);
+
+    let origin = origin_check::AllowedOrigin::new(settings.public_origin());
+    let headers = security_headers::HeaderPolicy::new(settings);
+    let cache = cache_control::CachePolicy::new(settings);
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz).with_state(state.db.clone()))
+        .route("/sprache", get(language::switch).with_state(language::SwitchPolicy::new(settings)))
+        .merge(pages)
+        .layer(middleware::from_fn_with_state(cache, cache_control::apply))
+        .layer(middleware::from_fn(language::negotiate))
+        .layer(middleware::from_fn_with_state(origin, origin_check::reject_cross_site))
+        .layer(middleware::from_fn_with_state(headers, security_headers::apply))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+            let request_id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                request_id = %request_id,
+            )
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// Leptos' view of the site: where the bundle lives and how it is named.
+pub fn leptos_options(settings: &Settings) -> leptos::config::LeptosOptions {
+    leptos::config::LeptosOptions::builder()
+        .output_name(settings.site.output_name.clone())
+        .site_root(settings.site.root.to_string_lossy().to_string())
+        .site_pkg_dir(settings.site.pkg_dir.clone())
+        .site_addr(settings.bind_addr)
+        .hash_files(settings.site.hash_files)
+        .build()
+}

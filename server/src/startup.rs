@@ -1,0 +1,109 @@
+//! Start-up and shutdown: open and migrate the database, seed demo data, bind the
+//! socket, serve until SIGTERM/SIGINT, then drain in-flight requests.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::serve::ListenerExt;
+use tokio::net::TcpListener;
+
+use crate::{cli, config::Settings, http, ServerError};
+use app::backend::{demo, AppState, PortalSettings};
+
+/// A bound, ready-to-run portal (used by `serve` and by the integration tests).
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the database, migrates, seeds (if configured) and binds `settings.bind_addr`.
+    pub async fn build(settings: &Settings) -> Result<Application, ServerError> {
+        let listener = TcpListener::bind(settings.bind_addr).await?;
+        Application::build_with_listener(settings, listener).await
+    }
+
+    /// Like [`Application::build`] with an already bound listener (tests bind port 0).
+    pub async fn build_with_listener(
+        settings: &Settings,
+        listener: TcpListener,
+    ) -> Result<Application, ServerError> {
+        let db = cli::open_database(settings).await?;
+        if settings.demo_seed {
+            cli::report_seed(demo::seed_if_empty(&db).await?);
+        }
+        let state = AppState {
+            db,
+            settings: Arc::new(PortalSettings {
+                portal_name: settings.portal_name.clone(),
+                public_url: settings.public_origin(),
+                development: settings.environment == crate::config::Environment::Development,
+            }),
+        };
+        let router = http::router(state.clone(), settings);
+        Ok(Application { listener, router, state })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> Result<SocketAddr, ServerError> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    /// Serves until `shutdown` completes, then lets open requests finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
+        // Without TCP_NODELAY small responses wait for delayed ACKs (~40 ms each).
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(error) = tcp.set_nodelay(true) {
+                tracing::debug!(%error, "could not set TCP_NODELAY");
+            }
+        });
+        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+/// `server serve`: runs the portal until SIGTERM or Ctrl-C.
+pub async fn serve(settings: Settings) -> Result<(), ServerError> {
+    let application = Application::build(&settings).await?;
+    let addr = application.local_addr()?;
+    tracing::info!(%addr, public_url = %settings.public_url, "portal started");
+    println!("Portal läuft / portal running: {}", settings.public_origin());
+    application.run_until(shutdown_signal()).await?;
+    tracing::info!("portal stopped");
+    Ok(())
+}
+
+/// Completes on SIGTERM or SIGINT.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing open requests");
+}
