@@ -9,6 +9,9 @@ use tokio::net::TcpListener;
 use crate::{cli, config::Settings, http, ServerError};
 use app::backend::{demo, AppState, PortalSettings};
 
+/// How long open requests may take to finish after a shutdown signal.
+pub const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// A bound, ready-to-run portal (used by `serve` and by the integration tests).
 pub struct Application {
     listener: TcpListener,
@@ -49,7 +52,8 @@ impl Application {
         Ok(self.listener.local_addr()?)
     }
 
-    /// Serves until `shutdown` completes, then lets open requests finish.
+    /// Serves until `shutdown` completes, then lets open requests finish for at most
+    /// [`DRAIN_TIMEOUT`].
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
@@ -60,9 +64,27 @@ impl Application {
                 tracing::debug!(%error, "could not set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
+        let signal = async move {
+            shutdown.await;
+            let _ = stopping_tx.send(true);
+        };
+        let server = axum::serve(listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(signal);
+        let deadline = async move {
+            let mut stopping = stopping_rx;
+            // Completes DRAIN_TIMEOUT after the shutdown signal (never if the sender is gone
+            // without signalling, which cannot happen before the server stops).
+            if stopping.wait_for(|s| *s).await.is_ok() {
+                tokio::time::sleep(DRAIN_TIMEOUT).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            result = server => result?,
+            () = deadline => tracing::warn!("open connections did not finish in time; closing them"),
+        }
         self.state.db.close().await;
         Ok(())
     }

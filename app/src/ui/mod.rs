@@ -6,7 +6,7 @@ pub mod pages;
 mod shell;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, Title};
+use leptos_meta::{provide_meta_context, Meta, Title};
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_router::{
@@ -38,6 +38,7 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options />
                 <shell::BundleScripts bundle=bundle.clone() />
                 <link rel="stylesheet" href=bundle.css.clone() />
@@ -74,60 +75,64 @@ pub fn App() -> impl IntoView {
 
     view! {
         <I18nContextProvider enable_cookie=false>
-            {
-                use_i18n().set_locale_untracked(locale_of(language));
-                let formatter = move |page: String| format!("{page} – {portal_name}");
-                view! {
-                    <Title formatter />
-                    <Meta name="description" content=move || t_string!(use_i18n(), home.lead) />
-                    <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-                    <Router>
-                        <SiteHeader />
-                        <main id="inhalt" tabindex="-1" class="page">
-                            <Routes fallback=NotFound>
-                                <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                                <Route
-                                    path=path!("/anmelden")
-                                    view=coming_soon::SignInPage
-                                    ssr=SsrMode::Async
-                                />
-                                <Route
-                                    path=path!("/registrieren")
-                                    view=coming_soon::RegisterPage
-                                    ssr=SsrMode::Async
-                                />
-                                <Route
-                                    path=path!("/impressum")
-                                    view=legal::ImprintPage
-                                    ssr=SsrMode::Async
-                                />
-                                <Route
-                                    path=path!("/datenschutz")
-                                    view=legal::PrivacyPage
-                                    ssr=SsrMode::Async
-                                />
-                                <Route
-                                    path=path!("/barrierefreiheit")
-                                    view=legal::AccessibilityPage
-                                    ssr=SsrMode::Async
-                                />
-                                <Route
-                                    path=path!("/leichte-sprache")
-                                    view=legal::EasyLanguagePage
-                                    ssr=SsrMode::Async
-                                />
-                                <Route
-                                    path=path!("/nutzungsbedingungen")
-                                    view=legal::TermsPage
-                                    ssr=SsrMode::Async
-                                />
-                            </Routes>
-                        </main>
-                        <SiteFooter />
-                    </Router>
-                }
-            }
+            <Layout portal_name language />
         </I18nContextProvider>
+    }
+}
+
+/// Title format, head tags, header, routes and footer.
+#[component]
+fn Layout(portal_name: String, language: Language) -> impl IntoView {
+    let i18n = use_i18n();
+    i18n.set_locale_untracked(locale_of(language));
+    let formatter = move |page: String| format!("{page} – {portal_name}");
+    view! {
+        <Title formatter />
+        <Meta name="description" content=move || t_string!(i18n, home.lead) />
+        <Router>
+            <SiteHeader />
+            <main id="inhalt" tabindex="-1" class="page">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/anmelden")
+                        view=coming_soon::SignInPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/registrieren")
+                        view=coming_soon::RegisterPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/impressum")
+                        view=legal::ImprintPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/datenschutz")
+                        view=legal::PrivacyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/barrierefreiheit")
+                        view=legal::AccessibilityPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/leichte-sprache")
+                        view=legal::EasyLanguagePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/nutzungsbedingungen")
+                        view=legal::TermsPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
     }
 }
 

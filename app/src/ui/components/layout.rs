@@ -18,7 +18,7 @@ pub fn SiteHeader() -> impl IntoView {
     Effect::new(move |_| set_interactive.set(true));
 
     view! {
-        <a class="skip-link" href="#inhalt">
+        <a class="skip-link" href="#inhalt" on:click=focus_main>
             {t!(i18n, site.skip_link)}
         </a>
         <header class="site-header">
@@ -66,6 +66,18 @@ pub fn SiteHeader() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// Moves keyboard focus to the main content (the skip link's target), which the
+/// client-side router would otherwise only scroll to.
+fn focus_main(_: leptos::ev::MouseEvent) {
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(main) = document()
+        .get_element_by_id("inhalt")
+        .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    {
+        let _ = main.focus();
     }
 }
 

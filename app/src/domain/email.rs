@@ -1,0 +1,139 @@
+//! E-mail address syntax: a pragmatic check of what people actually type, plus the
+//! normal form used to compare addresses (case-insensitive).
+
+use serde::{Deserialize, Serialize};
+
+/// Longest address accepted (RFC 5321 path limit).
+pub const MAX_LEN: usize = 254;
+/// Longest local part (before the `@`).
+pub const MAX_LOCAL_LEN: usize = 64;
+
+/// Why an address was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmailError {
+    /// Nothing entered.
+    Empty,
+    /// Longer than 254 characters (or the local part longer than 64).
+    TooLong,
+    /// Not of the form `name@domain.tld`.
+    Invalid,
+}
+
+/// A syntactically valid e-mail address in normal form (trimmed, lower case).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    /// Checks and normalises what the user typed.
+    pub fn parse(input: &str) -> Result<EmailAddress, EmailError> {
+        let value = input.trim();
+        if value.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if value.chars().count() > MAX_LEN {
+            return Err(EmailError::TooLong);
+        }
+        let (local, domain) = value.rsplit_once('@').ok_or(EmailError::Invalid)?;
+        if local.chars().count() > MAX_LOCAL_LEN {
+            return Err(EmailError::TooLong);
+        }
+        if !valid_local(local) || !valid_domain(domain) {
+            return Err(EmailError::Invalid);
+        }
+        Ok(EmailAddress(value.to_lowercase()))
+    }
+
+    /// The address as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The part before the `@`.
+    pub fn local_part(&self) -> &str {
+        self.0.rsplit_once('@').map(|(local, _)| local).unwrap_or(&self.0)
+    }
+}
+
+impl std::fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn valid_local(local: &str) -> bool {
+    const SPECIALS: &str = "!#$%&'*+-/=?^_`{|}~.";
+    !local.is_empty()
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| c.is_alphanumeric() || SPECIALS.contains(c))
+}
+
+fn valid_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    labels.len() >= 2
+        && labels.iter().all(|label| {
+            !label.is_empty()
+                && label.chars().count() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.chars().count() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_addresses_are_accepted_and_normalised() {
+        for (input, normal) in [
+            ("max.mustermann@example.org", "max.mustermann@example.org"),
+            ("  Max.Mustermann@Example.ORG ", "max.mustermann@example.org"),
+            ("a+tag@sub.example.de", "a+tag@sub.example.de"),
+            ("jürgen@müller.de", "jürgen@müller.de"),
+            ("o'neil@example.co.uk", "o'neil@example.co.uk"),
+        ] {
+            assert_eq!(EmailAddress::parse(input).map(|e| e.0), Ok(normal.to_owned()), "{input}");
+        }
+    }
+
+    #[test]
+    fn malformed_addresses_are_rejected() {
+        assert_eq!(EmailAddress::parse("   "), Err(EmailError::Empty));
+        for bad in [
+            "plainaddress",
+            "@example.org",
+            "name@",
+            "name@example",
+            "name@.example.org",
+            "name@example..org",
+            "name@-example.org",
+            "na me@example.org",
+            ".name@example.org",
+            "name.@example.org",
+            "na..me@example.org",
+            "name@example.o",
+            "name@127.0.0.1",
+            "name@exam ple.org",
+            "<name@example.org>",
+        ] {
+            assert_eq!(EmailAddress::parse(bad), Err(EmailError::Invalid), "{bad}");
+        }
+    }
+
+    #[test]
+    fn length_limits() {
+        let local = "a".repeat(65);
+        assert_eq!(EmailAddress::parse(&format!("{local}@example.org")), Err(EmailError::TooLong));
+        let long = format!("a@{}.org", "b".repeat(250));
+        assert_eq!(EmailAddress::parse(&long), Err(EmailError::TooLong));
+    }
+
+    #[test]
+    fn local_part() {
+        let email = EmailAddress::parse("Max.Muster@example.org").expect("valid");
+        assert_eq!(email.local_part(), "max.muster");
+    }
+}
