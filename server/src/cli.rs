@@ -43,7 +43,7 @@ pub async fn migrate(settings: &Settings) -> Result<(), ServerError> {
 /// `server demo-seed`
 pub async fn demo_seed(settings: &Settings) -> Result<(), ServerError> {
     let db = open_database(settings).await?;
-    report_seed(demo::seed_if_empty(&db).await?);
+    report_seed(demo::seed_if_empty(&db, app::backend::clock::Clock::system().now()).await?);
     db.close().await;
     Ok(())
 }

@@ -56,6 +56,28 @@ pub struct Settings {
     pub demo_seed: bool,
     /// Static site.
     pub site: SiteSettings,
+    /// Outgoing mail.
+    pub mail: MailSettings,
+    /// `SECRET_KEY` (base64, ≥ 32 bytes); required in production.
+    pub secret_key: Option<String>,
+    /// Argon2 hashes computed at the same time (the rest of the CPU keeps serving pages).
+    pub password_hash_concurrency: usize,
+    /// Sign-in throttling.
+    pub throttle: app::backend::throttle::ThrottlePolicy,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// Outgoing mail settings.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `smtp://user:pass@host:587?tls=required`, `smtps://host:465`, …; `None` in development
+    /// keeps mails on the preview page.
+    pub smtp_url: Option<String>,
+    /// Sender, e.g. `Jobcenter digital <noreply@example.org>`.
+    pub from: String,
+    /// Timeout for one SMTP delivery.
+    pub timeout: std::time::Duration,
 }
 
 /// A setting is missing, malformed or unsafe.
@@ -125,6 +147,14 @@ impl Settings {
             Some(v) => parse_bool("LEPTOS_HASH_FILES", &v)?,
             None => hash_file_present(),
         };
+        let throttle = app::backend::throttle::ThrottlePolicy {
+            lock_account_after: parse_number(&get, "LOGIN_LOCK_AFTER", 10)?,
+            lock_address_after: parse_number(&get, "LOGIN_LOCK_ADDRESS_AFTER", 50)?,
+            lock_seconds: parse_number::<i64>(&get, "LOGIN_LOCK_MINUTES", 15)? * 60,
+            base_delay: std::time::Duration::from_millis(parse_number(&get, "LOGIN_DELAY_BASE_MS", 1000)?),
+            ..Default::default()
+        };
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let settings = Settings {
             environment,
             bind_addr,
@@ -138,6 +168,18 @@ impl Settings {
                 pkg_dir: get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".to_owned()),
                 output_name: get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "portal".to_owned()),
                 hash_files,
+            },
+            mail: MailSettings {
+                smtp_url: get("SMTP_URL"),
+                from: get("MAIL_FROM").unwrap_or_else(|| "Jobcenter digital <noreply@localhost>".to_owned()),
+                timeout: std::time::Duration::from_secs(parse_number(&get, "SMTP_TIMEOUT_SECS", 15)?),
+            },
+            secret_key: get("SECRET_KEY"),
+            password_hash_concurrency: parse_number(&get, "PASSWORD_HASH_CONCURRENCY", (cores / 2).max(1))?,
+            throttle,
+            trust_forwarded_for: match get("TRUST_FORWARDED_FOR") {
+                Some(v) => parse_bool("TRUST_FORWARDED_FOR", &v)?,
+                None => false,
             },
         };
         settings.check_production()?;
@@ -170,6 +212,18 @@ impl Settings {
                 problem: "demo data must not be created in production",
             });
         }
+        if self.mail.smtp_url.is_none() {
+            return Err(ConfigError::Unsafe {
+                name: "SMTP_URL",
+                problem: "is required: without it no e-mail (confirmation links, notices) would be sent",
+            });
+        }
+        if self.secret_key.is_none() {
+            return Err(ConfigError::Unsafe {
+                name: "SECRET_KEY",
+                problem: "is required (at least 32 random bytes, base64)",
+            });
+        }
         Ok(())
     }
 }
@@ -184,6 +238,17 @@ fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
         });
     }
     Ok(url)
+}
+
+fn parse_number<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse().map_err(|_| ConfigError::Invalid { name, problem: format!("expected a number, got {v:?}") }),
+    }
 }
 
 fn parse_bool(name: &'static str, value: &str) -> Result<bool, ConfigError> {
@@ -241,8 +306,21 @@ mod tests {
             ("DEMO_SEED", "true"),
         ]);
         assert!(matches!(err, Err(ConfigError::Unsafe { name: "DEMO_SEED", .. })));
-        let ok = settings(&[("APP_ENV", "production"), ("PUBLIC_URL", "https://portal.example/")])
-            .expect("production settings");
+        let err = settings(&[("APP_ENV", "production"), ("PUBLIC_URL", "https://portal.example")]);
+        assert!(matches!(err, Err(ConfigError::Unsafe { name: "SMTP_URL", .. })));
+        let err = settings(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://portal.example"),
+            ("SMTP_URL", "smtp://mail.example:587?tls=required"),
+        ]);
+        assert!(matches!(err, Err(ConfigError::Unsafe { name: "SECRET_KEY", .. })));
+        let ok = settings(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://portal.example/"),
+            ("SMTP_URL", "smtp://mail.example:587?tls=required"),
+            ("SECRET_KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="),
+        ])
+        .expect("production settings");
         assert_eq!(ok.public_origin(), "https://portal.example");
         assert_eq!(ok.log_format, LogFormat::Json);
     }
@@ -255,6 +333,8 @@ mod tests {
             ("PUBLIC_URL", "ftp://x"),
             ("LOG_FORMAT", "xml"),
             ("DEMO_SEED", "maybe"),
+            ("LOGIN_LOCK_AFTER", "ten"),
+            ("SMTP_TIMEOUT_SECS", "-1"),
         ] {
             match settings(&[(name, value)]) {
                 Err(ConfigError::Invalid { name: n, .. }) => assert_eq!(n, name),

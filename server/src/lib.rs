@@ -17,4 +17,13 @@ pub enum ServerError {
     /// The listening socket could not be opened or the server failed.
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    /// `SECRET_KEY` is unusable or the generated one could not be stored.
+    #[error("secret: {0}")]
+    Secret(#[from] app::backend::secrets::SecretError),
+    /// The mail settings are unusable.
+    #[error("mail: {0}")]
+    Mail(#[from] app::backend::mail::transport::MailConfigError),
+    /// Something else needed at start-up failed.
+    #[error("start-up: {0}")]
+    Startup(String),
 }

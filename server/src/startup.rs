@@ -7,7 +7,14 @@ use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 
 use crate::{cli, config::Settings, http, ServerError};
-use app::backend::{demo, AppState, PortalSettings};
+use app::backend::{
+    clock::Clock,
+    demo,
+    mail::{self, transport::MailTransport},
+    passwords::PasswordHasher,
+    secrets::ServerSecret,
+    AppState, PortalSettings,
+};
 
 /// How long open requests may take to finish after a shutdown signal.
 pub const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
@@ -17,6 +24,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
+    mail: MailTransport,
 }
 
 impl Application {
@@ -32,19 +40,51 @@ impl Application {
         listener: TcpListener,
     ) -> Result<Application, ServerError> {
         let db = cli::open_database(settings).await?;
+        let clock = Clock::system();
         if settings.demo_seed {
-            cli::report_seed(demo::seed_if_empty(&db).await?);
+            cli::report_seed(demo::seed_if_empty(&db, clock.now()).await?);
         }
+        let secret = match &settings.secret_key {
+            Some(key) => ServerSecret::from_base64(key)?,
+            None => ServerSecret::load_or_generate(&db).await?,
+        };
+        let mail = match &settings.mail.smtp_url {
+            Some(url) => MailTransport::smtp(url, &settings.mail.from, settings.mail.timeout)?,
+            None => MailTransport::Preview,
+        };
+        let hasher = tokio::task::spawn_blocking({
+            let parallel = settings.password_hash_concurrency;
+            move || PasswordHasher::new(parallel)
+        })
+        .await
+        .map_err(|e| ServerError::Startup(e.to_string()))?
+        .map_err(|e| ServerError::Startup(e.to_string()))?;
         let state = AppState {
             db,
             settings: Arc::new(PortalSettings {
                 portal_name: settings.portal_name.clone(),
                 public_url: settings.public_origin(),
                 development: settings.environment == crate::config::Environment::Development,
+                secure_cookies: settings.is_https(),
+                throttle: settings.throttle,
             }),
+            clock,
+            hasher,
+            secret,
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
         };
         let router = http::router(state.clone(), settings);
-        Ok(Application { listener, router, state })
+        Ok(Application { listener, router, state, mail })
+    }
+
+    /// The clock every service uses (tests move it forward).
+    pub fn clock(&self) -> Clock {
+        self.state.clock.clone()
+    }
+
+    /// The backend state (tests inspect the database through it).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
     }
 
     /// The address actually bound.
@@ -65,6 +105,13 @@ impl Application {
             }
         });
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(mail::worker::run(
+            self.state.db.clone(),
+            self.state.clock.clone(),
+            self.mail,
+            self.state.mail_wake.clone(),
+            stopping_rx.clone(),
+        ));
         let signal = async move {
             shutdown.await;
             let _ = stopping_tx.send(true);
@@ -84,6 +131,10 @@ impl Application {
         tokio::select! {
             result = server => result?,
             () = deadline => tracing::warn!("open connections did not finish in time; closing them"),
+        }
+        // The worker finishes the mail it is sending, then stops.
+        if tokio::time::timeout(DRAIN_TIMEOUT, worker).await.is_err() {
+            tracing::warn!("mail worker did not stop in time");
         }
         self.state.db.close().await;
         Ok(())

@@ -232,7 +232,7 @@ async fn migrations_and_seed_are_idempotent(backend: Backend) {
     for _ in 0..2 {
         let db = app::backend::Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        app::backend::demo::seed_if_empty(&db).await.expect("seed");
+        app::backend::demo::seed_if_empty(&db, 1_800_000_000).await.expect("seed");
         db.close().await;
     }
     let db = app::backend::Db::connect(&url).await.expect("connect");

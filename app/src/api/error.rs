@@ -13,6 +13,12 @@ pub enum ApiError {
     /// The server could not complete the request (database down, bug). Logged in detail.
     #[error("the service is temporarily unavailable")]
     Unavailable,
+    /// There is no such thing here (or the caller may not know it exists).
+    #[error("not found")]
+    NotFound,
+    /// The action needs a signed-in user.
+    #[error("not signed in")]
+    NotSignedIn,
     /// The request could not be delivered or understood (network, bad arguments).
     #[error("request failed: {0}")]
     Transport(String),

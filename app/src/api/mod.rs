@@ -2,7 +2,11 @@
 //! capability; each function reads the session, authorizes, calls a backend service
 //! and maps its errors to [`ApiError`].
 
+pub mod auth;
+pub mod dev;
 pub mod error;
+#[cfg(feature = "ssr")]
+pub(crate) mod flash;
 pub mod site;
 
 pub use error::ApiError;
@@ -14,4 +18,29 @@ pub(crate) fn state() -> Result<crate::backend::AppState, ApiError> {
         tracing::error!("AppState missing from the request context");
         ApiError::Unavailable
     })
+}
+
+/// Origin and session of the current request (set by the HTTP layer).
+#[cfg(feature = "ssr")]
+pub(crate) fn request() -> crate::backend::request::RequestContext {
+    leptos::prelude::use_context::<crate::backend::request::RequestContext>().unwrap_or_default()
+}
+
+/// Logs an unexpected backend failure and turns it into the generic answer.
+#[cfg(feature = "ssr")]
+pub(crate) fn unavailable(error: impl std::fmt::Display) -> ApiError {
+    tracing::error!(%error, "request failed");
+    ApiError::Unavailable
+}
+
+/// Appends a `Set-Cookie` header to the response.
+#[cfg(feature = "ssr")]
+pub(crate) fn set_cookie(cookie: &cookie::Cookie<'_>) {
+    use leptos::prelude::use_context;
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(&cookie.to_string()),
+    ) {
+        response.append_header(axum::http::header::SET_COOKIE, value);
+    }
 }

@@ -22,7 +22,7 @@ pub enum SeedOutcome {
 pub const DEMO_JOB_CENTRE: &str = "Jobcenter Musterstadt";
 
 /// Seeds demo data if (and only if) the database holds no job centre yet.
-pub async fn seed_if_empty(db: &Db) -> Result<SeedOutcome, StoreError> {
+pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, StoreError> {
     if job_centres::count(db).await? > 0 {
         return Ok(SeedOutcome::AlreadyPopulated);
     }
@@ -36,6 +36,7 @@ pub async fn seed_if_empty(db: &Db) -> Result<SeedOutcome, StoreError> {
             phone: "0800 4 5555 00".to_owned(),
             email: "jobcenter-musterstadt@example.org".to_owned(),
         },
+        now,
     )
     .await?;
     Ok(SeedOutcome::Seeded {

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::store::{now, Db, StoreError};
+use super::store::{Db, StoreError};
 
 /// A job centre as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub async fn list(db: &Db) -> Result<Vec<JobCentre>, StoreError> {
 }
 
 /// Creates a job centre and returns its id.
-pub async fn create(db: &Db, new: &NewJobCentre) -> Result<i64, StoreError> {
+pub async fn create(db: &Db, new: &NewJobCentre, now: i64) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO job_centres (name, street, postcode, city, phone, email, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -63,7 +63,7 @@ pub async fn create(db: &Db, new: &NewJobCentre) -> Result<i64, StoreError> {
     .bind(&new.city)
     .bind(&new.phone)
     .bind(&new.email)
-    .bind(now())
+    .bind(now)
     .fetch_one(db.pool())
     .await?;
     Ok(row.try_get("id")?)

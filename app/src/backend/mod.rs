@@ -1,9 +1,21 @@
 //! Server-only services with the business logic and persistence. Pages never reach
 //! this module directly; server functions in [`crate::api`] call it.
 
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod clock;
 pub mod demo;
 pub mod job_centres;
+pub mod mail;
+pub mod password_policy;
+pub mod passwords;
+pub mod request;
+pub mod secrets;
+pub mod sessions;
 pub mod store;
+pub mod throttle;
+pub mod tokens;
 
 use std::sync::Arc;
 
@@ -12,12 +24,16 @@ pub use store::{Db, StoreError};
 /// Settings the services need, read from the environment by the server host.
 #[derive(Debug, Clone)]
 pub struct PortalSettings {
-    /// Name shown in the header and page titles ("Jobcenter digital").
+    /// Name shown in the header, page titles and mails ("Jobcenter digital").
     pub portal_name: String,
     /// Origin under which browsers reach the portal, e.g. `https://jobcenter.example`.
     pub public_url: String,
-    /// Development mode: local mail/SMS preview, relaxed cookie flags on plain HTTP.
+    /// Development mode: local mail preview, no `Secure` cookies on plain HTTP.
     pub development: bool,
+    /// Cookies get `Secure` and the `__Host-` prefix (HTTPS).
+    pub secure_cookies: bool,
+    /// Sign-in throttling thresholds.
+    pub throttle: throttle::ThrottlePolicy,
 }
 
 /// Everything a request handler needs; cheap to clone.
@@ -27,4 +43,12 @@ pub struct AppState {
     pub db: Db,
     /// Portal-wide settings.
     pub settings: Arc<PortalSettings>,
+    /// The time.
+    pub clock: clock::Clock,
+    /// Argon2id hashing on a bounded pool.
+    pub hasher: passwords::PasswordHasher,
+    /// Key for signed cookies.
+    pub secret: secrets::ServerSecret,
+    /// Wakes the mail worker after something was put into the outbox.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }

@@ -1,3 +1,8 @@
 //! Pure rules shared by browser and server. No I/O, no framework types.
 
+pub mod datetime;
+pub mod email;
 pub mod language;
+pub mod navigation;
+pub mod password;
+pub mod registration;

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{domain::language::Language, i18n::*};
 use components::layout::{SiteFooter, SiteHeader};
-use pages::{coming_soon, home::HomePage, legal, not_found::NotFound};
+use pages::{account, dev_mails, email_links, home::HomePage, legal, not_found::NotFound, password_reset, register, sign_in};
 
 /// Per-request facts the server decides and the browser needs to render the same page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -26,6 +26,8 @@ pub struct SiteInfo {
     pub portal_name: String,
     /// The language negotiated for this request.
     pub language: Language,
+    /// The signed-in account's e-mail address, if any.
+    pub signed_in_as: Option<String>,
 }
 
 /// The HTML document around the app (rendered on the server only).
@@ -94,41 +96,20 @@ fn Layout(portal_name: String, language: Language) -> impl IntoView {
             <main id="inhalt" tabindex="-1" class="page">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
-                    <Route
-                        path=path!("/anmelden")
-                        view=coming_soon::SignInPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/registrieren")
-                        view=coming_soon::RegisterPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/impressum")
-                        view=legal::ImprintPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/datenschutz")
-                        view=legal::PrivacyPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/barrierefreiheit")
-                        view=legal::AccessibilityPage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/leichte-sprache")
-                        view=legal::EasyLanguagePage
-                        ssr=SsrMode::Async
-                    />
-                    <Route
-                        path=path!("/nutzungsbedingungen")
-                        view=legal::TermsPage
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("/anmelden") view=sign_in::SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("/registrieren") view=register::RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("/registrieren/bestaetigen") view=email_links::ConfirmEmailPage ssr=SsrMode::Async />
+                    <Route path=path!("/registrieren/link-anfordern") view=email_links::ResendConfirmationPage ssr=SsrMode::Async />
+                    <Route path=path!("/passwort-vergessen") view=password_reset::ForgotPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/passwort-vergessen/neu") view=password_reset::ResetPasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/konto") view=account::AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/konto/datenschutz") view=account::AccountPrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/impressum") view=legal::ImprintPage ssr=SsrMode::Async />
+                    <Route path=path!("/datenschutz") view=legal::PrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/barrierefreiheit") view=legal::AccessibilityPage ssr=SsrMode::Async />
+                    <Route path=path!("/leichte-sprache") view=legal::EasyLanguagePage ssr=SsrMode::Async />
+                    <Route path=path!("/nutzungsbedingungen") view=legal::TermsPage ssr=SsrMode::Async />
+                    <Route path=path!("/dev/mails") view=dev_mails::DevMailsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
             <SiteFooter />

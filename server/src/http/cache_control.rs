@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderValue},
+    http::{header, HeaderValue, StatusCode},
     middleware::Next,
     response::Response,
 };
@@ -40,12 +40,19 @@ fn is_static_asset(path: &str) -> bool {
         .is_some_and(|(stem, ext)| !stem.ends_with('/') && EXTENSIONS.contains(&ext))
 }
 
-/// Middleware: sets `Cache-Control` unless the handler already did.
+/// Middleware: sets `Cache-Control` unless the handler already did. Also turns a
+/// page's redirect (which Leptos signals with a header when the client did not ask for
+/// HTML) into a real `302`, so every client follows it.
 pub async fn apply(State(policy): State<CachePolicy>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_bundle = path.starts_with(&policy.0.pkg_prefix);
     let is_asset = is_static_asset(path);
+    let is_page_get = request.method() == axum::http::Method::GET && !path.starts_with("/api/");
     let mut response = next.run(request).await;
+    if is_page_get && response.status() == StatusCode::OK && response.headers().contains_key(header::LOCATION) {
+        *response.status_mut() = StatusCode::FOUND;
+        response.headers_mut().remove("serverfnredirect");
+    }
     if response.headers().contains_key(header::CACHE_CONTROL) {
         return response;
     }

@@ -5,6 +5,7 @@ pub mod cache_control;
 pub mod health;
 pub mod language;
 pub mod origin_check;
+pub mod request_context;
 pub mod security_headers;
 
 use std::sync::Arc;
@@ -19,10 +20,18 @@ use tower_http::{
 };
 
 use crate::config::Settings;
-use app::{backend::AppState, domain::language::Language, ui::SiteInfo, App};
+use app::{
+    backend::{request::RequestContext, AppState},
+    ui::SiteInfo,
+    App,
+};
 
 /// Builds the complete router for `state`.
 pub fn router(state: AppState, settings: &Settings) -> Router {
+    let context_state = request_context::ContextState {
+        app: state.clone(),
+        trust_forwarded_for: settings.trust_forwarded_for,
+    };
     let leptos_options = leptos_options(settings);
     let routes = generate_route_list(App);
     let portal_name: Arc<str> = settings.portal_name.clone().into();
@@ -35,8 +44,13 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                 if let Some(nonce) = parts.extensions.get::<leptos::nonce::Nonce>() {
                     provide_context(nonce.clone());
                 }
-                let language = parts.extensions.get::<Language>().copied().unwrap_or_default();
-                provide_context(SiteInfo { portal_name: portal_name.to_string(), language });
+                let context = parts.extensions.get::<RequestContext>().cloned().unwrap_or_default();
+                provide_context(SiteInfo {
+                    portal_name: portal_name.to_string(),
+                    language: context.language,
+                    signed_in_as: context.session.as_ref().map(|s| s.email.clone()),
+                });
+                provide_context(context);
             }
         }
     };
@@ -59,7 +73,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/sprache", get(language::switch).with_state(language::SwitchPolicy::new(settings)))
         .merge(pages)
         .layer(middleware::from_fn_with_state(cache, cache_control::apply))
-        .layer(middleware::from_fn(language::negotiate))
+        .layer(middleware::from_fn_with_state(context_state, request_context::attach))
         .layer(middleware::from_fn_with_state(origin, origin_check::reject_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::apply))
         .layer(CompressionLayer::new())

@@ -3,7 +3,13 @@
 
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use std::collections::HashMap;
+
+use app::backend::{clock::Clock, AppState};
+use reqwest::{header, StatusCode};
+use smtp::SmtpSink;
 
 use server::{config::Settings, startup::Application};
 use tokio::net::TcpListener;
@@ -25,9 +31,46 @@ pub struct TestApp {
     pub database_url: String,
     /// An HTTP client that does not follow redirects (tests look at them).
     pub client: reqwest::Client,
+    /// The SMTP server the portal delivers to.
+    pub smtp: SmtpSink,
+    /// The portal's clock.
+    pub clock: Clock,
+    /// The portal's backend state.
+    pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A server function's answer.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// The JSON body (`Null` if none).
+    pub json: serde_json::Value,
+    /// Raw body.
+    pub body: String,
+    /// All `Set-Cookie` headers.
+    pub set_cookies: Vec<String>,
+    /// `Location`, if any.
+    pub location: Option<String>,
+}
+
+impl Answer {
+    /// The value of cookie `name` set by this answer.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookies.iter().find_map(|c| {
+            let (pair, _) = c.split_once(';').unwrap_or((c.as_str(), ""));
+            let (n, v) = pair.split_once('=')?;
+            (n == name).then(|| v.to_owned())
+        })
+    }
+
+    /// The full `Set-Cookie` header for `name`.
+    pub fn cookie_header(&self, name: &str) -> Option<String> {
+        self.set_cookies.iter().find(|c| c.starts_with(&format!("{name}="))).cloned()
+    }
 }
 
 /// Creates a fresh, empty database and returns its URL.
@@ -71,6 +114,18 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, extra: &[(&str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database(backend, dir.path()).await;
+        TestApp::spawn_on(&database_url, SmtpSink::start(), extra, Some(dir)).await
+    }
+
+    /// Starts the portal on an existing database (to test restarts) with `sink` as SMTP server.
+    pub async fn spawn_on(
+        database_url: &str,
+        smtp: SmtpSink,
+        extra: &[(&str, &str)],
+        dir: Option<tempfile::TempDir>,
+    ) -> TestApp {
+        let site_root = std::env::temp_dir().join("portal-test-site");
+        let database_url = database_url.to_owned();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let base_url = format!("http://localhost:{port}");
@@ -79,9 +134,12 @@ impl TestApp {
             ("DATABASE_URL", database_url.as_str()),
             ("BIND_ADDR", &format!("127.0.0.1:{port}")),
             ("PUBLIC_URL", base_url.as_str()),
-            ("LEPTOS_SITE_ROOT", &dir.path().join("site").display().to_string()),
+            ("LEPTOS_SITE_ROOT", &site_root.display().to_string()),
             ("LEPTOS_HASH_FILES", "false"),
             ("DEMO_SEED", "true"),
+            ("SMTP_URL", &smtp.url()),
+            ("SMTP_TIMEOUT_SECS", "5"),
+            ("LOGIN_DELAY_BASE_MS", "20"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -89,10 +147,13 @@ impl TestApp {
         for (k, v) in extra {
             env.insert((*k).to_owned(), (*v).to_owned());
         }
+        env.retain(|_, v| !v.is_empty());
         let settings = Settings::from_lookup(|name| env.get(name).cloned()).expect("test settings");
         let application = Application::build_with_listener(&settings, listener)
             .await
             .expect("application starts");
+        let clock = application.clock();
+        let state = application.state();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             application
@@ -110,6 +171,9 @@ impl TestApp {
             base_url,
             database_url,
             client,
+            smtp,
+            clock,
+            state,
             shutdown: Some(tx),
             server: Some(server),
             _dir: dir,
@@ -126,15 +190,69 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
-    /// Stops the server gracefully and waits for it.
-    pub async fn stop(mut self) {
+    /// Calls a server function (`/api/{endpoint}`) the way the hydrated page does, with
+    /// an optional session cookie.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Answer {
+        let mut request = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(header::ORIGIN, &self.base_url)
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        answer(request.send().await.expect("server function call")).await
+    }
+
+    /// Submits a form to a server function like a browser without JavaScript does.
+    pub async fn post_form_without_js(&self, endpoint: &str, form: &[(&str, &str)], referer: &str, cookie: Option<&str>) -> Answer {
+        let mut request = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(header::ORIGIN, &self.base_url)
+            .header(header::ACCEPT, "text/html,application/xhtml+xml")
+            .header(header::REFERER, self.url(referer))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        answer(request.send().await.expect("form post")).await
+    }
+
+    /// GET a page with an optional cookie header.
+    pub async fn page(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut request = self.client.get(self.url(path));
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        answer(request.send().await.expect("GET")).await
+    }
+
+    /// Stops the server gracefully and waits for it. Returns the temporary directory
+    /// (holding a SQLite database) so a test can start a new server on it.
+    pub async fn stop(mut self) -> Option<tempfile::TempDir> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(server) = self.server.take() {
             server.await.expect("server task");
         }
+        self._dir.take()
     }
+}
+
+async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status();
+    let set_cookies = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect();
+    let location = response.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = response.text().await.expect("body");
+    let json = serde_json::from_str(&body).unwrap_or(serde_json::Value::Null);
+    Answer { status, json, body, set_cookies, location }
 }
 
 /// Runs each listed `async fn name(backend: Backend)` once per database.

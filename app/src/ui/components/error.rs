@@ -11,6 +11,8 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
     let text = move || match &error {
         ApiError::Unavailable => t_string!(i18n, site.service_unavailable),
         ApiError::Transport(_) => t_string!(i18n, site.request_failed),
+        ApiError::NotSignedIn => t_string!(i18n, site.not_signed_in),
+        ApiError::NotFound => t_string!(i18n, site.not_found),
     };
     view! {
         <div class="notice notice--error" role="alert">

@@ -50,18 +50,13 @@ pub fn SiteHeader() -> impl IntoView {
                     class:is-collapsed=move || interactive.get() && !open.get()
                     aria-label=move || t_string!(i18n, site.nav_label)
                 >
-                    <ul class="site-nav__list">
-                        <li>
-                            <a class="site-nav__link" href="/anmelden">
-                                {t!(i18n, site.sign_in)}
-                            </a>
-                        </li>
-                        <li>
-                            <a class="site-nav__link" href="/registrieren">
-                                {t!(i18n, site.register)}
-                            </a>
-                        </li>
-                    </ul>
+                    {site.signed_in_as.clone().map(|_| view! {
+                        <ul class="site-nav__list">
+                            <li>
+                                <a class="site-nav__link" href="/konto">{t!(i18n, site.my_account)}</a>
+                            </li>
+                        </ul>
+                    })}
                     <LanguageSwitch />
                 </nav>
             </div>
@@ -119,7 +114,7 @@ fn LanguageSwitch() -> impl IntoView {
 }
 
 /// Percent-encodes a value for use in a query string.
-fn form_urlencode(value: &str) -> String {
+pub fn form_urlencode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {

@@ -1,5 +1,8 @@
 //! The design system: layout, page scaffolding and shared widgets.
 
 pub mod error;
+pub mod form;
 pub mod layout;
+pub mod messages;
+pub mod password_checklist;
 pub mod page;

@@ -1,6 +1,11 @@
-//! One module per route.
+//! One module per route (or per small group of related routes).
 
-pub mod coming_soon;
+pub mod account;
+pub mod dev_mails;
+pub mod email_links;
 pub mod home;
 pub mod legal;
 pub mod not_found;
+pub mod password_reset;
+pub mod register;
+pub mod sign_in;

@@ -1,0 +1,70 @@
+//! Progressive enhancement for forms without JavaScript: the browser posts the form
+//! to the server function, which answers with a redirect back to the page. The result
+//! travels in a short-lived signed cookie ("flash") that the page reads once while it
+//! renders, so messages and kept input look exactly as with JavaScript.
+
+use axum::http::header;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use leptos::prelude::use_context;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+const COOKIE: &str = "flash";
+const PURPOSE: &str = "flash-cookie";
+
+#[derive(Serialize, Deserialize)]
+struct Envelope<T> {
+    form: String,
+    value: T,
+}
+
+/// Whether the current request is a plain HTML form submission (no JavaScript).
+pub fn plain_form_post() -> bool {
+    use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// For a plain form post, stores `value` for the page of `form` to show after the redirect.
+pub fn remember<T: Serialize>(form: &str, value: &T) {
+    if !plain_form_post() {
+        return;
+    }
+    let Ok(state) = super::state() else { return };
+    let Ok(json) = serde_json::to_vec(&Envelope { form: form.to_owned(), value }) else { return };
+    let signature = state.secret.sign(PURPOSE, &json);
+    let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(&json), URL_SAFE_NO_PAD.encode(signature));
+    super::set_cookie(&base_cookie(value, state.settings.secure_cookies).max_age(cookie::time::Duration::seconds(120)).build());
+}
+
+/// Takes (and clears) the value stored for `form`, if the cookie is present and genuine.
+pub fn take<T: DeserializeOwned>(form: &str) -> Option<T> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let raw = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE)?
+        .value()
+        .to_owned();
+    let state = super::state().ok()?;
+    super::set_cookie(&base_cookie(String::new(), state.settings.secure_cookies).max_age(cookie::time::Duration::ZERO).build());
+    let (payload, signature) = raw.split_once('.')?;
+    let json = URL_SAFE_NO_PAD.decode(payload).ok()?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    if !state.secret.verify(PURPOSE, &json, &signature) {
+        return None;
+    }
+    let envelope: Envelope<T> = serde_json::from_slice(&json).ok()?;
+    (envelope.form == form).then_some(envelope.value)
+}
+
+fn base_cookie(value: String, secure: bool) -> cookie::CookieBuilder<'static> {
+    cookie::Cookie::build((COOKIE, value))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Lax)
+}

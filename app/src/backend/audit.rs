@@ -1,0 +1,116 @@
+//! The append-only security log: sign-ins, failures, locks, password changes and
+//! other events, with time, account, source address and browser. Never holds
+//! passwords, codes or tokens. Owns the `audit_log` table.
+
+use sqlx::{Any, Executor, Row};
+
+use super::{request::Requester, store::StoreError};
+
+/// Kinds of security events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditEvent {
+    /// A new account was registered.
+    Registered,
+    /// Someone tried to register an address that already has an account.
+    RegistrationForExistingAddress,
+    /// The e-mail address was confirmed.
+    EmailConfirmed,
+    /// Successful password sign-in.
+    SignedIn,
+    /// Failed sign-in (wrong password, unknown address, locked).
+    SignInFailed,
+    /// The account was temporarily locked after repeated failures.
+    AccountLocked,
+    /// Signed out.
+    SignedOut,
+    /// A password-reset link was requested.
+    PasswordResetRequested,
+    /// The password was reset with an e-mail link.
+    PasswordReset,
+    /// The consent to the use of the e-mail address was withdrawn (account closed).
+    ConsentWithdrawn,
+}
+
+impl AuditEvent {
+    /// Stable name stored in the log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditEvent::Registered => "registered",
+            AuditEvent::RegistrationForExistingAddress => "registration_existing_address",
+            AuditEvent::EmailConfirmed => "email_confirmed",
+            AuditEvent::SignedIn => "signed_in",
+            AuditEvent::SignInFailed => "sign_in_failed",
+            AuditEvent::AccountLocked => "account_locked",
+            AuditEvent::SignedOut => "signed_out",
+            AuditEvent::PasswordResetRequested => "password_reset_requested",
+            AuditEvent::PasswordReset => "password_reset",
+            AuditEvent::ConsentWithdrawn => "consent_withdrawn",
+        }
+    }
+}
+
+/// One entry of the log as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Unix seconds.
+    pub at: i64,
+    /// Account concerned, if known.
+    pub account_id: Option<i64>,
+    /// Event name.
+    pub event: String,
+    /// Source address.
+    pub ip: String,
+    /// Browser.
+    pub user_agent: String,
+}
+
+/// Appends an event.
+pub async fn record<'e, E>(
+    executor: E,
+    now: i64,
+    account_id: Option<i64>,
+    event: AuditEvent,
+    requester: &Requester,
+) -> Result<(), StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "INSERT INTO audit_log (at, account_id, event, ip, user_agent) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(now)
+    .bind(account_id)
+    .bind(event.as_str())
+    .bind(&requester.ip)
+    .bind(&requester.user_agent)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// The newest `limit` events of an account, newest first.
+pub async fn for_account(
+    db: &super::Db,
+    account_id: i64,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT at, account_id, event, ip, user_agent FROM audit_log \
+         WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(account_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(AuditEntry {
+                at: row.try_get("at")?,
+                account_id: row.try_get("account_id")?,
+                event: row.try_get("event")?,
+                ip: row.try_get("ip")?,
+                user_agent: row.try_get("user_agent")?,
+            })
+        })
+        .collect()
+}

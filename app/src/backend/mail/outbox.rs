@@ -1,0 +1,178 @@
+//! The outbox table: pending and sent messages (e-mail now, SMS later), claimed by
+//! workers through the database so several server instances never send one twice.
+//! Owns the `outbox` table.
+
+use sqlx::{Any, Row};
+
+use super::Mail;
+use crate::backend::store::{Db, StoreError};
+
+/// How long a worker may hold a claimed message before another may retry it (s).
+pub const CLAIM_SECONDS: i64 = 120;
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i64 = 12;
+
+/// A message taken from the outbox for delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    /// Outbox id.
+    pub id: i64,
+    /// `email`.
+    pub channel: String,
+    /// Recipient.
+    pub recipient: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain text.
+    pub body_text: String,
+    /// HTML, if any.
+    pub body_html: Option<String>,
+    /// Attempts including this one.
+    pub attempts: i64,
+}
+
+/// A stored message, for the development preview and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// Outbox id.
+    pub id: i64,
+    /// Recipient.
+    pub recipient: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain text.
+    pub body_text: String,
+    /// When it was written.
+    pub created_at: i64,
+    /// When the mail server accepted it (or the preview took it).
+    pub sent_at: Option<i64>,
+    /// `smtp` or `preview`.
+    pub delivered_via: Option<String>,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// Last delivery error.
+    pub last_error: Option<String>,
+}
+
+/// Adds an e-mail to the outbox inside the caller's transaction.
+pub async fn enqueue(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    mail: &Mail,
+    now: i64,
+) -> Result<i64, StoreError> {
+    let row = sqlx::query(
+        "INSERT INTO outbox (channel, recipient, subject, body_text, body_html, created_at, not_before) \
+         VALUES ('email', $1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(&mail.to)
+    .bind(&mail.subject)
+    .bind(&mail.text)
+    .bind(&mail.html)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("id")?)
+}
+
+/// Claims the oldest due message, or `None`. Safe with parallel workers: the claim is
+/// one conditional `UPDATE`, so only one of them gets a given message.
+pub async fn claim_next(db: &Db, now: i64) -> Result<Option<Pending>, StoreError> {
+    let row = sqlx::query(
+        "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM outbox \
+                     WHERE sent_at IS NULL AND failed_at IS NULL AND not_before <= $2 \
+                       AND (claimed_until IS NULL OR claimed_until <= $2) \
+                     ORDER BY id LIMIT 1) \
+           AND sent_at IS NULL AND failed_at IS NULL \
+           AND (claimed_until IS NULL OR claimed_until <= $2) \
+         RETURNING id, channel, recipient, subject, body_text, body_html, attempts",
+    )
+    .bind(now + CLAIM_SECONDS)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| {
+        Ok(Pending {
+            id: row.try_get("id")?,
+            channel: row.try_get("channel")?,
+            recipient: row.try_get("recipient")?,
+            subject: row.try_get("subject")?,
+            body_text: row.try_get("body_text")?,
+            body_html: row.try_get("body_html")?,
+            attempts: row.try_get("attempts")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records a successful hand-over (SMTP accepted it, or the preview took it).
+pub async fn mark_sent(db: &Db, id: i64, now: i64, via: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbox SET sent_at = $1, delivered_via = $2, claimed_until = NULL, last_error = NULL WHERE id = $3")
+        .bind(now)
+        .bind(via)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: retried after a growing pause, given up after
+/// [`MAX_ATTEMPTS`].
+pub async fn mark_failed(db: &Db, pending: &Pending, now: i64, error: &str) -> Result<(), StoreError> {
+    let pause = retry_pause(pending.attempts);
+    let failed_at = (pending.attempts >= MAX_ATTEMPTS).then_some(now);
+    sqlx::query("UPDATE outbox SET claimed_until = NULL, not_before = $1, last_error = $2, failed_at = $3 WHERE id = $4")
+        .bind(now + pause)
+        .bind(error.chars().take(500).collect::<String>())
+        .bind(failed_at)
+        .bind(pending.id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Seconds to wait after `attempts` failed attempts: 30 s, 1 min, 2 min, … up to 1 h.
+pub fn retry_pause(attempts: i64) -> i64 {
+    let doublings = (attempts - 1).clamp(0, 7) as u32;
+    (30_i64 << doublings).min(3600)
+}
+
+/// The newest e-mails (preview page and tests).
+pub async fn recent_emails(db: &Db, limit: i64) -> Result<Vec<Stored>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, recipient, subject, body_text, created_at, sent_at, delivered_via, attempts, last_error \
+         FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Stored {
+                id: row.try_get("id")?,
+                recipient: row.try_get("recipient")?,
+                subject: row.try_get("subject")?,
+                body_text: row.try_get("body_text")?,
+                created_at: row.try_get("created_at")?,
+                sent_at: row.try_get("sent_at")?,
+                delivered_via: row.try_get("delivered_via")?,
+                attempts: row.try_get("attempts")?,
+                last_error: row.try_get("last_error")?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_pause;
+
+    #[test]
+    fn retries_back_off_to_an_hour() {
+        assert_eq!(retry_pause(1), 30);
+        assert_eq!(retry_pause(2), 60);
+        assert_eq!(retry_pause(3), 120);
+        assert_eq!(retry_pause(8), 3600);
+        assert_eq!(retry_pause(12), 3600);
+    }
+}

@@ -1,0 +1,119 @@
+//! Server-side sessions: the browser holds a random 256-bit token in a cookie, the
+//! database only its SHA-256. Sessions end after 30 minutes without activity or 12
+//! hours after sign-in, whichever comes first. Owns the `sessions` table.
+
+use sqlx::Row;
+
+use super::{
+    request::Requester,
+    store::{Db, StoreError},
+    tokens::{hash_token, random_token},
+};
+
+/// Idle timeout in seconds.
+pub const IDLE_TIMEOUT: i64 = 30 * 60;
+/// Absolute timeout in seconds.
+pub const ABSOLUTE_TIMEOUT: i64 = 12 * 3600;
+/// `last_seen_at` is written at most this often (seconds).
+const TOUCH_INTERVAL: i64 = 60;
+
+/// A valid session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Database id.
+    pub id: i64,
+    /// The signed-in account.
+    pub account_id: i64,
+    /// Sign-in time.
+    pub created_at: i64,
+    /// The account's e-mail address (shown in the header).
+    pub email: String,
+}
+
+/// Starts a session for `account_id` and returns the cookie token.
+pub async fn create(
+    db: &Db,
+    account_id: i64,
+    now: i64,
+    requester: &Requester,
+) -> Result<String, StoreError> {
+    let token = random_token();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $3, $4, $5)",
+    )
+    .bind(hash_token(&token))
+    .bind(account_id)
+    .bind(now)
+    .bind(&requester.ip)
+    .bind(&requester.user_agent)
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
+/// The session for a cookie token, if it exists and has not timed out. Expired
+/// sessions are deleted; active ones have their last activity updated.
+pub async fn authenticate(db: &Db, token: &str, now: i64) -> Result<Option<Session>, StoreError> {
+    let row = sqlx::query(
+        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, a.email \
+         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let session = Session {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        created_at: row.try_get("created_at")?,
+        email: row.try_get("email")?,
+    };
+    let last_seen_at: i64 = row.try_get("last_seen_at")?;
+    if now - last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT {
+        delete(db, session.id).await?;
+        return Ok(None);
+    }
+    if now - last_seen_at >= TOUCH_INTERVAL {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(session.id)
+            .execute(db.pool())
+            .await?;
+    }
+    Ok(Some(session))
+}
+
+/// Ends one session.
+pub async fn delete(db: &Db, id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// Ends every session of an account (after a password reset, on account closure).
+pub async fn delete_all_for_account(db: &Db, account_id: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Number of sessions of an account (tests, security page).
+pub async fn count_for_account(db: &Db, account_id: i64) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// Name of the session cookie: `__Host-session` over HTTPS (the prefix makes the
+/// browser insist on `Secure`, `Path=/` and no `Domain`), `session` on plain HTTP.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-session"
+    } else {
+        "session"
+    }
+}

@@ -1,0 +1,25 @@
+//! Where the portal may send a browser after an action: only its own pages.
+
+/// `target` if it is a path on this site (`/…`), not another host (`//host`, `/\host`,
+/// `https://…`) and free of control characters (open-redirect and header-injection guard).
+pub fn local_path(target: &str) -> Option<&str> {
+    let ok = target.starts_with('/')
+        && !target.starts_with("//")
+        && !target.starts_with("/\\")
+        && !target.chars().any(|c| c.is_control());
+    ok.then_some(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_pass() {
+        assert_eq!(local_path("/"), Some("/"));
+        assert_eq!(local_path("/konto?x=1"), Some("/konto?x=1"));
+        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "konto", "", "/a\r\nSet-Cookie: x"] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
+}

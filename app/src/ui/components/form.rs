@@ -1,0 +1,280 @@
+//! Form building blocks after the GOV.UK/KERN pattern: label above the field, hint
+//! and error message linked with `aria-describedby`, an error summary at the top that
+//! links to each field and takes focus.
+
+use leptos::{html, prelude::*};
+use serde::{de::DeserializeOwned, Serialize};
+
+use crate::i18n::*;
+
+/// One entry of the error summary: the field's id and the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// `id` of the field the link jumps to.
+    pub field: &'static str,
+    /// The message (also shown at the field).
+    pub message: String,
+}
+
+/// "Bitte prüfen Sie Ihre Eingaben" with a link to every field in error. Takes focus
+/// when it appears so screen-reader and keyboard users land on it.
+#[component]
+pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let node = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        if !errors.get().is_empty() {
+            if let Some(el) = node.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || !errors.get().is_empty()>
+            <div class="error-summary" role="alert" tabindex="-1" node_ref=node autofocus>
+                <h2 class="error-summary__title">{t!(i18n, form.error_summary_title)}</h2>
+                <ul class="error-summary__list">
+                    {move || {
+                        errors
+                            .get()
+                            .into_iter()
+                            .map(|e| view! { <li><a href=format!("#{}", e.field)>{e.message}</a></li> })
+                            .collect_view()
+                    }}
+                </ul>
+            </div>
+        </Show>
+    }
+}
+
+/// The ids an input refers to in `aria-describedby`.
+fn described_by(id: &str, has_hint: bool, has_error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if has_hint {
+        ids.push(format!("{id}-hint"));
+    }
+    if has_error {
+        ids.push(format!("{id}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// Label, hint, message and a text input.
+#[component]
+pub fn TextField(
+    /// Element id (also the error summary's link target).
+    id: &'static str,
+    /// Form field name (the server function's argument).
+    name: &'static str,
+    /// Visible label.
+    #[prop(into)]
+    label: Signal<String>,
+    /// Hint below the label.
+    #[prop(optional, into)]
+    hint: Option<Signal<String>>,
+    /// Error message, if the field is in error.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Initial value (kept after a failed submission).
+    #[prop(optional, into)]
+    value: Signal<String>,
+    /// `type` attribute.
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// `autocomplete` attribute.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// Whether the field is required.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
+    let has_hint = hint.is_some();
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id>{move || label.get()}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
+            <FieldMessage id error />
+            <input
+                class="field__input"
+                id=id
+                name=name
+                type=input_type
+                autocomplete=autocomplete
+                required=required
+                spellcheck="false"
+                value=move || value.get()
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || described_by(id, has_hint, error.get().is_some())
+            />
+        </div>
+    }
+}
+
+/// The message under a label, announced as part of the field's description.
+#[component]
+pub fn FieldMessage(id: &'static str, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|message| {
+            view! {
+                <p class="field__error" id=format!("{id}-error")>
+                    <span class="visually-hidden">{t!(i18n, form.error_prefix)}" "</span>
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// A password input bound to a signal (for the live checklist). The value is never
+/// pre-filled from the server.
+#[component]
+pub fn PasswordField(
+    /// Element id.
+    id: &'static str,
+    /// Field name.
+    name: &'static str,
+    /// Visible label.
+    #[prop(into)]
+    label: Signal<String>,
+    /// Hint.
+    #[prop(optional, into)]
+    hint: Option<Signal<String>>,
+    /// Error message.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// The typed value.
+    value: RwSignal<String>,
+    /// Show the characters instead of dots.
+    #[prop(into)]
+    revealed: Signal<bool>,
+    /// `autocomplete` (`new-password` or `current-password`).
+    autocomplete: &'static str,
+    /// Extra ids for `aria-describedby` (e.g. the criteria list).
+    #[prop(optional)]
+    also_described_by: Option<&'static str>,
+    /// Whether the field is required.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
+    let has_hint = hint.is_some();
+    let describe = move || {
+        let base = described_by(id, has_hint, error.get().is_some());
+        match (base, also_described_by) {
+            (Some(b), Some(extra)) => Some(format!("{b} {extra}")),
+            (None, Some(extra)) => Some(extra.to_owned()),
+            (b, None) => b,
+        }
+    };
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id>{move || label.get()}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
+            <FieldMessage id error />
+            <input
+                class="field__input"
+                id=id
+                name=name
+                type=move || if revealed.get() { "text" } else { "password" }
+                autocomplete=autocomplete
+                required=required
+                spellcheck="false"
+                autocapitalize="off"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=describe
+            />
+        </div>
+    }
+}
+
+/// A button that shows or hides passwords; rendered only once the page is interactive
+/// (it needs JavaScript).
+#[component]
+pub fn RevealToggle(revealed: RwSignal<bool>, #[prop(into)] controls: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let (interactive, set_interactive) = signal(false);
+    Effect::new(move |_| set_interactive.set(true));
+    view! {
+        <button
+            type="button"
+            class="button button--secondary button--small"
+            class:is-hidden=move || !interactive.get()
+            aria-controls=controls
+            aria-pressed=move || revealed.get().to_string()
+            on:click=move |_| revealed.update(|r| *r = !*r)
+        >
+            {move || if revealed.get() { t_string!(i18n, form.hide_passwords) } else { t_string!(i18n, form.show_passwords) }}
+        </button>
+    }
+}
+
+/// A checkbox with its label and message.
+#[component]
+pub fn Checkbox(
+    /// Element id.
+    id: &'static str,
+    /// Field name.
+    name: &'static str,
+    /// Error message.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Initially checked.
+    #[prop(into)]
+    checked: Signal<bool>,
+    /// The label text.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="checkbox" class:field--error=move || error.get().is_some()>
+            <FieldMessage id error />
+            <input
+                class="checkbox__input"
+                type="checkbox"
+                id=id
+                name=name
+                value="on"
+                required=true
+                checked=move || checked.get()
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || error.get().is_some().then(|| format!("{id}-error"))
+            />
+            <label class="checkbox__label" for=id>{children()}</label>
+        </div>
+    }
+}
+
+/// The result a server function left for this page after a plain (no-JavaScript)
+/// form submission; `None` otherwise. Read once while the page renders on the server.
+pub fn use_flash<T>(form: &'static str) -> Option<T>
+where
+    T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    SharedValue::new(move || take_flash::<T>(form)).into_inner()
+}
+
+#[cfg(feature = "ssr")]
+fn take_flash<T: DeserializeOwned>(form: &'static str) -> Option<T> {
+    crate::api::flash::take(form)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn take_flash<T: DeserializeOwned>(_form: &'static str) -> Option<T> {
+    None
+}
+
+/// The latest result of `action`, or else the no-JavaScript flash result.
+pub fn latest<I, O>(action: ServerAction<I>, flash: Option<O>) -> Signal<Option<Result<O, crate::api::ApiError>>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::api::ApiError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().or_else(|| flash.clone().map(Ok)))
+}
+
+/// Opens `path` with a full page load (after sign-in and sign-out, so the whole page,
+/// header included, reflects the new state).
+pub fn hard_navigate(path: &str) {
+    let _ = window().location().assign(path);
+}

@@ -1,0 +1,192 @@
+//! `/konto` ("Mein Konto") and `/konto/datenschutz` (consents, withdrawal). Both need
+//! a signed-in user; others are sent to the sign-in page and brought back afterwards.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::{
+    api::auth::{current_account, my_consents, SignOut, WithdrawEmailConsent, WithdrawOutcome},
+    domain::datetime::format_date_time,
+    i18n::*,
+    ui::{
+        components::{
+            error::ErrorNotice,
+            form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, PasswordField},
+            page::PageHeading,
+        },
+        use_site,
+    },
+};
+
+/// Renders `signed_in` for a signed-in user; otherwise redirects to the sign-in page
+/// with a way back to `here`.
+#[component]
+pub fn RequireAccount<V: IntoView + 'static>(
+    here: &'static str,
+    signed_in: impl Fn(crate::api::auth::AccountSummary) -> V + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let account = Resource::new(|| (), |_| current_account());
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+            {
+                let signed_in = signed_in.clone();
+                move || {
+                    let signed_in = signed_in.clone();
+                    Suspend::new(async move {
+                        match account.await {
+                            Ok(Some(account)) => signed_in(account).into_any(),
+                            Ok(None) => view! { <Redirect path=format!("/anmelden?weiter={here}") /> }.into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+/// "Mein Konto"
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let language = use_site().language;
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, account.title).to_string()) />
+        <RequireAccount
+            here="/konto"
+            signed_in=move |account| {
+                let registered = format_date_time(account.registered_at, language);
+                view! {
+                    <section class="card" aria-labelledby="zugang">
+                        <h2 id="zugang">{t!(i18n, account.access_heading)}</h2>
+                        <dl class="facts">
+                            <dt>{t!(i18n, account.email)}</dt>
+                            <dd data-testid="account-email">{account.email.clone()}</dd>
+                            <dt>{t!(i18n, account.registered)}</dt>
+                            <dd>{registered}</dd>
+                        </dl>
+                    </section>
+                    <section class="section" aria-labelledby="datenschutz">
+                        <h2 id="datenschutz">{t!(i18n, account.privacy_heading)}</h2>
+                        <p>{t!(i18n, account.privacy_text)}</p>
+                        <p><a href="/konto/datenschutz">{t!(i18n, account.privacy_link)}</a></p>
+                    </section>
+                    <SignOutButton />
+                }
+            }
+        />
+    }
+}
+
+/// "Abmelden" (also in the header).
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            hard_navigate("/");
+        }
+    });
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <button type="submit" class="button button--secondary">{t!(i18n, account.sign_out)}</button>
+        </ActionForm>
+    }
+}
+
+/// "Datenschutz und Einwilligungen"
+#[component]
+pub fn AccountPrivacyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<WithdrawEmailConsent>::new();
+    let outcome = latest(action, use_flash::<WithdrawOutcome>("withdraw"));
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, privacy.title).to_string()) />
+        {move || match outcome.get() {
+            // Shown even though the session is gone: the account no longer exists.
+            Some(Ok(WithdrawOutcome::Withdrawn)) => view! {
+                <div class="notice notice--success" role="status">
+                    <p>{t!(i18n, privacy.withdrawn)}</p>
+                </div>
+                <p><a class="button" href="/">{t!(i18n, not_found.back_home)}</a></p>
+            }
+            .into_any(),
+            other => {
+                let wrong = matches!(other, Some(Ok(WithdrawOutcome::WrongPassword)));
+                let error = match other {
+                    Some(Err(error)) => Some(error),
+                    _ => None,
+                };
+                view! {
+                    {error.map(|error| view! { <ErrorNotice error /> })}
+                    <RequireAccount here="/konto/datenschutz" signed_in=move |_| view! { <Consents action wrong /> } />
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn Consents(action: ServerAction<WithdrawEmailConsent>, wrong: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let language = use_site().language;
+    let consents = Resource::new(|| (), |_| my_consents());
+    let password = RwSignal::new(String::new());
+    let error = Signal::derive(move || wrong.then(|| t_string!(i18n, privacy.wrong_password).to_string()));
+    let summary = Signal::derive(move || {
+        error.get().map(|message| vec![FieldError { field: "password", message }]).unwrap_or_default()
+    });
+    view! {
+        <h2>{t!(i18n, privacy.consents_heading)}</h2>
+        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match consents.await {
+                    Ok(list) => view! {
+                        <ul class="consent-list">
+                            {list
+                                .into_iter()
+                                .map(|c| {
+                                    let name = if c.terms_of_use {
+                                        t_string!(i18n, privacy.terms)
+                                    } else {
+                                        t_string!(i18n, privacy.email_use)
+                                    };
+                                    let given = t_string!(
+                                        i18n,
+                                        privacy.given,
+                                        date = format_date_time(c.granted_at, language),
+                                        version = c.version.clone()
+                                    );
+                                    view! { <li><strong>{name}</strong><br />{given}</li> }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <section class="card section" aria-labelledby="widerruf">
+            <h2 id="widerruf">{t!(i18n, privacy.withdraw_heading)}</h2>
+            <p>{t!(i18n, privacy.withdraw_text)}</p>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <ErrorSummary errors=summary />
+                <PasswordField
+                    id="password"
+                    name="password"
+                    label=Signal::derive(move || t_string!(i18n, privacy.password_label).to_string())
+                    error
+                    value=password
+                    revealed=Signal::stored(false)
+                    autocomplete="current-password"
+                    required=true
+                />
+                <button type="submit" class="button button--warning">{t!(i18n, privacy.withdraw_submit)}</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,71 @@
+//! `/dev/mails`: in development mode, the e-mails the portal sent (or would have sent
+//! without an SMTP server). Production answers with the 404 page.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::{dev::preview_mails, ApiError},
+    domain::datetime::format_date_time,
+    i18n::*,
+    ui::{
+        components::{error::ErrorNotice, page::PageHeading},
+        pages::not_found::NotFound,
+        use_site,
+    },
+};
+
+/// The mail preview.
+#[component]
+pub fn DevMailsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let language = use_site().language;
+    let mails = Resource::new(|| (), |_| preview_mails());
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match mails.await {
+                    Err(ApiError::NotFound) => view! { <NotFound /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Ok(list) => view! {
+                        <PageHeading text=Signal::derive(move || t_string!(i18n, dev.mails_title).to_string()) />
+                        <p>{t!(i18n, dev.mails_intro)}</p>
+                        {list.is_empty().then(|| view! { <p>{t!(i18n, dev.mails_none)}</p> })}
+                        <ol class="mail-list" reversed>
+                            {list
+                                .into_iter()
+                                .map(|mail| {
+                                    let when = format_date_time(mail.created_at, language);
+                                    view! {
+                                        <li class="card mail">
+                                            <h2 class="mail__subject">{mail.subject}</h2>
+                                            <p class="mail__meta">
+                                                {t!(i18n, dev.to)}": "{mail.to}" · "{when}
+                                            </p>
+                                            <div class="mail__body">{linkify(&mail.text)}</div>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ol>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The mail text with its links clickable, line by line.
+fn linkify(text: &str) -> impl IntoView {
+    text.lines()
+        .map(|line| {
+            let line = line.to_owned();
+            if line.starts_with("http://") || line.starts_with("https://") {
+                let href = line.clone();
+                view! { <p><a href=href>{line}</a></p> }.into_any()
+            } else {
+                view! { <p>{line}</p> }.into_any()
+            }
+        })
+        .collect_view()
+}

@@ -1,0 +1,152 @@
+//! `/passwort-vergessen` (ask for a reset link) and `/passwort-vergessen/neu`
+//! (the link's target: choose a new password with the same criteria).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::auth::{check_reset_link, LinkOutcome, LinkRequestOutcome, RequestPasswordReset, ResetOutcome, ResetPassword},
+    i18n::*,
+    ui::{
+        components::{
+            error::ErrorNotice,
+            form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, RevealToggle},
+            messages::{password_message, repetition_message},
+            page::PageHeading,
+            password_checklist::PasswordChecklist,
+        },
+        pages::email_links::{EmailLinkFields, EmailLinkRequest, LinkProblem},
+    },
+};
+
+/// `/passwort-vergessen`
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let outcome = latest(action, use_flash::<LinkRequestOutcome>("reset-request"));
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, reset.request_title).to_string()) />
+        <EmailLinkRequest
+            outcome
+            intro=Signal::derive(move || t_string!(i18n, reset.request_intro).to_string())
+            sent=Signal::derive(move || t_string!(i18n, reset.request_sent).to_string())
+        >
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <EmailLinkFields outcome prefill=Signal::stored(String::new()) />
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    {t!(i18n, reset.request_submit)}
+                </button>
+            </ActionForm>
+        </EmailLinkRequest>
+        <div class="notice">
+            <p>{t!(i18n, sign_in.lost_access)}</p>
+        </div>
+    }
+}
+
+/// `/passwort-vergessen/neu?token=…`
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let token = Signal::derive(move || query.with(|q| q.get("token")).unwrap_or_default());
+    let link = Resource::new(move || token.get(), |token| async move {
+        if token.is_empty() {
+            Ok(LinkOutcome::Invalid)
+        } else {
+            check_reset_link(token).await
+        }
+    });
+    let action = ServerAction::<ResetPassword>::new();
+    let outcome = latest(action, use_flash::<ResetOutcome>("reset"));
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, reset.new_title).to_string()) />
+        {move || match outcome.get() {
+            Some(Ok(ResetOutcome::Done)) => view! {
+                <div class="notice notice--success" role="status">
+                    <h2>{t!(i18n, reset.done_title)}</h2>
+                    <p>{t!(i18n, reset.done_text)}</p>
+                </div>
+                <p><a class="button" href="/anmelden">{t!(i18n, site.sign_in)}</a></p>
+            }
+            .into_any(),
+            Some(Ok(ResetOutcome::Link(problem))) => view! { <LinkProblem problem new_link="/passwort-vergessen" /> }.into_any(),
+            other => {
+                let error = match &other {
+                    Some(Err(error)) => Some(error.clone()),
+                    _ => None,
+                };
+                let problems = match other {
+                    Some(Ok(ResetOutcome::Invalid { password, repetition })) => (password, repetition),
+                    _ => (None, None),
+                };
+                view! {
+                    {error.map(|error| view! { <ErrorNotice error /> })}
+                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                        {move || Suspend::new(async move {
+                            match link.await {
+                                Ok(LinkOutcome::Valid) => view! { <NewPasswordForm action token problems /> }.into_any(),
+                                Ok(problem) => view! { <LinkProblem problem new_link="/passwort-vergessen" /> }.into_any(),
+                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+type Problems = (Option<crate::domain::registration::PasswordProblem>, Option<crate::domain::registration::RepetitionProblem>);
+
+#[component]
+fn NewPasswordForm(action: ServerAction<ResetPassword>, token: Signal<String>, problems: Problems) -> impl IntoView {
+    let i18n = use_i18n();
+    let password = RwSignal::new(String::new());
+    let repetition = RwSignal::new(String::new());
+    let revealed = RwSignal::new(false);
+    let (password_problem, repetition_problem) = problems;
+    let password_error = Signal::derive(move || password_problem.map(|p| password_message(i18n, p)));
+    let repetition_error = Signal::derive(move || repetition_problem.map(|p| repetition_message(i18n, p)));
+    let summary = Signal::derive(move || {
+        [("password", password_error.get()), ("password_repeat", repetition_error.get())]
+            .into_iter()
+            .filter_map(|(field, message)| message.map(|message| FieldError { field, message }))
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <p>{t!(i18n, reset.new_intro)}</p>
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <ErrorSummary errors=summary />
+            <input type="hidden" name="token" prop:value=move || token.get() />
+            <PasswordField
+                id="password"
+                name="password"
+                label=Signal::derive(move || t_string!(i18n, reset.new_password_label).to_string())
+                error=password_error
+                value=password
+                revealed=revealed
+                autocomplete="new-password"
+                also_described_by="kriterien"
+                required=true
+            />
+            <PasswordField
+                id="password_repeat"
+                name="password_repeat"
+                label=Signal::derive(move || t_string!(i18n, register.repetition_label).to_string())
+                error=repetition_error
+                value=repetition
+                revealed=revealed
+                autocomplete="new-password"
+                required=true
+            />
+            <RevealToggle revealed controls="password password_repeat" />
+            <PasswordChecklist id="kriterien" password=password repetition=repetition />
+            <button type="submit" class="button" disabled=move || action.pending().get()>
+                {t!(i18n, reset.new_submit)}
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,183 @@
+//! `/registrieren`: "Registrierung" — e-mail address, password with the live
+//! criteria checklist, the two consents; then the success message of the flyer.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::auth::{Register, RegisterOutcome},
+    domain::registration::RegistrationProblems,
+    i18n::*,
+    ui::components::{
+        error::ErrorNotice,
+        form::{latest, use_flash, Checkbox, ErrorSummary, FieldError, PasswordField, RevealToggle, TextField},
+        layout::form_urlencode,
+        messages::{email_message, password_message, repetition_message},
+        page::PageHeading,
+        password_checklist::PasswordChecklist,
+    },
+};
+
+/// The registration page.
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<Register>::new();
+    let outcome = latest(action, use_flash::<RegisterOutcome>("register"));
+
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, register.title).to_string()) />
+        {move || match outcome.get() {
+            Some(Ok(RegisterOutcome::Registered { email })) => view! { <Registered email /> }.into_any(),
+            other => {
+                let (error, rejected) = match other {
+                    Some(Err(error)) => (Some(error), None),
+                    Some(Ok(RegisterOutcome::Invalid { problems, email, accept_terms, consent_email })) => {
+                        (None, Some((problems, email, accept_terms, consent_email)))
+                    }
+                    _ => (None, None),
+                };
+                view! {
+                    {error.map(|error| view! { <ErrorNotice error /> })}
+                    <RegisterForm action rejected />
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+type Rejected = (RegistrationProblems, String, bool, bool);
+
+#[component]
+fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (problems, email, terms, consent) = rejected.unwrap_or_default();
+    let password = RwSignal::new(String::new());
+    let repetition = RwSignal::new(String::new());
+    let revealed = RwSignal::new(false);
+    let pending = action.pending();
+
+    let email_error = Signal::derive({
+        let p = problems.clone();
+        move || p.email.map(|e| email_message(i18n, e))
+    });
+    let password_error = Signal::derive({
+        let p = problems.clone();
+        move || p.password.map(|e| password_message(i18n, e))
+    });
+    let repetition_error = Signal::derive({
+        let p = problems.clone();
+        move || p.repetition.map(|e| repetition_message(i18n, e))
+    });
+    let terms_error = Signal::derive({
+        let missing = problems.terms_missing;
+        move || missing.then(|| t_string!(i18n, errors.terms_missing).to_string())
+    });
+    let consent_error = Signal::derive({
+        let missing = problems.consent_missing;
+        move || missing.then(|| t_string!(i18n, errors.consent_missing).to_string())
+    });
+    let summary = Signal::derive(move || {
+        [
+            ("email", email_error.get()),
+            ("password", password_error.get()),
+            ("password_repeat", repetition_error.get()),
+            ("accept_terms", terms_error.get()),
+            ("consent_email", consent_error.get()),
+        ]
+        .into_iter()
+        .filter_map(|(field, message)| message.map(|message| FieldError { field, message }))
+        .collect::<Vec<_>>()
+    });
+
+    view! {
+        <ActionForm action attr:class="form" attr:novalidate=true>
+            <ErrorSummary errors=summary />
+
+            <h2>{t!(i18n, register.email_heading)}</h2>
+            <p>{t!(i18n, register.email_intro)}</p>
+            <TextField
+                id="email"
+                name="email"
+                label=Signal::derive(move || t_string!(i18n, register.email_label).to_string())
+                hint=Signal::derive(move || t_string!(i18n, register.email_hint).to_string())
+                error=email_error
+                value=Signal::stored(email)
+                input_type="email"
+                autocomplete="email"
+                required=true
+            />
+
+            <h2>{t!(i18n, register.password_heading)}</h2>
+            <PasswordField
+                id="password"
+                name="password"
+                label=Signal::derive(move || t_string!(i18n, register.password_label).to_string())
+                hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())
+                error=password_error
+                value=password
+                revealed=revealed
+                autocomplete="new-password"
+                also_described_by="kriterien"
+                required=true
+            />
+            <PasswordField
+                id="password_repeat"
+                name="password_repeat"
+                label=Signal::derive(move || t_string!(i18n, register.repetition_label).to_string())
+                error=repetition_error
+                value=repetition
+                revealed=revealed
+                autocomplete="new-password"
+                required=true
+            />
+            <RevealToggle revealed controls="password password_repeat" />
+            <PasswordChecklist id="kriterien" password=password repetition=repetition />
+
+            <fieldset class="fieldset">
+                <legend class="fieldset__legend">
+                    <h2>{t!(i18n, register.consent_heading)}</h2>
+                </legend>
+                <p>{t!(i18n, register.consent_intro)}</p>
+                <ul class="link-list">
+                    <li><a href="/nutzungsbedingungen" target="_blank" rel="noopener">{t!(i18n, register.read_terms)}</a></li>
+                    <li><a href="/datenschutz" target="_blank" rel="noopener">{t!(i18n, register.read_privacy)}</a></li>
+                </ul>
+                <Checkbox id="accept_terms" name="accept_terms" error=terms_error checked=Signal::stored(terms)>
+                    {t!(i18n, register.terms_label)}
+                </Checkbox>
+                <Checkbox id="consent_email" name="consent_email" error=consent_error checked=Signal::stored(consent)>
+                    {t!(i18n, register.consent_label)}
+                </Checkbox>
+                <p class="field__hint">{t!(i18n, register.both_required)}</p>
+            </fieldset>
+
+            <button type="submit" class="button" disabled=move || pending.get()>
+                {t!(i18n, register.submit)}
+            </button>
+        </ActionForm>
+        <p class="section">
+            {t!(i18n, register.have_account)}" "<a href="/anmelden">{t!(i18n, site.sign_in)}</a>
+        </p>
+    }
+}
+
+/// The flyer's first success message: registration done, confirmation mail sent.
+#[component]
+fn Registered(email: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = format!("/registrieren/link-anfordern?email={}", form_urlencode(&email));
+    view! {
+        <div class="notice notice--success" role="status">
+            <h2>{t!(i18n, register.success_title)}</h2>
+            <p>{move || t_string!(i18n, register.success_text, email = email.clone())}</p>
+            <p>{t!(i18n, register.success_validity)}</p>
+        </div>
+        <p>
+            {t!(i18n, register.no_mail)}" "
+            <a href=link>
+                {t!(i18n, register.request_new_link)}
+            </a>
+        </p>
+    }
+}

@@ -1,0 +1,87 @@
+//! Runs before every page and server function: works out the language, the client's
+//! address and browser, and the signed-in session (from the session cookie), and puts
+//! them into the request for the renderer and the server functions.
+
+use std::net::SocketAddr;
+
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    http::{header, HeaderMap},
+    middleware::Next,
+    response::Response,
+};
+
+use app::{
+    backend::{
+        request::{RequestContext, Requester},
+        sessions, AppState,
+    },
+    domain::language::{negotiate, LANGUAGE_COOKIE},
+};
+
+/// What the middleware needs.
+#[derive(Clone)]
+pub struct ContextState {
+    /// Backend state (database, clock).
+    pub app: AppState,
+    /// Use `X-Forwarded-For` for the client address.
+    pub trust_forwarded_for: bool,
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+fn client_ip(request: &Request, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty());
+        if let Some(ip) = forwarded {
+            return ip;
+        }
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Middleware: inserts a [`RequestContext`] (and the [`app::domain::language::Language`]).
+pub async fn attach(State(state): State<ContextState>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let language = negotiate(
+        cookie_value(headers, LANGUAGE_COOKIE).as_deref(),
+        headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    );
+    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+    let cookie_name = sessions::cookie_name(state.app.settings.secure_cookies);
+    // Bundle files never need the session; skip the lookup for them.
+    let is_bundle = request.uri().path().starts_with("/pkg/");
+    let session = match cookie_value(headers, cookie_name).filter(|_| !is_bundle) {
+        Some(token) => match sessions::authenticate(&state.app.db, &token, state.app.clock.now()).await {
+            Ok(session) => session,
+            Err(error) => {
+                tracing::error!(%error, "session lookup failed");
+                None
+            }
+        },
+        None => None,
+    };
+    let requester = Requester::new(client_ip(&request, state.trust_forwarded_for), &user_agent);
+    request.extensions_mut().insert(language);
+    request.extensions_mut().insert(RequestContext { requester, session, language });
+    next.run(request).await
+}

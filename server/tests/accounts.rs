@@ -1,0 +1,738 @@
+//! Accounts against the real server and a real SMTP server, on SQLite and PostgreSQL:
+//! every rule of security.md's Passwords, Tokens, Sign-in and Sessions sections, each
+//! with a test that tries to break it.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+use support::{Backend, TestApp};
+
+const PASSWORD: &str = "Kx9!vTq2#mLpW";
+const SESSION: &str = "session";
+
+on_both_databases!(
+    register_confirm_sign_in_sign_out,
+    registration_checks_every_rule_on_the_server,
+    registration_does_not_reveal_existing_addresses,
+    confirmation_links_are_single_use_even_in_parallel,
+    confirmation_links_expire_and_resist_tampering,
+    unconfirmed_addresses_cannot_sign_in,
+    sign_in_does_not_reveal_accounts,
+    repeated_failures_are_delayed_then_locked_and_the_owner_is_told,
+    a_source_address_that_guesses_many_accounts_is_locked,
+    a_successful_sign_in_resets_the_counter,
+    every_sign_in_gets_a_new_session_id,
+    sessions_time_out_when_idle_and_absolutely,
+    cookies_are_secure_over_https,
+    password_reset_works_once_and_ends_every_session,
+    password_reset_does_not_reveal_accounts,
+    reset_links_expire_after_an_hour,
+    passwords_are_hashed_with_argon2id,
+    mails_survive_an_smtp_outage_and_a_restart_and_go_out_once,
+    mails_are_text_and_html_with_only_the_link,
+    auth_endpoints_reject_cross_site_requests,
+    forms_work_without_javascript,
+    consent_is_stored_and_withdrawal_closes_the_account,
+    mail_preview_exists_only_in_development,
+);
+
+fn email(name: &str) -> String {
+    format!("{name}@example.org")
+}
+
+/// Registers and confirms; returns nothing (the account can sign in afterwards).
+async fn registered(app: &TestApp, address: &str) {
+    let answer = app
+        .call(
+            "auth/register",
+            &[("email", address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+            None,
+        )
+        .await;
+    assert_eq!(answer.json, json!({"Registered": {"email": address}}), "{}", answer.body);
+    let n = app.smtp.to(address).len() + 1;
+    let mail = app.smtp.wait_for(address, n).await;
+    let token = mail.token("/registrieren/bestaetigen").expect("confirmation link");
+    let confirmed = app.call("auth/confirm-email", &[("token", &token)], None).await;
+    assert_eq!(confirmed.json, json!("Valid"));
+}
+
+/// Signs in and returns the `Cookie` header value for the new session.
+async fn signed_in(app: &TestApp, address: &str, password: &str) -> String {
+    let answer = app.call("auth/sign-in", &[("email", address), ("password", password)], None).await;
+    assert_eq!(answer.json, json!({"SignedIn": {"next": "/konto"}}), "{}", answer.body);
+    format!("{SESSION}={}", answer.cookie(SESSION).expect("session cookie"))
+}
+
+async fn sign_in_outcome(app: &TestApp, address: &str, password: &str) -> serde_json::Value {
+    app.call("auth/sign-in", &[("email", address), ("password", password)], None).await.json
+}
+
+async fn is_signed_in(app: &TestApp, cookie: &str) -> bool {
+    let page = app.page("/konto", Some(cookie)).await;
+    match page.status {
+        StatusCode::OK => true,
+        StatusCode::FOUND | StatusCode::SEE_OTHER => {
+            assert!(page.location.as_deref().is_some_and(|l| l.starts_with("/anmelden")), "{:?}", page.location);
+            false
+        }
+        other => panic!("unexpected {other}"),
+    }
+}
+
+async fn register_confirm_sign_in_sign_out(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("erika.mustermann");
+    let answer = app
+        .call(
+            "auth/register",
+            &[("email", "  Erika.Mustermann@Example.org "), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+            None,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(answer.json.get("Registered").is_some(), "{}", answer.body);
+    let mail = app.smtp.wait_for(&address, 1).await;
+    assert_eq!(mail.subject(), "Bitte bestätigen Sie Ihre E-Mail-Adresse");
+    let link = mail.link("/registrieren/bestaetigen").expect("link");
+    assert!(link.starts_with(&format!("{}/registrieren/bestaetigen?token=", app.base_url)), "{link}");
+
+    // The confirmation page shows the second success message.
+    let token = mail.token("/registrieren/bestaetigen").expect("token");
+    let page = app.page(&format!("/registrieren/bestaetigen?token={token}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("E-Mail-Adresse bestätigt"), "{}", page.body);
+
+    let cookie = signed_in(&app, &address, PASSWORD).await;
+    let account = app.page("/konto", Some(&cookie)).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.body.contains(&address), "account page shows the address");
+    assert!(account.body.contains("Abmelden"));
+    assert_eq!(app.state.db.pool().size() > 0, true);
+
+    let out = app.call("auth/sign-out", &[], Some(&cookie)).await;
+    assert_eq!(out.status, StatusCode::OK);
+    let cleared = out.cookie_header(SESSION).expect("cookie cleared");
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert!(!is_signed_in(&app, &cookie).await, "the old session is deleted on the server");
+    app.stop().await;
+}
+
+fn problems(answer: &support::Answer) -> serde_json::Value {
+    answer.json["Invalid"]["problems"].clone()
+}
+
+async fn registration_checks_every_rule_on_the_server(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cases: Vec<(Vec<(&str, &str)>, serde_json::Value)> = vec![
+        (vec![("email", ""), ("password", ""), ("password_repeat", "")], json!({"email": "Empty", "password": "Empty", "repetition": "Empty", "terms_missing": true, "consent_missing": true})),
+        (vec![("email", "no-at-sign"), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")], json!({"email": "Invalid", "password": null, "repetition": null, "terms_missing": false, "consent_missing": false})),
+        (vec![("email", "a@example.org"), ("password", "Kurz1!"), ("password_repeat", "Kurz1!"), ("accept_terms", "on"), ("consent_email", "on")], json!({"email": null, "password": "Criteria", "repetition": null, "terms_missing": false, "consent_missing": false})),
+        (vec![("email", "a@example.org"), ("password", "Abcdefghij1ä"), ("password_repeat", "Abcdefghij1ä"), ("accept_terms", "on"), ("consent_email", "on")], json!({"email": null, "password": "Criteria", "repetition": null, "terms_missing": false, "consent_missing": false})),
+        (vec![("email", "a@example.org"), ("password", "Password123!"), ("password_repeat", "Password123!"), ("accept_terms", "on"), ("consent_email", "on")], json!({"email": null, "password": "Common", "repetition": null, "terms_missing": false, "consent_missing": false})),
+        (vec![("email", "max.mustermann@example.org"), ("password", "Mustermann#2025x"), ("password_repeat", "Mustermann#2025x"), ("accept_terms", "on"), ("consent_email", "on")], json!({"email": null, "password": "ContainsEmail", "repetition": null, "terms_missing": false, "consent_missing": false})),
+        (vec![("email", "a@example.org"), ("password", PASSWORD), ("password_repeat", "different"), ("accept_terms", "on"), ("consent_email", "on")], json!({"email": null, "password": null, "repetition": "Mismatch", "terms_missing": false, "consent_missing": false})),
+        (vec![("email", "a@example.org"), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on")], json!({"email": null, "password": null, "repetition": null, "terms_missing": false, "consent_missing": true})),
+        (vec![("email", "a@example.org"), ("password", PASSWORD), ("password_repeat", PASSWORD), ("consent_email", "on")], json!({"email": null, "password": null, "repetition": null, "terms_missing": true, "consent_missing": false})),
+    ];
+    for (form, expected) in cases {
+        let answer = app.call("auth/register", &form, None).await;
+        assert_eq!(problems(&answer), expected, "form {form:?}: {}", answer.body);
+        assert!(!answer.body.contains(PASSWORD), "the password is never echoed");
+    }
+    // 129 characters are refused, never truncated.
+    let long = format!("Aa1!{}", "x".repeat(125));
+    let answer = app
+        .call("auth/register", &[("email", "a@example.org"), ("password", &long), ("password_repeat", &long), ("accept_terms", "on"), ("consent_email", "on")], None)
+        .await;
+    assert_eq!(problems(&answer)["password"], "Criteria");
+    // Nothing was created, no mail was sent.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(app.smtp.all().is_empty());
+    app.stop().await;
+}
+
+async fn registration_does_not_reveal_existing_addresses(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let taken = email("taken");
+    registered(&app, &taken).await;
+    let form = |address: &'static str| {
+        vec![("email", address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")]
+    };
+    let mut existing_times = Vec::new();
+    let mut new_times = Vec::new();
+    for i in 0..3 {
+        let start = Instant::now();
+        let existing = app.call("auth/register", &form("taken@example.org"), None).await;
+        existing_times.push(start.elapsed());
+        let fresh: &'static str = Box::leak(format!("fresh{i}@example.org").into_boxed_str());
+        let start = Instant::now();
+        let new = app.call("auth/register", &form(fresh), None).await;
+        new_times.push(start.elapsed());
+        assert_eq!(existing.status, new.status);
+        assert_eq!(existing.json, json!({"Registered": {"email": "taken@example.org"}}));
+        assert_eq!(new.json, json!({"Registered": {"email": fresh}}));
+    }
+    existing_times.sort();
+    new_times.sort();
+    let (a, b) = (existing_times[1].as_secs_f64(), new_times[1].as_secs_f64());
+    assert!(a.max(b) / a.min(b) < 2.5, "similar time: existing {a:.3}s, new {b:.3}s");
+    // The owner is told instead.
+    let notice = app.smtp.wait_for(&taken, 2).await;
+    assert_eq!(notice.subject(), "Registrierungsversuch mit Ihrer E-Mail-Adresse");
+    assert!(notice.token("/").is_none(), "no confirmation token for someone else");
+    app.stop().await;
+}
+
+async fn confirmation_links_are_single_use_even_in_parallel(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("parallel");
+    app.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    let token = app.smtp.wait_for(&address, 1).await.token("/registrieren/bestaetigen").expect("token");
+    let form = [("token", token.as_str())];
+    let calls = (0..8).map(|_| app.call("auth/confirm-email", &form, None));
+    let answers = futures::future::join_all(calls).await;
+    let valid = answers.iter().filter(|a| a.json == json!("Valid")).count();
+    let used = answers.iter().filter(|a| a.json == json!("Used")).count();
+    assert_eq!((valid, used), (1, 7), "{:?}", answers.iter().map(|a| a.json.clone()).collect::<Vec<_>>());
+    // A second visit of the page says so.
+    let page = app.page(&format!("/registrieren/bestaetigen?token={token}"), None).await;
+    assert!(page.body.contains("bereits verwendet"));
+    assert!(page.body.contains("Neuen Link anfordern"));
+    app.stop().await;
+}
+
+async fn confirmation_links_expire_and_resist_tampering(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("late");
+    app.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    let token = app.smtp.wait_for(&address, 1).await.token("/registrieren/bestaetigen").expect("token");
+    let mut altered = token.clone();
+    let last = altered.pop().expect("char");
+    altered.push(if last == 'A' { 'B' } else { 'A' });
+    assert_eq!(app.call("auth/confirm-email", &[("token", &altered)], None).await.json, json!("Invalid"));
+    assert_eq!(app.call("auth/confirm-email", &[("token", "")], None).await.json, json!("Invalid"));
+    app.clock.advance(24 * 3600 + 1);
+    assert_eq!(app.call("auth/confirm-email", &[("token", &token)], None).await.json, json!("Expired"));
+    let page = app.page(&format!("/registrieren/bestaetigen?token={token}"), None).await;
+    assert!(page.body.contains("abgelaufen"));
+    // A new link can be requested; it works, and it replaced the old one.
+    let resend = app.call("auth/resend-confirmation", &[("email", &address)], None).await;
+    assert_eq!(resend.json, json!({"Sent": {"email": address}}));
+    let fresh = app.smtp.wait_for(&address, 2).await.token("/registrieren/bestaetigen").expect("token");
+    assert_ne!(fresh, token);
+    assert_eq!(app.call("auth/confirm-email", &[("token", &fresh)], None).await.json, json!("Valid"));
+    app.stop().await;
+}
+
+async fn unconfirmed_addresses_cannot_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("unconfirmed");
+    app.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    let answer = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await;
+    assert_eq!(answer.json, json!({"Rejected": {"email": address, "problem": "Unconfirmed"}}));
+    assert!(answer.cookie(SESSION).is_none(), "no session before confirmation");
+    // With a wrong password it is just a failed sign-in (nothing revealed).
+    assert_eq!(
+        sign_in_outcome(&app, &address, "Wrong#Password1").await,
+        json!({"Rejected": {"email": address, "problem": "WrongCredentials"}})
+    );
+    app.stop().await;
+}
+
+async fn sign_in_does_not_reveal_accounts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("known");
+    registered(&app, &address).await;
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..3 {
+        let start = Instant::now();
+        let a = app.call("auth/sign-in", &[("email", &address), ("password", "Wrong#Password1")], None).await;
+        wrong.push(start.elapsed());
+        let start = Instant::now();
+        let b = app.call("auth/sign-in", &[("email", "nobody@example.org"), ("password", "Wrong#Password1")], None).await;
+        unknown.push(start.elapsed());
+        assert_eq!(a.status, b.status);
+        assert_eq!(a.json["Rejected"]["problem"], "WrongCredentials");
+        assert_eq!(b.json["Rejected"]["problem"], "WrongCredentials");
+    }
+    wrong.sort();
+    unknown.sort();
+    let (a, b) = (wrong[0].as_secs_f64(), unknown[0].as_secs_f64());
+    assert!(a.max(b) / a.min(b) < 2.5, "similar time: wrong password {a:.3}s, unknown address {b:.3}s");
+    app.stop().await;
+}
+
+async fn repeated_failures_are_delayed_then_locked_and_the_owner_is_told(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("LOGIN_LOCK_AFTER", "6"), ("LOGIN_DELAY_BASE_MS", "150")]).await;
+    let address = email("target");
+    registered(&app, &address).await;
+    let mut times = Vec::new();
+    for _ in 0..6 {
+        let start = Instant::now();
+        let outcome = sign_in_outcome(&app, &address, "Wrong#Password1").await;
+        times.push(start.elapsed());
+        assert_eq!(outcome["Rejected"]["problem"], "WrongCredentials");
+    }
+    // Failures 4, 5 and 6 wait 150, 300 and 600 ms before the password is checked.
+    assert!(times[3] >= Duration::from_millis(150), "{times:?}");
+    assert!(times[4] >= Duration::from_millis(300), "{times:?}");
+    assert!(times[5] >= Duration::from_millis(600), "{times:?}");
+    assert!(times[5] > times[3], "delays grow: {times:?}");
+    // Locked: even the right password gets the same answer as a wrong one.
+    assert_eq!(sign_in_outcome(&app, &address, PASSWORD).await["Rejected"]["problem"], "WrongCredentials");
+    let notice = app.smtp.wait_for(&address, 2).await;
+    assert_eq!(notice.subject(), "Ihr Konto wurde vorübergehend gesperrt");
+    // The lock expires by itself (never permanent).
+    app.clock.advance(15 * 60 + 1);
+    signed_in(&app, &address, PASSWORD).await;
+    // The security log has the failures, the lock and the sign-in.
+    let account = app::backend::accounts::find_by_email(&app.state.db, &app::domain::email::EmailAddress::parse(&address).expect("address"))
+        .await
+        .expect("query")
+        .expect("account");
+    let events: Vec<String> = app::backend::audit::for_account(&app.state.db, account.id, 50)
+        .await
+        .expect("log")
+        .into_iter()
+        .map(|e| e.event)
+        .collect();
+    assert!(events.contains(&"account_locked".to_owned()), "{events:?}");
+    assert!(events.iter().filter(|e| *e == "sign_in_failed").count() >= 7, "{events:?}");
+    assert_eq!(events[0], "signed_in");
+    app.stop().await;
+}
+
+async fn a_source_address_that_guesses_many_accounts_is_locked(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("LOGIN_LOCK_ADDRESS_AFTER", "5"), ("LOGIN_LOCK_AFTER", "50")]).await;
+    let address = email("victim");
+    registered(&app, &address).await;
+    for i in 0..5 {
+        let outcome = sign_in_outcome(&app, &format!("guess{i}@example.org"), "Wrong#Password1").await;
+        assert_eq!(outcome["Rejected"]["problem"], "WrongCredentials");
+    }
+    // The address is now locked, for every account.
+    assert_eq!(sign_in_outcome(&app, &address, PASSWORD).await["Rejected"]["problem"], "WrongCredentials");
+    app.clock.advance(15 * 60 + 1);
+    signed_in(&app, &address, PASSWORD).await;
+    app.stop().await;
+}
+
+async fn a_successful_sign_in_resets_the_counter(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("LOGIN_LOCK_AFTER", "4")]).await;
+    let address = email("forgetful");
+    registered(&app, &address).await;
+    for _ in 0..3 {
+        sign_in_outcome(&app, &address, "Wrong#Password1").await;
+    }
+    signed_in(&app, &address, PASSWORD).await;
+    for _ in 0..3 {
+        sign_in_outcome(&app, &address, "Wrong#Password1").await;
+    }
+    // Three more failures after the reset: still below the lock threshold of four.
+    signed_in(&app, &address, PASSWORD).await;
+    app.stop().await;
+}
+
+async fn every_sign_in_gets_a_new_session_id(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("rotating");
+    registered(&app, &address).await;
+    let first = signed_in(&app, &address, PASSWORD).await;
+    let answer = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], Some(&first)).await;
+    let second = format!("{SESSION}={}", answer.cookie(SESSION).expect("cookie"));
+    assert_ne!(first, second);
+    assert!(!is_signed_in(&app, &first).await, "the session used for signing in again is ended");
+    assert!(is_signed_in(&app, &second).await);
+    // A made-up or altered session token is worth nothing.
+    assert!(!is_signed_in(&app, &format!("{second}x")).await);
+    assert!(!is_signed_in(&app, "session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await);
+    app.stop().await;
+}
+
+async fn sessions_time_out_when_idle_and_absolutely(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("sleepy");
+    registered(&app, &address).await;
+    // Idle: 29 minutes are fine, then 31 minutes without activity end the session.
+    let cookie = signed_in(&app, &address, PASSWORD).await;
+    app.clock.advance(29 * 60);
+    assert!(is_signed_in(&app, &cookie).await);
+    app.clock.advance(31 * 60);
+    assert!(!is_signed_in(&app, &cookie).await, "idle timeout");
+    // Absolute: active every 20 minutes, but after 12 hours it ends anyway.
+    let cookie = signed_in(&app, &address, PASSWORD).await;
+    for _ in 0..35 {
+        app.clock.advance(20 * 60);
+        assert!(is_signed_in(&app, &cookie).await);
+    }
+    app.clock.advance(20 * 60 + 1);
+    assert!(!is_signed_in(&app, &cookie).await, "absolute timeout");
+    app.stop().await;
+}
+
+async fn cookies_are_secure_over_https(backend: Backend) {
+    let plain = TestApp::spawn(backend).await;
+    let address = email("cookies");
+    registered(&plain, &address).await;
+    let answer = plain.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await;
+    let cookie = answer.cookie_header(SESSION).expect("cookie");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(part), "{part} missing: {cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "plain-HTTP development cannot use Secure: {cookie}");
+    assert!(!cookie.contains("Max-Age") && !cookie.contains("Expires"), "a browser-session cookie: {cookie}");
+    let token = answer.cookie(SESSION).expect("value");
+    assert!(token.len() >= 43, "at least 256 bits: {token}");
+    plain.stop().await;
+
+    // Behind HTTPS: __Host- prefix and Secure; HSTS on every response.
+    let tls = TestApp::spawn_with(backend, &[("PUBLIC_URL", "https://localhost")]).await;
+    registered_https(&tls, &address).await;
+    let answer = https_call(&tls, "auth/sign-in", &[("email", &address), ("password", PASSWORD)]).await;
+    let cookie = answer.cookie_header("__Host-session").expect("__Host- cookie");
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/", "Secure"] {
+        assert!(cookie.contains(part), "{part} missing: {cookie}");
+    }
+    assert!(!cookie.contains("Domain"));
+    let page = tls.client.get(tls.url("/")).send().await.expect("get");
+    assert!(page.headers().get("strict-transport-security").is_some());
+    tls.stop().await;
+}
+
+async fn https_call(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> support::Answer {
+    let response = app
+        .client
+        .post(app.url(&format!("/api/{endpoint}")))
+        .header("origin", "https://localhost")
+        .form(form)
+        .send()
+        .await
+        .expect("call");
+    let set_cookies = response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(str::to_owned)).collect();
+    let body = response.text().await.expect("body");
+    support::Answer { status: StatusCode::OK, json: serde_json::from_str(&body).unwrap_or_default(), body, set_cookies, location: None }
+}
+
+async fn registered_https(app: &TestApp, address: &str) {
+    https_call(
+        app,
+        "auth/register",
+        &[("email", address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+    )
+    .await;
+    let mail = app.smtp.wait_for(address, 1).await;
+    assert!(mail.link("/registrieren/bestaetigen").expect("link").starts_with("https://localhost/"));
+    let token = mail.token("/registrieren/bestaetigen").expect("token");
+    assert_eq!(https_call(app, "auth/confirm-email", &[("token", &token)]).await.json, json!("Valid"));
+}
+
+async fn password_reset_works_once_and_ends_every_session(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("resetter");
+    registered(&app, &address).await;
+    let phone = signed_in(&app, &address, PASSWORD).await;
+    let laptop = signed_in(&app, &address, PASSWORD).await;
+    let answer = app.call("auth/request-password-reset", &[("email", &address)], None).await;
+    assert_eq!(answer.json, json!({"Sent": {"email": address}}));
+    let mail = app.smtp.wait_for(&address, 2).await;
+    assert_eq!(mail.subject(), "Neues Passwort festlegen");
+    let token = mail.token("/passwort-vergessen/neu").expect("reset link");
+    assert_eq!(app.call("auth/check-reset-link", &[("token", &token)], None).await.json, json!("Valid"));
+    // The new password passes the same rules.
+    let weak = app.call("auth/reset-password", &[("token", &token), ("password", "Password123!"), ("password_repeat", "Password123!")], None).await;
+    assert_eq!(weak.json, json!({"Invalid": {"password": "Common", "repetition": null}}));
+    let new_password = "Neu#Sicher2026x";
+    let done = app.call("auth/reset-password", &[("token", &token), ("password", new_password), ("password_repeat", new_password)], None).await;
+    assert_eq!(done.json, json!("Done"));
+    assert!(!is_signed_in(&app, &phone).await && !is_signed_in(&app, &laptop).await, "all sessions ended");
+    let notice = app.smtp.wait_for(&address, 3).await;
+    assert_eq!(notice.subject(), "Ihr Passwort wurde geändert");
+    assert_eq!(sign_in_outcome(&app, &address, PASSWORD).await["Rejected"]["problem"], "WrongCredentials");
+    signed_in(&app, &address, new_password).await;
+    // Single use.
+    let again = app.call("auth/reset-password", &[("token", &token), ("password", "Noch#Neuer2026y"), ("password_repeat", "Noch#Neuer2026y")], None).await;
+    assert_eq!(again.json, json!({"Link": "Used"}));
+    app.stop().await;
+}
+
+async fn password_reset_does_not_reveal_accounts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("present");
+    registered(&app, &address).await;
+    let known = app.call("auth/request-password-reset", &[("email", &address)], None).await;
+    let unknown = app.call("auth/request-password-reset", &[("email", "absent@example.org")], None).await;
+    assert_eq!(known.status, unknown.status);
+    assert_eq!(known.json["Sent"].is_object(), unknown.json["Sent"].is_object());
+    app.smtp.wait_for(&address, 2).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(app.smtp.to("absent@example.org").is_empty(), "no mail to unknown addresses");
+    app.stop().await;
+}
+
+async fn reset_links_expire_after_an_hour(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("slow");
+    registered(&app, &address).await;
+    app.call("auth/request-password-reset", &[("email", &address)], None).await;
+    let token = app.smtp.wait_for(&address, 2).await.token("/passwort-vergessen/neu").expect("token");
+    app.clock.advance(3600 + 1);
+    assert_eq!(app.call("auth/check-reset-link", &[("token", &token)], None).await.json, json!("Expired"));
+    let late = app.call("auth/reset-password", &[("token", &token), ("password", "Neu#Sicher2026x"), ("password_repeat", "Neu#Sicher2026x")], None).await;
+    assert_eq!(late.json, json!({"Link": "Expired"}));
+    signed_in(&app, &address, PASSWORD).await;
+    app.stop().await;
+}
+
+async fn passwords_are_hashed_with_argon2id(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("hashed");
+    registered(&app, &address).await;
+    let account = app::backend::accounts::find_by_email(&app.state.db, &app::domain::email::EmailAddress::parse(&address).expect("address"))
+        .await
+        .expect("query")
+        .expect("account");
+    assert!(account.password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", account.password_hash);
+    assert!(!account.password_hash.contains(PASSWORD));
+    app.stop().await;
+}
+
+async fn mails_survive_an_smtp_outage_and_a_restart_and_go_out_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    app.smtp.refuse(true);
+    let address = email("patient");
+    app.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    // The first attempt fails and is recorded; nothing is lost.
+    let mut attempts = 0;
+    for _ in 0..50 {
+        let mails = app::backend::mail::outbox::recent_emails(&app.state.db, 10).await.expect("outbox");
+        if let Some(mail) = mails.iter().find(|m| m.recipient == address && m.last_error.is_some()) {
+            attempts = mail.attempts;
+            assert!(mail.sent_at.is_none());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        attempts >= 1,
+        "a delivery was attempted: {:?}",
+        app::backend::mail::outbox::recent_emails(&app.state.db, 10).await.expect("outbox")
+    );
+    // The process stops while the mail is still pending; a new one takes over.
+    let database_url = app.database_url.clone();
+    let sink = app.smtp.clone();
+    let clock_offset_needed = 60;
+    let dir = app.stop().await;
+    sink.refuse(false);
+    let restarted = TestApp::spawn_on(&database_url, sink.clone(), &[], dir).await;
+    restarted.clock.advance(clock_offset_needed);
+    let mail = restarted.smtp.wait_for(&address, 1).await;
+    assert_eq!(mail.subject(), "Bitte bestätigen Sie Ihre E-Mail-Adresse");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(restarted.smtp.to(&address).len(), 1, "delivered exactly once");
+    let stored = app::backend::mail::outbox::recent_emails(&restarted.state.db, 10).await.expect("outbox");
+    assert!(stored[0].sent_at.is_some());
+    assert_eq!(stored[0].delivered_via.as_deref(), Some("smtp"));
+    restarted.stop().await;
+}
+
+async fn mails_are_text_and_html_with_only_the_link(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("reader");
+    app.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    let mail = app.smtp.wait_for(&address, 1).await;
+    let raw = mail.text();
+    assert!(raw.contains("multipart/alternative"), "{raw}");
+    assert!(raw.contains("text/plain") && raw.contains("text/html"));
+    assert!(!raw.contains(PASSWORD), "no password in mails");
+    assert!(raw.contains("Guten Tag,"));
+    // In English for an English-speaking registrant.
+    let english = email("english");
+    app.client
+        .post(app.url("/api/auth/register"))
+        .header("origin", &app.base_url)
+        .header("accept-language", "en-GB,en;q=0.9")
+        .form(&[("email", english.as_str()), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")])
+        .send()
+        .await
+        .expect("register");
+    let mail = app.smtp.wait_for(&english, 1).await;
+    assert_eq!(mail.subject(), "Please confirm your e-mail address");
+    app.stop().await;
+}
+
+async fn auth_endpoints_reject_cross_site_requests(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for endpoint in ["auth/register", "auth/sign-in", "auth/sign-out", "auth/request-password-reset", "auth/reset-password", "auth/confirm-email"] {
+        let response = app
+            .client
+            .post(app.url(&format!("/api/{endpoint}")))
+            .header("origin", "https://evil.example")
+            .form(&[("email", "a@example.org")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{endpoint}");
+    }
+    app.stop().await;
+}
+
+async fn forms_work_without_javascript(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // A failed registration: back to the form, with messages, the address kept, no password.
+    let answer = app
+        .post_form_without_js(
+            "auth/register",
+            &[("email", "ohne-js@example.org"), ("password", "kurz"), ("password_repeat", "kurz"), ("accept_terms", "on")],
+            "/registrieren",
+            None,
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FOUND);
+    let back = answer.location.clone().unwrap_or_default();
+    assert!(back.starts_with(&format!("{}/registrieren", app.base_url)), "back to the form: {back}");
+    let flash = format!("flash={}", answer.cookie("flash").expect("flash cookie"));
+    let page = app.page("/registrieren", Some(&flash)).await;
+    assert!(page.body.contains("Bitte prüfen Sie Ihre Eingaben"), "error summary");
+    assert!(page.body.contains("Das Passwort erfüllt noch nicht alle Kriterien"));
+    assert!(page.body.contains("Bitte willigen Sie in die Nutzung Ihrer E-Mail-Adresse ein"));
+    assert!(page.body.contains("value=\"ohne-js@example.org\""), "the address is kept");
+    assert!(!page.body.contains("value=\"kurz\""), "the password is not");
+    assert!(page.cookie_header("flash").is_some_and(|c| c.contains("Max-Age=0")), "shown once");
+    // A forged flash cookie is ignored.
+    let forged = app.page("/registrieren", Some("flash=eyJmb3JtIjoicmVnaXN0ZXIifQ.AAAA")).await;
+    assert!(!forged.body.contains("Bitte prüfen Sie Ihre Eingaben"));
+
+    // A successful registration shows the success message.
+    let address = email("ohne-js");
+    let answer = app
+        .post_form_without_js(
+            "auth/register",
+            &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+            "/registrieren",
+            None,
+        )
+        .await;
+    let flash = format!("flash={}", answer.cookie("flash").expect("flash cookie"));
+    let page = app.page("/registrieren", Some(&flash)).await;
+    assert!(page.body.contains("Registrierung erfolgreich"), "{}", page.body);
+    let token = app.smtp.wait_for(&address, 1).await.token("/registrieren/bestaetigen").expect("token");
+    assert!(app.page(&format!("/registrieren/bestaetigen?token={token}"), None).await.body.contains("E-Mail-Adresse bestätigt"));
+
+    // Sign-in without JavaScript: a redirect to the account page with the session cookie.
+    let answer = app
+        .post_form_without_js("auth/sign-in", &[("email", &address), ("password", PASSWORD), ("next", "")], "/anmelden", None)
+        .await;
+    assert_eq!(answer.status, StatusCode::FOUND);
+    assert_eq!(answer.location.as_deref(), Some("/konto"));
+    let cookie = format!("{SESSION}={}", answer.cookie(SESSION).expect("session"));
+    assert!(is_signed_in(&app, &cookie).await);
+    // Sign-out without JavaScript.
+    let out = app.post_form_without_js("auth/sign-out", &[], "/konto", Some(&cookie)).await;
+    assert_eq!(out.location.as_deref(), Some("/"));
+    assert!(!is_signed_in(&app, &cookie).await);
+    // Wrong password without JavaScript: message on the sign-in page, address kept.
+    let answer = app
+        .post_form_without_js("auth/sign-in", &[("email", &address), ("password", "Wrong#Password1"), ("next", "")], "/anmelden", None)
+        .await;
+    let flash = format!("flash={}", answer.cookie("flash").expect("flash"));
+    let page = app.page("/anmelden", Some(&flash)).await;
+    assert!(page.body.contains("Die E-Mail-Adresse oder das Passwort ist nicht richtig"));
+    assert!(page.body.contains(&format!("value=\"{address}\"")));
+    // Only local redirect targets are followed after sign-in.
+    let answer = app
+        .post_form_without_js("auth/sign-in", &[("email", &address), ("password", PASSWORD), ("next", "https://evil.example/")], "/anmelden", None)
+        .await;
+    assert_eq!(answer.location.as_deref(), Some("/konto"));
+    app.stop().await;
+}
+
+async fn consent_is_stored_and_withdrawal_closes_the_account(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("withdrawer");
+    registered(&app, &address).await;
+    let cookie = signed_in(&app, &address, PASSWORD).await;
+    let consents = app.call("auth/my-consents", &[], Some(&cookie)).await;
+    let list = consents.json.as_array().expect("list").clone();
+    assert_eq!(list.len(), 2);
+    assert!(list.iter().all(|c| c["version"].as_str().is_some_and(|v| !v.is_empty()) && c["granted_at"].as_i64().is_some()));
+    assert_eq!(app.call("auth/withdraw-consent", &[("password", "Wrong#Password1")], Some(&cookie)).await.json, json!("WrongPassword"));
+    assert!(is_signed_in(&app, &cookie).await);
+    assert_eq!(app.call("auth/withdraw-consent", &[("password", PASSWORD)], Some(&cookie)).await.json, json!("Withdrawn"));
+    assert!(!is_signed_in(&app, &cookie).await);
+    assert_eq!(sign_in_outcome(&app, &address, PASSWORD).await["Rejected"]["problem"], "WrongCredentials");
+    // Without a session the withdrawal is refused.
+    let anonymous = app.call("auth/withdraw-consent", &[("password", PASSWORD)], None).await;
+    assert_ne!(anonymous.status, StatusCode::OK);
+    app.stop().await;
+}
+
+async fn mail_preview_exists_only_in_development(backend: Backend) {
+    let dev = TestApp::spawn_with(backend, &[("SMTP_URL", "")]).await;
+    let address = email("previewed");
+    dev.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    let mut found = false;
+    for _ in 0..50 {
+        let mails = dev.call("dev/mails", &[], None).await;
+        if mails.json.as_array().is_some_and(|l| l.iter().any(|m| m["to"] == address.as_str() && m["delivered_via"] == "preview")) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found, "the mail is kept for the preview");
+    let page = dev.page("/dev/mails", None).await;
+    assert!(page.body.contains("Bitte bestätigen Sie Ihre E-Mail-Adresse"));
+    assert!(dev.smtp.all().is_empty(), "nothing went to an SMTP server");
+    dev.stop().await;
+
+    let prod = TestApp::spawn_with(
+        backend,
+        &[
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://localhost"),
+            ("DEMO_SEED", "false"),
+            ("SECRET_KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="),
+        ],
+    )
+    .await;
+    let answer = https_call(&prod, "dev/mails", &[]).await;
+    assert!(answer.json.as_array().is_none(), "no mail list in production: {}", answer.body);
+    let page = prod.page("/dev/mails", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    prod.stop().await;
+}
