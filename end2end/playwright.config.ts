@@ -8,6 +8,8 @@ const port = Number(process.env.E2E_PORT ?? 3117);
 const baseURL = `http://localhost:${port}`;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dataDir = path.join(root, 'target', 'e2e-data');
+const smtpPort = Number(process.env.SMTP_SINK_PORT ?? 2526);
+const sinkHttpPort = Number(process.env.SMTP_SINK_HTTP_PORT ?? 2527);
 
 export default defineConfig({
   testDir: './tests',
@@ -39,21 +41,32 @@ export default defineConfig({
     { name: 'desktop', use: { browserName: 'chromium', viewport: { width: 1280, height: 900 } } },
     { name: 'phone', use: { ...devices['Pixel 7'], browserName: 'chromium' } },
   ],
-  webServer: {
-    command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${path.join(root, 'target', 'debug', 'server')}" serve`,
-    cwd: root,
-    url: `${baseURL}/readyz`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      DATABASE_URL: `sqlite://${dataDir}/portal.db`,
-      BIND_ADDR: `127.0.0.1:${port}`,
-      PUBLIC_URL: baseURL,
-      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
-      DEMO_SEED: 'true',
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      // A real SMTP server that keeps what the portal sends (tests read links from it).
+      command: `node "${path.join(__dirname, 'support', 'smtp-sink.mjs')}"`,
+      url: `http://127.0.0.1:${sinkHttpPort}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { SMTP_SINK_PORT: String(smtpPort), SMTP_SINK_HTTP_PORT: String(sinkHttpPort) },
     },
-  },
+    {
+      command: `rm -rf "${dataDir}" && mkdir -p "${dataDir}" && exec "${path.join(root, 'target', 'debug', 'server')}" serve`,
+      cwd: root,
+      url: `${baseURL}/readyz`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        DATABASE_URL: `sqlite://${dataDir}/portal.db`,
+        BIND_ADDR: `127.0.0.1:${port}`,
+        PUBLIC_URL: baseURL,
+        LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+        DEMO_SEED: 'true',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

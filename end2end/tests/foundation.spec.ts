@@ -5,6 +5,11 @@ const pages = [
   { path: '/', de: 'Ihr Jobcenter online', en: 'Your job centre online' },
   { path: '/anmelden', de: 'Anmeldung', en: 'Sign in' },
   { path: '/registrieren', de: 'Registrierung', en: 'Registration' },
+  { path: '/registrieren/bestaetigen?token=ungueltig', de: 'E-Mail-Adresse bestätigen', en: 'Confirm e-mail address' },
+  { path: '/registrieren/link-anfordern', de: 'Neuen Bestätigungslink anfordern', en: 'Request a new confirmation link' },
+  { path: '/passwort-vergessen', de: 'Zugangsdaten vergessen', en: 'Forgotten credentials' },
+  { path: '/passwort-vergessen/neu?token=ungueltig', de: 'Neues Passwort festlegen', en: 'Set a new password' },
+  { path: '/dev/mails', de: 'E-Mail-Vorschau (Entwicklung)', en: 'E-mail preview (development)' },
   { path: '/impressum', de: 'Impressum', en: 'Legal notice' },
   { path: '/datenschutz', de: 'Datenschutz', en: 'Data protection' },
   { path: '/barrierefreiheit', de: 'Erklärung zur Barrierefreiheit', en: 'Accessibility statement' },
@@ -69,7 +74,7 @@ test.describe('hydration', () => {
     await expect(nav).toBeHidden();
     await menu.click();
     await expect(menu).toHaveAttribute('aria-expanded', 'true');
-    await expect(nav.getByRole('link', { name: 'Anmelden' })).toBeVisible();
+    await expect(nav.getByRole('link', { name: 'English' })).toBeVisible();
     await menu.click();
     await expect(nav).toBeHidden();
   });
@@ -79,7 +84,7 @@ test.describe('hydration', () => {
     const page = await context.newPage();
     await page.goto('/');
     await expect(page.getByRole('button', { name: 'Menü' })).toBeHidden();
-    await expect(page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'Anmelden' })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Hauptnavigation' }).getByRole('link', { name: 'English' })).toBeVisible();
     await context.close();
   });
 });
@@ -98,7 +103,7 @@ test.describe('every page', () => {
         await expect(page.locator('html')).toHaveAttribute('lang', lang);
         await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
         await expect(page.getByRole('heading', { level: 1 })).toHaveText(p[lang]);
-        await expect(page).toHaveTitle(new RegExp(`^${p[lang]} – Jobcenter digital$`));
+        await expect(page).toHaveTitle(`${p[lang]} – Jobcenter digital`);
         await expectAccessible(page);
         expect(errors).toEqual([]);
         await context.close();

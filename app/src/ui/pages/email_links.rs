@@ -20,9 +20,10 @@ use crate::{
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    // Read once: the token belongs to this visit of the page.
+    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
     let result = Resource::new(
-        move || query.with(|q| q.get("token")).unwrap_or_default(),
+        move || token.clone(),
         |token| async move {
             if token.is_empty() {
                 Ok(LinkOutcome::Invalid)

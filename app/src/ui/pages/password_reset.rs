@@ -49,9 +49,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
-    let token = Signal::derive(move || query.with(|q| q.get("token")).unwrap_or_default());
-    let link = Resource::new(move || token.get(), |token| async move {
+    // Read once: the token belongs to this visit of the page.
+    let token_value = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    let token = Signal::stored(token_value.clone());
+    let link = Resource::new(move || token_value.clone(), |token| async move {
         if token.is_empty() {
             Ok(LinkOutcome::Invalid)
         } else {
@@ -120,7 +121,7 @@ fn NewPasswordForm(action: ServerAction<ResetPassword>, token: Signal<String>, p
         <p>{t!(i18n, reset.new_intro)}</p>
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
-            <input type="hidden" name="token" prop:value=move || token.get() />
+            <input type="hidden" name="token" value=move || token.get() />
             <PasswordField
                 id="password"
                 name="password"

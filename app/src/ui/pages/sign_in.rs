@@ -89,7 +89,7 @@ pub fn SignInPage() -> impl IntoView {
         }}
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
-            <input type="hidden" name="next" prop:value=move || next.get() />
+            <input type="hidden" name="next" value=move || next.get() />
             <TextField
                 id="email"
                 name="email"

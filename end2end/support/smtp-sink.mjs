@@ -1,0 +1,45 @@
+// A real SMTP server on loopback for the browser tests: accepts every mail the portal
+// sends, parses it, and serves the messages as JSON over HTTP so tests can read links.
+//   SMTP: 127.0.0.1:$SMTP_SINK_PORT        HTTP: 127.0.0.1:$SMTP_SINK_HTTP_PORT
+//   GET /messages            → all messages [{ to, subject, text, html, date }]
+//   GET /health              → 200 when ready
+import http from 'node:http';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser } from 'mailparser';
+
+const smtpPort = Number(process.env.SMTP_SINK_PORT ?? 2526);
+const httpPort = Number(process.env.SMTP_SINK_HTTP_PORT ?? 2527);
+const messages = [];
+
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS', 'AUTH'],
+  logger: false,
+  onData(stream, session, callback) {
+    simpleParser(stream)
+      .then((mail) => {
+        messages.push({
+          to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+          subject: mail.subject ?? '',
+          text: mail.text ?? '',
+          html: typeof mail.html === 'string' ? mail.html : '',
+          date: new Date().toISOString(),
+        });
+        callback();
+      })
+      .catch((err) => callback(err));
+  },
+});
+smtp.listen(smtpPort, '127.0.0.1');
+
+http
+  .createServer((req, res) => {
+    if (req.url === '/health') {
+      res.writeHead(200).end('ok');
+    } else if (req.url === '/messages') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(messages));
+    } else {
+      res.writeHead(404).end();
+    }
+  })
+  .listen(httpPort, '127.0.0.1');
