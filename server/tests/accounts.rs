@@ -75,7 +75,7 @@ async fn is_signed_in(app: &TestApp, cookie: &str) -> bool {
     let page = app.page("/konto", Some(cookie)).await;
     match page.status {
         StatusCode::OK => true,
-        StatusCode::FOUND | StatusCode::SEE_OTHER => {
+        StatusCode::SEE_OTHER => {
             assert!(page.location.as_deref().is_some_and(|l| l.starts_with("/anmelden")), "{:?}", page.location);
             false
         }

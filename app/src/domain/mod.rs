@@ -1,5 +1,6 @@
 //! Pure rules shared by browser and server. No I/O, no framework types.
 
+pub mod access;
 pub mod datetime;
 pub mod email;
 pub mod language;

@@ -1,6 +1,7 @@
 //! The HTTP stack: Leptos pages and server functions, static files, health probes
 //! and the middleware every response passes through.
 
+pub mod access;
 pub mod cache_control;
 pub mod health;
 pub mod language;
@@ -73,6 +74,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/sprache", get(language::switch).with_state(language::SwitchPolicy::new(settings)))
         .merge(pages)
         .layer(middleware::from_fn_with_state(cache, cache_control::apply))
+        .layer(middleware::from_fn(access::gate))
         .layer(middleware::from_fn_with_state(context_state, request_context::attach))
         .layer(middleware::from_fn_with_state(origin, origin_check::reject_cross_site))
         .layer(middleware::from_fn_with_state(headers, security_headers::apply))

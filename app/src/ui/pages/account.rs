@@ -6,7 +6,7 @@ use leptos_router::components::Redirect;
 
 use crate::{
     api::auth::{current_account, my_consents, SignOut, WithdrawEmailConsent, WithdrawOutcome},
-    domain::datetime::format_date_time,
+    domain::{access::sign_in_path, datetime::format_date_time},
     i18n::*,
     ui::{
         components::{
@@ -36,7 +36,9 @@ pub fn RequireAccount<V: IntoView + 'static>(
                     Suspend::new(async move {
                         match account.await {
                             Ok(Some(account)) => signed_in(account).into_any(),
-                            Ok(None) => view! { <Redirect path=format!("/anmelden?weiter={here}") /> }.into_any(),
+                            // Reached only by client-side navigation: the server sends signed-out
+                            // visitors to the sign-in page before rendering (http::access).
+                            Ok(None) => view! { <Redirect path=sign_in_path(here) /> }.into_any(),
                             Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         }
                     })
