@@ -11,6 +11,7 @@ use app::backend::{
     clock::Clock,
     demo,
     mail::{self, transport::MailTransport},
+    mfa::passkeys,
     passwords::PasswordHasher,
     secrets::ServerSecret,
     AppState, PortalSettings,
@@ -72,6 +73,9 @@ impl Application {
             hasher,
             secret,
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            webauthn: Arc::new(
+                passkeys::relying_party(&settings.public_origin(), &settings.portal_name).map_err(ServerError::Startup)?,
+            ),
         };
         let router = http::router(state.clone(), settings);
         Ok(Application { listener, router, state, mail })

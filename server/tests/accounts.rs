@@ -60,11 +60,9 @@ async fn registered(app: &TestApp, address: &str) {
     assert_eq!(confirmed.json, json!("Valid"));
 }
 
-/// Signs in and returns the `Cookie` header value for the new session.
+/// Signs in fully (password and second factor) and returns the `Cookie` header value.
 async fn signed_in(app: &TestApp, address: &str, password: &str) -> String {
-    let answer = app.call("auth/sign-in", &[("email", address), ("password", password)], None).await;
-    assert_eq!(answer.json, json!({"SignedIn": {"next": "/konto"}}), "{}", answer.body);
-    format!("{SESSION}={}", answer.cookie(SESSION).expect("session cookie"))
+    app.full_sign_in(address, password).await
 }
 
 async fn sign_in_outcome(app: &TestApp, address: &str, password: &str) -> serde_json::Value {
@@ -359,9 +357,15 @@ async fn every_sign_in_gets_a_new_session_id(backend: Backend) {
     registered(&app, &address).await;
     let first = signed_in(&app, &address, PASSWORD).await;
     let answer = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], Some(&first)).await;
-    let second = format!("{SESSION}={}", answer.cookie(SESSION).expect("cookie"));
-    assert_ne!(first, second);
+    let password_stage = format!("{SESSION}={}", answer.cookie(SESSION).expect("cookie"));
+    assert_ne!(first, password_stage);
     assert!(!is_signed_in(&app, &first).await, "the session used for signing in again is ended");
+    assert!(!is_signed_in(&app, &password_stage).await, "the password alone is not enough");
+    let code = app.next_totp_code(&address);
+    let done = app.call("mfa/second-factor", &[("method", "totp"), ("code", &code)], Some(&password_stage)).await;
+    let second = format!("{SESSION}={}", done.cookie(SESSION).expect("new cookie after the second factor"));
+    assert_ne!(second, password_stage, "the second factor gives a new session id");
+    assert!(!is_signed_in(&app, &password_stage).await);
     assert!(is_signed_in(&app, &second).await);
     // A made-up or altered session token is worth nothing.
     assert!(!is_signed_in(&app, &format!("{second}x")).await);
@@ -454,8 +458,7 @@ async fn password_reset_works_once_and_ends_every_session(backend: Backend) {
     let laptop = signed_in(&app, &address, PASSWORD).await;
     let answer = app.call("auth/request-password-reset", &[("email", &address)], None).await;
     assert_eq!(answer.json, json!({"Sent": {"email": address}}));
-    let mail = app.smtp.wait_for(&address, 2).await;
-    assert_eq!(mail.subject(), "Neues Passwort festlegen");
+    let mail = app.smtp.wait_for_subject(&address, "Neues Passwort festlegen").await;
     let token = mail.token("/passwort-vergessen/neu").expect("reset link");
     assert_eq!(app.call("auth/check-reset-link", &[("token", &token)], None).await.json, json!("Valid"));
     // The new password passes the same rules.
@@ -465,8 +468,7 @@ async fn password_reset_works_once_and_ends_every_session(backend: Backend) {
     let done = app.call("auth/reset-password", &[("token", &token), ("password", new_password), ("password_repeat", new_password)], None).await;
     assert_eq!(done.json, json!("Done"));
     assert!(!is_signed_in(&app, &phone).await && !is_signed_in(&app, &laptop).await, "all sessions ended");
-    let notice = app.smtp.wait_for(&address, 3).await;
-    assert_eq!(notice.subject(), "Ihr Passwort wurde geändert");
+    app.smtp.wait_for_subject(&address, "Ihr Passwort wurde geändert").await;
     assert_eq!(sign_in_outcome(&app, &address, PASSWORD).await["Rejected"]["problem"], "WrongCredentials");
     signed_in(&app, &address, new_password).await;
     // Single use.
@@ -494,7 +496,7 @@ async fn reset_links_expire_after_an_hour(backend: Backend) {
     let address = email("slow");
     registered(&app, &address).await;
     app.call("auth/request-password-reset", &[("email", &address)], None).await;
-    let token = app.smtp.wait_for(&address, 2).await.token("/passwort-vergessen/neu").expect("token");
+    let token = app.smtp.wait_for_subject(&address, "Neues Passwort festlegen").await.token("/passwort-vergessen/neu").expect("token");
     app.clock.advance(3600 + 1);
     assert_eq!(app.call("auth/check-reset-link", &[("token", &token)], None).await.json, json!("Expired"));
     let late = app.call("auth/reset-password", &[("token", &token), ("password", "Neu#Sicher2026x"), ("password_repeat", "Neu#Sicher2026x")], None).await;
@@ -648,13 +650,32 @@ async fn forms_work_without_javascript(backend: Backend) {
     let token = app.smtp.wait_for(&address, 1).await.token("/registrieren/bestaetigen").expect("token");
     assert!(app.page(&format!("/registrieren/bestaetigen?token={token}"), None).await.body.contains("E-Mail-Adresse bestätigt"));
 
-    // Sign-in without JavaScript: a redirect to the account page with the session cookie.
+    // Sign-in without JavaScript: a redirect to the set-up of the second factor, then
+    // (set up like a browser without JavaScript would) to the account page.
     let answer = app
         .post_form_without_js("auth/sign-in", &[("email", &address), ("password", PASSWORD), ("next", "")], "/anmelden", None)
         .await;
     assert_eq!(answer.status, StatusCode::FOUND);
-    assert_eq!(answer.location.as_deref(), Some("/konto"));
-    let cookie = format!("{SESSION}={}", answer.cookie(SESSION).expect("session"));
+    assert_eq!(answer.location.as_deref(), Some("/mfa/einrichten"));
+    let password_stage = format!("{SESSION}={}", answer.cookie(SESSION).expect("session"));
+    let setup_page = app.page("/mfa/einrichten/totp", Some(&password_stage)).await;
+    assert_eq!(setup_page.status, StatusCode::OK);
+    let secret: String = setup_page
+        .body
+        .split("data-testid=\"totp-secret\"")
+        .nth(1)
+        .and_then(|rest| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split('<').next())
+        .unwrap_or_else(|| panic!("secret on the page: {}", setup_page.body))
+        .split_whitespace()
+        .collect();
+    app.totp_secrets.lock().expect("lock").insert(address.clone(), secret);
+    let code = app.next_totp_code(&address);
+    let answer = app.post_form_without_js("mfa/totp-confirm", &[("code", &code)], "/mfa/einrichten/totp", Some(&password_stage)).await;
+    let cookie = format!("{SESSION}={}", answer.cookie(SESSION).expect("new session after set-up"));
+    let flash = format!("flash={}", answer.cookie("flash").expect("flash"));
+    let shown = app.page("/mfa/einrichten/totp", Some(&format!("{cookie}; {flash}"))).await;
+    assert!(shown.body.contains("Ihre Wiederherstellungscodes"), "recovery codes shown once");
     assert!(is_signed_in(&app, &cookie).await);
     // Sign-out without JavaScript.
     let out = app.post_form_without_js("auth/sign-out", &[], "/konto", Some(&cookie)).await;
@@ -668,11 +689,11 @@ async fn forms_work_without_javascript(backend: Backend) {
     let page = app.page("/anmelden", Some(&flash)).await;
     assert!(page.body.contains("Die E-Mail-Adresse oder das Passwort ist nicht richtig"));
     assert!(page.body.contains(&format!("value=\"{address}\"")));
-    // Only local redirect targets are followed after sign-in.
+    // Only local redirect targets are kept for after the second step.
     let answer = app
         .post_form_without_js("auth/sign-in", &[("email", &address), ("password", PASSWORD), ("next", "https://evil.example/")], "/anmelden", None)
         .await;
-    assert_eq!(answer.location.as_deref(), Some("/konto"));
+    assert_eq!(answer.location.as_deref(), Some("/anmelden/zweiter-faktor?weiter=/konto"));
     app.stop().await;
 }
 

@@ -201,7 +201,13 @@ pub async fn resend_confirmation(email: String) -> Result<LinkRequestOutcome, Ap
 /// "Anmelden": checks the credentials and starts a new session (replacing any old one).
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<SignInOutcome, ApiError> {
-    use crate::{backend::{auth, auth::SignIn, sessions}, domain::navigation::local_path};
+    use crate::{
+        backend::{auth, auth::{NextStep, SignIn}, sessions},
+        domain::{
+            access::{ENROLMENT_PAGE, SECOND_FACTOR_PAGE},
+            navigation::{encode_path, local_path},
+        },
+    };
     let state = super::state()?;
     let request = super::request();
     let email = email.trim().to_owned();
@@ -215,13 +221,18 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         SignInOutcome::Rejected { email, problem }
     } else {
         match auth::sign_in(&state, &email, &password, &request.requester).await.map_err(super::unavailable)? {
-            SignIn::SignedIn { token, .. } => {
+            SignIn::SignedIn { token, next: step, .. } => {
                 // A new session id at every sign-in: the previous session (if any) ends.
                 if let Some(old) = &request.session {
                     sessions::delete(&state.db, old.id).await.map_err(super::unavailable)?;
                 }
                 super::set_cookie(&session_cookie(token, state.settings.secure_cookies));
-                let next = next.as_deref().and_then(local_path).unwrap_or("/konto").to_owned();
+                // The second step comes first; the page asked for is kept for after it.
+                let after = next.as_deref().and_then(local_path).unwrap_or("/konto");
+                let next = match step {
+                    NextStep::SecondFactor => format!("{SECOND_FACTOR_PAGE}?weiter={}", encode_path(after)),
+                    NextStep::Enrol => ENROLMENT_PAGE.to_owned(),
+                };
                 SignInOutcome::SignedIn { next }
             }
             SignIn::Failed => SignInOutcome::Rejected { email, problem: SignInProblem::WrongCredentials },
@@ -320,7 +331,7 @@ pub async fn reset_password(token: String, password: String, password_repeat: St
 #[server(endpoint = "auth/current-account")]
 pub async fn current_account() -> Result<Option<AccountSummary>, ApiError> {
     let state = super::state()?;
-    let Some(session) = super::request().session else { return Ok(None) };
+    let Ok(session) = super::full_session() else { return Ok(None) };
     let account = crate::backend::accounts::find_by_id(&state.db, session.account_id).await.map_err(super::unavailable)?;
     Ok(account.map(|a| AccountSummary { email: a.email, registered_at: a.created_at }))
 }
@@ -330,7 +341,7 @@ pub async fn current_account() -> Result<Option<AccountSummary>, ApiError> {
 pub async fn my_consents() -> Result<Vec<ConsentView>, ApiError> {
     use crate::backend::accounts::{self, ConsentKind};
     let state = super::state()?;
-    let Some(session) = super::request().session else { return Ok(Vec::new()) };
+    let session = super::full_session()?;
     let consents = accounts::consents(&state.db, session.account_id).await.map_err(super::unavailable)?;
     Ok(consents
         .into_iter()
@@ -348,7 +359,7 @@ pub async fn my_consents() -> Result<Vec<ConsentView>, ApiError> {
 pub async fn withdraw_email_consent(password: String) -> Result<WithdrawOutcome, ApiError> {
     let state = super::state()?;
     let request = super::request();
-    let Some(session) = &request.session else { return Err(ApiError::NotSignedIn) };
+    let session = super::full_session()?;
     let withdrawn = crate::backend::auth::withdraw_email_consent(&state, session.account_id, &password, &request.requester)
         .await
         .map_err(super::unavailable)?;

@@ -19,6 +19,12 @@ pub enum ApiError {
     /// The action needs a signed-in user.
     #[error("not signed in")]
     NotSignedIn,
+    /// Signing in is not finished: a second factor must be given or set up first.
+    #[error("second factor required")]
+    SecondFactorRequired,
+    /// The change needs a fresh proof of identity (at most ten minutes old).
+    #[error("re-authentication required")]
+    ReauthenticationRequired,
     /// The request could not be delivered or understood (network, bad arguments).
     #[error("request failed: {0}")]
     Transport(String),

@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod dev;
+pub mod mfa;
+pub mod security;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub(crate) mod flash;
@@ -24,6 +26,22 @@ pub(crate) fn state() -> Result<crate::backend::AppState, ApiError> {
 #[cfg(feature = "ssr")]
 pub(crate) fn request() -> crate::backend::request::RequestContext {
     leptos::prelude::use_context::<crate::backend::request::RequestContext>().unwrap_or_default()
+}
+
+/// The session, fully signed in (password and second factor).
+#[cfg(feature = "ssr")]
+pub(crate) fn full_session() -> Result<crate::backend::sessions::Session, ApiError> {
+    match request().session {
+        None => Err(ApiError::NotSignedIn),
+        Some(session) if session.stage == crate::backend::sessions::Stage::Full => Ok(session),
+        Some(_) => Err(ApiError::SecondFactorRequired),
+    }
+}
+
+/// The session at any stage.
+#[cfg(feature = "ssr")]
+pub(crate) fn any_session() -> Result<crate::backend::sessions::Session, ApiError> {
+    request().session.ok_or(ApiError::NotSignedIn)
 }
 
 /// Logs an unexpected backend failure and turns it into the generic answer.

@@ -15,8 +15,34 @@ pub enum AuditEvent {
     RegistrationForExistingAddress,
     /// The e-mail address was confirmed.
     EmailConfirmed,
-    /// Successful password sign-in.
+    /// The password was right (the second factor follows).
+    PasswordAccepted,
+    /// Fully signed in (after the second factor, or with a passkey).
     SignedIn,
+    /// A wrong second factor.
+    SecondFactorFailed,
+    /// A recovery code was used.
+    RecoveryCodeUsed,
+    /// A passkey was added.
+    PasskeyAdded,
+    /// A passkey was renamed.
+    PasskeyRenamed,
+    /// A passkey was removed.
+    PasskeyRemoved,
+    /// An authenticator app was set up (or replaced).
+    TotpEnabled,
+    /// The authenticator app was removed.
+    TotpRemoved,
+    /// New recovery codes were made (the old ones are void).
+    RecoveryCodesRenewed,
+    /// The password was changed while signed in.
+    PasswordChanged,
+    /// One session was ended from the security page.
+    SessionEnded,
+    /// All other sessions were ended.
+    OtherSessionsEnded,
+    /// Identity confirmed again for a sensitive change.
+    Reauthenticated,
     /// Failed sign-in (wrong password, unknown address, locked).
     SignInFailed,
     /// The account was temporarily locked after repeated failures.
@@ -38,7 +64,20 @@ impl AuditEvent {
             AuditEvent::Registered => "registered",
             AuditEvent::RegistrationForExistingAddress => "registration_existing_address",
             AuditEvent::EmailConfirmed => "email_confirmed",
+            AuditEvent::PasswordAccepted => "password_accepted",
             AuditEvent::SignedIn => "signed_in",
+            AuditEvent::SecondFactorFailed => "second_factor_failed",
+            AuditEvent::RecoveryCodeUsed => "recovery_code_used",
+            AuditEvent::PasskeyAdded => "passkey_added",
+            AuditEvent::PasskeyRenamed => "passkey_renamed",
+            AuditEvent::PasskeyRemoved => "passkey_removed",
+            AuditEvent::TotpEnabled => "totp_enabled",
+            AuditEvent::TotpRemoved => "totp_removed",
+            AuditEvent::RecoveryCodesRenewed => "recovery_codes_renewed",
+            AuditEvent::PasswordChanged => "password_changed",
+            AuditEvent::SessionEnded => "session_ended",
+            AuditEvent::OtherSessionsEnded => "other_sessions_ended",
+            AuditEvent::Reauthenticated => "reauthenticated",
             AuditEvent::SignInFailed => "sign_in_failed",
             AuditEvent::AccountLocked => "account_locked",
             AuditEvent::SignedOut => "signed_out",

@@ -157,15 +157,26 @@ pub async fn resend_confirmation(state: &AppState, email: &EmailAddress) -> Resu
     Ok(())
 }
 
+/// What a session at the password stage must do next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Give one of the account's second factors.
+    SecondFactor,
+    /// Set up a first second factor.
+    Enrol,
+}
+
 /// The outcome of a sign-in attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignIn {
-    /// Signed in: the new session's cookie token.
+    /// The password was right: a session at the password stage was started.
     SignedIn {
         /// Cookie value.
         token: String,
         /// The account.
         account_id: i64,
+        /// The second step.
+        next: NextStep,
     },
     /// Wrong address or password, or locked (indistinguishable on purpose).
     Failed,
@@ -211,9 +222,10 @@ pub async fn sign_in(state: &AppState, email_input: &str, password: &str, reques
         let hash = state.hasher.hash(password).await?;
         accounts::set_password_hash(state.db.pool(), account.id, &hash, now).await?;
     }
-    let token = sessions::create(&state.db, account.id, now, requester).await?;
-    audit::record(state.db.pool(), now, Some(account.id), AuditEvent::SignedIn, requester).await?;
-    Ok(SignIn::SignedIn { token, account_id: account.id })
+    let next = if super::mfa::factors(&state.db, account.id).await?.any() { NextStep::SecondFactor } else { NextStep::Enrol };
+    let token = sessions::create(&state.db, account.id, sessions::Stage::Password, now, requester).await?;
+    audit::record(state.db.pool(), now, Some(account.id), AuditEvent::PasswordAccepted, requester).await?;
+    Ok(SignIn::SignedIn { token, account_id: account.id, next })
 }
 
 async fn record_failure(

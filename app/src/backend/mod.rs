@@ -8,10 +8,14 @@ pub mod clock;
 pub mod demo;
 pub mod job_centres;
 pub mod mail;
+pub mod mfa;
 pub mod password_policy;
+pub mod qr;
 pub mod passwords;
 pub mod request;
+pub mod second_factor;
 pub mod secrets;
+pub mod security;
 pub mod sessions;
 pub mod store;
 pub mod throttle;
@@ -51,4 +55,6 @@ pub struct AppState {
     pub secret: secrets::ServerSecret,
     /// Wakes the mail worker after something was put into the outbox.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// The WebAuthn relying party (passkeys) for the public URL.
+    pub webauthn: Arc<webauthn_rs::Webauthn>,
 }

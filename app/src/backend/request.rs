@@ -27,4 +27,7 @@ pub struct RequestContext {
     pub session: Option<super::sessions::Session>,
     /// The language negotiated for this request (used for new accounts' mails).
     pub language: crate::domain::language::Language,
+    /// For a session still at the password stage: whether the account already has a
+    /// second factor (to give) or not (to set up).
+    pub has_second_factor: bool,
 }

@@ -17,6 +17,32 @@ pub const ABSOLUTE_TIMEOUT: i64 = 12 * 3600;
 /// `last_seen_at` is written at most this often (seconds).
 const TOUCH_INTERVAL: i64 = 60;
 
+/// How far a session got in signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The password was right; a second factor is still missing (to give, or to set up).
+    Password,
+    /// Fully signed in (password and second factor, or a passkey).
+    Full,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Password => "password",
+            Stage::Full => "full",
+        }
+    }
+
+    fn parse(s: &str) -> Stage {
+        if s == "full" {
+            Stage::Full
+        } else {
+            Stage::Password
+        }
+    }
+}
+
 /// A valid session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -28,35 +54,126 @@ pub struct Session {
     pub created_at: i64,
     /// The account's e-mail address (shown in the header).
     pub email: String,
+    /// How far signing in got.
+    pub stage: Stage,
+    /// When the user last proved who they are (password or a factor).
+    pub verified_at: i64,
 }
 
-/// Starts a session for `account_id` and returns the cookie token.
+/// A session as listed on the security page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// Database id.
+    pub id: i64,
+    /// Sign-in time.
+    pub created_at: i64,
+    /// Last activity.
+    pub last_seen_at: i64,
+    /// Source address.
+    pub ip: String,
+    /// Browser.
+    pub user_agent: String,
+}
+
+/// Starts a session for `account_id` at `stage` and returns the cookie token.
 pub async fn create(
     db: &Db,
     account_id: i64,
+    stage: Stage,
     now: i64,
     requester: &Requester,
 ) -> Result<String, StoreError> {
     let token = random_token();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent) \
-         VALUES ($1, $2, $3, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent, stage, verified_at) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $3)",
     )
     .bind(hash_token(&token))
     .bind(account_id)
     .bind(now)
     .bind(&requester.ip)
     .bind(&requester.user_agent)
+    .bind(stage.as_str())
     .execute(db.pool())
     .await?;
     Ok(token)
+}
+
+/// Replaces a session by a fully signed-in one with a new id (after the second factor
+/// or the first factor's set-up: a privilege change). The sign-in time is kept, so the
+/// absolute timeout still counts from the first sign-in.
+pub async fn promote(db: &Db, session: &Session, now: i64, requester: &Requester) -> Result<String, StoreError> {
+    let token = random_token();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session.id).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent, stage, verified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'full', $4)",
+    )
+    .bind(hash_token(&token))
+    .bind(session.account_id)
+    .bind(session.created_at)
+    .bind(now)
+    .bind(&requester.ip)
+    .bind(&requester.user_agent)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Records that the user just proved who they are again (re-authentication).
+pub async fn mark_verified(db: &Db, id: i64, now: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sessions SET verified_at = $1 WHERE id = $2").bind(now).bind(id).execute(db.pool()).await?;
+    Ok(())
+}
+
+/// The account's sessions, most recently active first.
+pub async fn list(db: &Db, account_id: i64) -> Result<Vec<SessionInfo>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, created_at, last_seen_at, ip, user_agent FROM sessions WHERE account_id = $1 ORDER BY last_seen_at DESC, id DESC",
+    )
+    .bind(account_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SessionInfo {
+                id: row.try_get("id")?,
+                created_at: row.try_get("created_at")?,
+                last_seen_at: row.try_get("last_seen_at")?,
+                ip: row.try_get("ip")?,
+                user_agent: row.try_get("user_agent")?,
+            })
+        })
+        .collect()
+}
+
+/// Ends one of the account's sessions; `false` if it is not theirs.
+pub async fn delete_for_account(db: &Db, account_id: i64, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND account_id = $2")
+        .bind(id)
+        .bind(account_id)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends all of the account's sessions except `keep`.
+pub async fn delete_others(db: &Db, account_id: i64, keep: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
+        .bind(account_id)
+        .bind(keep)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// The session for a cookie token, if it exists and has not timed out. Expired
 /// sessions are deleted; active ones have their last activity updated.
 pub async fn authenticate(db: &Db, token: &str, now: i64) -> Result<Option<Session>, StoreError> {
     let row = sqlx::query(
-        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, a.email \
+        "SELECT s.id, s.account_id, s.created_at, s.last_seen_at, s.stage, s.verified_at, a.email \
          FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.token_hash = $1",
     )
     .bind(hash_token(token))
@@ -68,6 +185,8 @@ pub async fn authenticate(db: &Db, token: &str, now: i64) -> Result<Option<Sessi
         account_id: row.try_get("account_id")?,
         created_at: row.try_get("created_at")?,
         email: row.try_get("email")?,
+        stage: Stage::parse(&row.try_get::<String, _>("stage")?),
+        verified_at: row.try_get("verified_at")?,
     };
     let last_seen_at: i64 = row.try_get("last_seen_at")?;
     if now - last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT {

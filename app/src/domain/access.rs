@@ -1,51 +1,143 @@
-//! Which pages need what. The HTTP layer enforces it before a page is rendered (and
-//! the pages check again through their server functions).
+//! Who may open which page and call which server function. The HTTP layer applies
+//! these rules before anything renders; server functions check again.
+//!
+//! Multi-factor authentication is mandatory: after the password, an account without a
+//! second factor reaches only the set-up pages, and an account with one only the
+//! second-factor step — everything else sends it there (pages) or is refused (server
+//! functions). Legal and help pages stay open to everyone.
 
-/// What a page requires of the visitor.
+/// What is known about the visitor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requirement {
-    /// Anyone.
-    Public,
-    /// A signed-in account.
+pub enum Visitor {
+    /// No session.
+    Anonymous,
+    /// Password given; a second factor must still be set up.
+    NeedsEnrolment,
+    /// Password given; the second factor must still be given.
+    NeedsSecondFactor,
+    /// Fully signed in.
     SignedIn,
 }
 
-/// Pages (and everything below them) that need a signed-in account.
-const SIGNED_IN: [&str; 1] = ["/konto"];
+/// The outcome for a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Go ahead.
+    Allow,
+    /// Send the browser here instead.
+    Redirect(String),
+    /// Refuse (server functions).
+    Deny,
+}
 
-/// The requirement of the page at `path`.
-pub fn requirement(path: &str) -> Requirement {
-    let below = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if SIGNED_IN.iter().any(|p| below(p)) {
-        Requirement::SignedIn
-    } else {
-        Requirement::Public
-    }
+/// The page where second factors are set up.
+pub const ENROLMENT_PAGE: &str = "/mfa/einrichten";
+/// The second step of signing in.
+pub const SECOND_FACTOR_PAGE: &str = "/anmelden/zweiter-faktor";
+
+/// Pages (and everything below them) open to everyone at every stage.
+const ALWAYS_OPEN: [&str; 6] = ["/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache", "/nutzungsbedingungen", "/hilfe"];
+/// Pages (and everything below them) that need a full sign-in.
+const SIGNED_IN_ONLY: [&str; 1] = ["/konto"];
+/// Pages only for visitors who are not signed in (or have not finished signing in).
+const BEFORE_SIGN_IN: [&str; 3] = ["/anmelden", "/registrieren", "/passwort-vergessen"];
+/// Server functions a half-signed-in visitor may call.
+const API_DURING_SIGN_IN: [&str; 4] = ["/api/mfa/", "/api/auth/sign-out", "/api/auth/current-account", "/api/site/"];
+
+fn below(path: &str, prefix: &str) -> bool {
+    path == prefix || path.starts_with(&format!("{prefix}/"))
 }
 
 /// Where to send a visitor who must sign in first, with the way back.
 pub fn sign_in_path(back_to: &str) -> String {
-    let encoded: String = back_to
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("/anmelden?weiter={encoded}")
+    format!("/anmelden?weiter={}", super::navigation::encode_path(back_to))
+}
+
+/// The decision for a page (`GET` of `path`; `path_and_query` for the way back).
+pub fn page(path: &str, path_and_query: &str, visitor: Visitor) -> Decision {
+    if ALWAYS_OPEN.iter().any(|p| below(path, p)) || path.starts_with("/dev/") {
+        return Decision::Allow;
+    }
+    match visitor {
+        Visitor::NeedsEnrolment if below(path, ENROLMENT_PAGE) => Decision::Allow,
+        Visitor::NeedsEnrolment => Decision::Redirect(ENROLMENT_PAGE.to_owned()),
+        Visitor::NeedsSecondFactor if path == SECOND_FACTOR_PAGE => Decision::Allow,
+        Visitor::NeedsSecondFactor => Decision::Redirect(SECOND_FACTOR_PAGE.to_owned()),
+        Visitor::Anonymous if SIGNED_IN_ONLY.iter().any(|p| below(path, p)) || below(path, ENROLMENT_PAGE) => {
+            Decision::Redirect(sign_in_path(path_and_query))
+        }
+        Visitor::Anonymous if path == SECOND_FACTOR_PAGE => Decision::Redirect("/anmelden".to_owned()),
+        Visitor::SignedIn if path == SECOND_FACTOR_PAGE || BEFORE_SIGN_IN.iter().any(|p| path == *p) => {
+            Decision::Redirect("/konto".to_owned())
+        }
+        _ => Decision::Allow,
+    }
+}
+
+/// The decision for a server function at `path` (`/api/…`). Server functions that
+/// need a full sign-in also check it themselves.
+pub fn server_function(path: &str, visitor: Visitor) -> Decision {
+    match visitor {
+        Visitor::NeedsEnrolment | Visitor::NeedsSecondFactor
+            if !API_DURING_SIGN_IN.iter().any(|p| path.starts_with(p)) =>
+        {
+            Decision::Deny
+        }
+        _ => Decision::Allow,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Decision::*;
+    use Visitor::*;
 
     #[test]
-    fn account_pages_need_a_session() {
-        assert_eq!(requirement("/konto"), Requirement::SignedIn);
-        assert_eq!(requirement("/konto/datenschutz"), Requirement::SignedIn);
-        assert_eq!(requirement("/kontoauszug"), Requirement::Public);
-        assert_eq!(requirement("/"), Requirement::Public);
-        assert_eq!(requirement("/anmelden"), Requirement::Public);
+    fn anonymous_visitors_sign_in_first() {
+        assert_eq!(page("/konto", "/konto", Anonymous), Redirect("/anmelden?weiter=/konto".into()));
+        assert_eq!(page("/konto/sicherheit", "/konto/sicherheit", Anonymous), Redirect("/anmelden?weiter=/konto/sicherheit".into()));
+        assert_eq!(page(ENROLMENT_PAGE, ENROLMENT_PAGE, Anonymous), Redirect("/anmelden?weiter=/mfa/einrichten".into()));
+        assert_eq!(page(SECOND_FACTOR_PAGE, SECOND_FACTOR_PAGE, Anonymous), Redirect("/anmelden".into()));
+        assert_eq!(page("/", "/", Anonymous), Allow);
+        assert_eq!(page("/kontoauszug", "/kontoauszug", Anonymous), Allow);
+    }
+
+    #[test]
+    fn without_a_second_factor_only_set_up_is_reachable() {
+        for path in ["/", "/konto", "/konto/sicherheit", "/anmelden", "/registrieren", "/gibt-es-nicht", SECOND_FACTOR_PAGE] {
+            assert_eq!(page(path, path, NeedsEnrolment), Redirect(ENROLMENT_PAGE.into()), "{path}");
+        }
+        for path in [ENROLMENT_PAGE, "/mfa/einrichten/totp", "/hilfe/passkey", "/impressum", "/datenschutz"] {
+            assert_eq!(page(path, path, NeedsEnrolment), Allow, "{path}");
+        }
+    }
+
+    #[test]
+    fn with_a_second_factor_only_the_second_step_is_reachable() {
+        for path in ["/", "/konto", ENROLMENT_PAGE, "/mfa/einrichten/passkey"] {
+            assert_eq!(page(path, path, NeedsSecondFactor), Redirect(SECOND_FACTOR_PAGE.into()), "{path}");
+        }
+        assert_eq!(page(SECOND_FACTOR_PAGE, SECOND_FACTOR_PAGE, NeedsSecondFactor), Allow);
+    }
+
+    #[test]
+    fn signed_in_visitors_skip_the_sign_in_pages() {
+        assert_eq!(page("/anmelden", "/anmelden", SignedIn), Redirect("/konto".into()));
+        assert_eq!(page(SECOND_FACTOR_PAGE, SECOND_FACTOR_PAGE, SignedIn), Redirect("/konto".into()));
+        assert_eq!(page("/konto", "/konto", SignedIn), Allow);
+        assert_eq!(page(ENROLMENT_PAGE, ENROLMENT_PAGE, SignedIn), Allow);
+    }
+
+    #[test]
+    fn half_signed_in_visitors_reach_only_the_sign_in_functions() {
+        for visitor in [NeedsEnrolment, NeedsSecondFactor] {
+            assert_eq!(server_function("/api/auth/my-consents", visitor), Deny);
+            assert_eq!(server_function("/api/security/overview", visitor), Deny);
+            assert_eq!(server_function("/api/mfa/totp-start", visitor), Allow);
+            assert_eq!(server_function("/api/auth/sign-out", visitor), Allow);
+        }
+        assert_eq!(server_function("/api/auth/my-consents", SignedIn), Allow);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod datetime;
+pub mod device;
 pub mod email;
 pub mod language;
 pub mod navigation;

@@ -10,6 +10,16 @@ pub fn local_path(target: &str) -> Option<&str> {
     ok.then_some(target)
 }
 
+/// Percent-encodes a local path for a query parameter (keeps `/`).
+pub fn encode_path(path: &str) -> String {
+    path.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::local_path;

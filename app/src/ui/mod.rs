@@ -2,11 +2,12 @@
 
 pub mod components;
 pub mod pages;
+pub mod translate;
 #[cfg(feature = "ssr")]
 mod shell;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Meta, Title};
+use leptos_meta::{provide_meta_context, Html, Meta, Title};
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_router::{
@@ -15,9 +16,12 @@ use leptos_router::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{domain::language::Language, i18n::*};
+use crate::{domain::language::Language, ui::translate::*};
 use components::layout::{SiteFooter, SiteHeader};
-use pages::{account, dev_mails, email_links, home::HomePage, legal, not_found::NotFound, password_reset, register, sign_in};
+use pages::{
+    account, dev_mails, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
+    second_factor, security, sign_in,
+};
 
 /// Per-request facts the server decides and the browser needs to render the same page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -75,18 +79,18 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let locale = locale_of(language);
+    provide_context(translate::I18n(locale));
     view! {
-        <I18nContextProvider enable_cookie=false>
-            <Layout portal_name language />
-        </I18nContextProvider>
+        <Layout portal_name />
+        <Html attr:lang=language.tag() attr:dir="ltr" />
     }
 }
 
 /// Title format, head tags, header, routes and footer.
 #[component]
-fn Layout(portal_name: String, language: Language) -> impl IntoView {
+fn Layout(portal_name: String) -> impl IntoView {
     let i18n = use_i18n();
-    i18n.set_locale_untracked(locale_of(language));
     let formatter = move |page: String| format!("{page} – {portal_name}");
     view! {
         <Title formatter />
@@ -104,6 +108,14 @@ fn Layout(portal_name: String, language: Language) -> impl IntoView {
                     <Route path=path!("/passwort-vergessen/neu") view=password_reset::ResetPasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/konto") view=account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/konto/datenschutz") view=account::AccountPrivacyPage ssr=SsrMode::Async />
+                    <Route path=path!("/konto/sicherheit") view=security::SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("/anmelden/zweiter-faktor") view=second_factor::SecondFactorPage ssr=SsrMode::Async />
+                    <Route path=path!("/mfa/einrichten") view=mfa_setup::EnrolmentPage ssr=SsrMode::Async />
+                    <Route path=path!("/mfa/einrichten/totp") view=mfa_setup::TotpSetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/mfa/einrichten/passkey") view=mfa_setup::PasskeySetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/hilfe/passkey") view=help::PasskeyHelpPage ssr=SsrMode::Async />
+                    <Route path=path!("/hilfe/totp") view=help::TotpHelpPage ssr=SsrMode::Async />
+                    <Route path=path!("/hilfe/wiederherstellungscodes") view=help::RecoveryHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/impressum") view=legal::ImprintPage ssr=SsrMode::Async />
                     <Route path=path!("/datenschutz") view=legal::PrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/barrierefreiheit") view=legal::AccessibilityPage ssr=SsrMode::Async />

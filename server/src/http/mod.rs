@@ -49,7 +49,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                 provide_context(SiteInfo {
                     portal_name: portal_name.to_string(),
                     language: context.language,
-                    signed_in_as: context.session.as_ref().map(|s| s.email.clone()),
+                    signed_in_as: context
+                        .session
+                        .as_ref()
+                        .filter(|s| s.stage == app::backend::sessions::Stage::Full)
+                        .map(|s| s.email.clone()),
                 });
                 provide_context(context);
             }

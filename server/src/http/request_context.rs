@@ -13,6 +13,7 @@ use axum::{
 
 use app::{
     backend::{
+        mfa,
         request::{RequestContext, Requester},
         sessions, AppState,
     },
@@ -81,7 +82,17 @@ pub async fn attach(State(state): State<ContextState>, mut request: Request, nex
         None => None,
     };
     let requester = Requester::new(client_ip(&request, state.trust_forwarded_for), &user_agent);
+    let has_second_factor = match &session {
+        Some(s) if s.stage == sessions::Stage::Password => match mfa::factors(&state.app.db, s.account_id).await {
+            Ok(factors) => factors.any(),
+            Err(error) => {
+                tracing::error!(%error, "second-factor lookup failed");
+                true
+            }
+        },
+        _ => false,
+    };
     request.extensions_mut().insert(language);
-    request.extensions_mut().insert(RequestContext { requester, session, language });
+    request.extensions_mut().insert(RequestContext { requester, session, language, has_second_factor });
     next.run(request).await
 }

@@ -37,6 +37,8 @@ pub struct TestApp {
     pub clock: Clock,
     /// The portal's backend state.
     pub state: AppState,
+    /// TOTP secrets of the accounts the tests enrolled (by address).
+    pub totp_secrets: std::sync::Mutex<HashMap<String, String>>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
     _dir: Option<tempfile::TempDir>,
@@ -174,6 +176,7 @@ impl TestApp {
             smtp,
             clock,
             state,
+            totp_secrets: std::sync::Mutex::new(HashMap::new()),
             shutdown: Some(tx),
             server: Some(server),
             _dir: dir,
@@ -226,6 +229,43 @@ impl TestApp {
             request = request.header(header::COOKIE, cookie);
         }
         answer(request.send().await.expect("GET")).await
+    }
+
+    /// The current code of the address's authenticator app, one time step after the
+    /// last one used (the clock moves on 31 s, so codes are never replays).
+    pub fn next_totp_code(&self, address: &str) -> String {
+        let secret = self
+            .totp_secrets
+            .lock()
+            .ok()
+            .and_then(|m| m.get(address).cloned())
+            .unwrap_or_else(|| panic!("no TOTP secret recorded for {address}"));
+        self.clock.advance(31);
+        app::backend::mfa::totp::code_at(&secret, self.clock.now()).expect("code")
+    }
+
+    /// Signs in with address and password and completes the second step: sets up an
+    /// authenticator app the first time, uses it afterwards. Returns the `Cookie` value.
+    pub async fn full_sign_in(&self, address: &str, password: &str) -> String {
+        let answer = self.call("auth/sign-in", &[("email", address), ("password", password)], None).await;
+        let next = answer.json["SignedIn"]["next"].as_str().unwrap_or_else(|| panic!("sign-in failed: {}", answer.body)).to_owned();
+        let cookie = format!("session={}", answer.cookie("session").expect("session cookie"));
+        if next.starts_with("/mfa/einrichten") {
+            let setup = self.call("mfa/totp-start", &[], Some(&cookie)).await;
+            let secret: String = setup.json["secret_grouped"].as_str().expect("secret").split_whitespace().collect();
+            if let Ok(mut secrets) = self.totp_secrets.lock() {
+                secrets.insert(address.to_owned(), secret);
+            }
+            let code = self.next_totp_code(address);
+            let done = self.call("mfa/totp-confirm", &[("code", &code)], Some(&cookie)).await;
+            assert!(done.json["Done"].is_object(), "enrolment failed: {}", done.body);
+            format!("session={}", done.cookie("session").expect("new session cookie"))
+        } else {
+            let code = self.next_totp_code(address);
+            let done = self.call("mfa/second-factor", &[("method", "totp"), ("code", &code)], Some(&cookie)).await;
+            assert!(done.json["SignedIn"].is_object(), "second factor failed: {}", done.body);
+            format!("session={}", done.cookie("session").expect("new session cookie"))
+        }
     }
 
     /// Stops the server gracefully and waits for it. Returns the temporary directory

@@ -189,6 +189,17 @@ impl SmtpSink {
         self.all().into_iter().filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(to))).collect()
     }
 
+    /// Waits (up to 15 s) for the latest mail to `to` with this subject.
+    pub async fn wait_for_subject(&self, to: &str, subject: &str) -> ReceivedMail {
+        for _ in 0..150 {
+            if let Some(mail) = self.to(to).into_iter().rev().find(|m| m.subject() == subject) {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail {subject:?} for {to}; received: {:?}", self.to(to).iter().map(|m| m.subject()).collect::<Vec<_>>());
+    }
+
     /// Waits (up to 15 s) for the `n`-th mail to `to` and returns it.
     pub async fn wait_for(&self, to: &str, n: usize) -> ReceivedMail {
         for _ in 0..150 {

@@ -140,6 +140,41 @@ pub fn password_changed(language: Language, to: &str, portal: &str, reset_link: 
     )
 }
 
+/// Notice of a change of the security settings.
+pub fn security_notice(
+    language: Language,
+    to: &str,
+    portal: &str,
+    notice: crate::backend::second_factor::Notice,
+    reset_link: &str,
+) -> Mail {
+    use crate::backend::second_factor::Notice;
+    let l = locale(language);
+    let what = match notice {
+        Notice::PasskeyAdded => td_string!(l, mail.change_passkey_added),
+        Notice::PasskeyRenamed => td_string!(l, mail.change_passkey_renamed),
+        Notice::PasskeyRemoved => td_string!(l, mail.change_passkey_removed),
+        Notice::TotpEnabled => td_string!(l, mail.change_totp_enabled),
+        Notice::TotpRemoved => td_string!(l, mail.change_totp_removed),
+        Notice::RecoveryCodesRenewed => td_string!(l, mail.change_recovery_renewed),
+        Notice::RecoveryCodeUsed => td_string!(l, mail.change_recovery_used),
+        Notice::PasswordChanged => td_string!(l, mail.change_password),
+        Notice::SessionsEnded => td_string!(l, mail.change_sessions),
+    };
+    compose(
+        language,
+        to,
+        td_string!(l, mail.change_subject).to_string(),
+        &[
+            td_string!(l, mail.change_body, portal = portal).to_string(),
+            what.to_string(),
+            td_string!(l, mail.changed_hint).to_string(),
+        ],
+        Some(Action { label: td_string!(l, mail.reset_action).to_string(), url: reset_link }),
+        portal,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

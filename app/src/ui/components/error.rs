@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{api::ApiError, i18n::*};
+use crate::{api::ApiError, ui::translate::*};
 
 /// A clear message for an [`ApiError`], announced to screen readers.
 #[component]
@@ -13,6 +13,8 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
         ApiError::Transport(_) => t_string!(i18n, site.request_failed),
         ApiError::NotSignedIn => t_string!(i18n, site.not_signed_in),
         ApiError::NotFound => t_string!(i18n, site.not_found),
+        ApiError::SecondFactorRequired => t_string!(i18n, site.second_factor_required),
+        ApiError::ReauthenticationRequired => t_string!(i18n, site.reauthentication_required),
     };
     view! {
         <div class="notice notice--error" role="alert">

@@ -5,7 +5,7 @@
 use leptos::{html, prelude::*};
 use serde::{de::DeserializeOwned, Serialize};
 
-use crate::i18n::*;
+use crate::ui::translate::*;
 
 /// One entry of the error summary: the field's id and the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +87,9 @@ pub fn TextField(
     /// Whether the field is required.
     #[prop(optional)]
     required: bool,
+    /// Called with the value on every keystroke.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
 ) -> impl IntoView {
     let has_hint = hint.is_some();
     view! {
@@ -102,6 +105,11 @@ pub fn TextField(
                 autocomplete=autocomplete
                 required=required
                 spellcheck="false"
+                on:input=move |ev| {
+                    if let Some(callback) = on_input {
+                        callback.run(event_target_value(&ev));
+                    }
+                }
                 value=move || value.get()
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || described_by(id, has_hint, error.get().is_some())

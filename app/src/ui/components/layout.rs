@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::{domain::language::Language, i18n::*, ui::use_site};
+use crate::{domain::language::Language, ui::translate::*, ui::use_site};
 
 /// Skip link, portal name, main navigation and language switch.
 ///

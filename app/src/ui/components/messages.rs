@@ -1,17 +1,16 @@
 //! The user-facing wording of validation problems (from the locale files).
 
-use leptos_i18n::I18nContext;
 
 use crate::{
     domain::{
         email::EmailError,
         registration::{PasswordProblem, RepetitionProblem},
     },
-    i18n::*,
+    ui::translate::*,
 };
 
 /// Message for an e-mail address problem.
-pub fn email_message(i18n: I18nContext<Locale>, error: EmailError) -> String {
+pub fn email_message(i18n: I18n, error: EmailError) -> String {
     match error {
         EmailError::Empty => t_string!(i18n, errors.email_empty),
         EmailError::Invalid => t_string!(i18n, errors.email_invalid),
@@ -21,7 +20,7 @@ pub fn email_message(i18n: I18nContext<Locale>, error: EmailError) -> String {
 }
 
 /// Message for a new-password problem.
-pub fn password_message(i18n: I18nContext<Locale>, problem: PasswordProblem) -> String {
+pub fn password_message(i18n: I18n, problem: PasswordProblem) -> String {
     match problem {
         PasswordProblem::Empty => t_string!(i18n, errors.password_empty),
         PasswordProblem::Criteria => t_string!(i18n, errors.password_criteria),
@@ -32,7 +31,7 @@ pub fn password_message(i18n: I18nContext<Locale>, problem: PasswordProblem) -> 
 }
 
 /// Message for a repetition problem.
-pub fn repetition_message(i18n: I18nContext<Locale>, problem: RepetitionProblem) -> String {
+pub fn repetition_message(i18n: I18n, problem: RepetitionProblem) -> String {
     match problem {
         RepetitionProblem::Empty => t_string!(i18n, errors.repetition_empty),
         RepetitionProblem::Mismatch => t_string!(i18n, errors.repetition_mismatch),

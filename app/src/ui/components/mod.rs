@@ -4,5 +4,7 @@ pub mod error;
 pub mod form;
 pub mod layout;
 pub mod messages;
+pub mod passkey_client;
 pub mod password_checklist;
+pub mod recovery_codes;
 pub mod page;

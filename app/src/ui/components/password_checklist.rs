@@ -6,13 +6,13 @@ use leptos::prelude::*;
 
 use crate::{
     domain::password::{self, Criterion},
-    i18n::*,
+    ui::translate::*,
 };
 
 /// How long typing must pause before the summary is announced.
 const ANNOUNCE_AFTER_MS: u64 = 1200;
 
-fn label(i18n: leptos_i18n::I18nContext<Locale>, criterion: Criterion) -> &'static str {
+fn label(i18n: I18n, criterion: Criterion) -> &'static str {
     match criterion {
         Criterion::Length => t_string!(i18n, password.length),
         Criterion::Uppercase => t_string!(i18n, password.uppercase),

@@ -7,7 +7,7 @@ use leptos_router::components::Redirect;
 use crate::{
     api::auth::{current_account, my_consents, SignOut, WithdrawEmailConsent, WithdrawOutcome},
     domain::{access::sign_in_path, datetime::format_date_time},
-    i18n::*,
+    ui::translate::*,
     ui::{
         components::{
             error::ErrorNotice,
@@ -53,8 +53,16 @@ pub fn RequireAccount<V: IntoView + 'static>(
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let language = use_site().language;
+    // After signing in with a recovery code without JavaScript: how many are left.
+    let recovery_left = match use_flash::<crate::api::mfa::FactorOutcome>("second-factor") {
+        Some(crate::api::mfa::FactorOutcome::SignedIn { recovery_left: Some(count), .. }) => Some(count),
+        _ => None,
+    };
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, account.title).to_string()) />
+        {recovery_left.map(|count| view! {
+            <div class="notice notice--success" role="status"><p>{t_string!(i18n, second.recovery_used, count = count)}</p></div>
+        })}
         <RequireAccount
             here="/konto"
             signed_in=move |account| {
@@ -68,6 +76,11 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>{t!(i18n, account.registered)}</dt>
                             <dd>{registered}</dd>
                         </dl>
+                    </section>
+                    <section class="section" aria-labelledby="sicherheit">
+                        <h2 id="sicherheit">{t!(i18n, security.title)}</h2>
+                        <p>{t!(i18n, security.link_text)}</p>
+                        <p><a href="/konto/sicherheit">{t!(i18n, security.link)}</a></p>
                     </section>
                     <section class="section" aria-labelledby="datenschutz">
                         <h2 id="datenschutz">{t!(i18n, account.privacy_heading)}</h2>

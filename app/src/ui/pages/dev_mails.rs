@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::{dev::preview_mails, ApiError},
     domain::datetime::format_date_time,
-    i18n::*,
+    ui::translate::*,
     ui::{
         components::{error::ErrorNotice, page::PageHeading},
         pages::not_found::NotFound,

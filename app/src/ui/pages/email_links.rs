@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::auth::{confirm_email, LinkOutcome, LinkRequestOutcome, ResendConfirmation},
-    i18n::*,
+    ui::translate::*,
     ui::components::{
         error::ErrorNotice,
         form::{latest, use_flash, ErrorSummary, FieldError, TextField},

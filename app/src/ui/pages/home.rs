@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::site::{list_job_centres, JobCentreContact},
-    i18n::*,
+    ui::translate::*,
     ui::components::{error::ErrorNotice, page::PageHeading},
 };
 

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::{i18n::*, ui::components::page::PageHeading};
+use crate::{ui::translate::*, ui::components::page::PageHeading};
 
 #[component]
 fn LegalPage(title: Signal<String>, body: Signal<String>) -> impl IntoView {

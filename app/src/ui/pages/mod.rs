@@ -3,9 +3,13 @@
 pub mod account;
 pub mod dev_mails;
 pub mod email_links;
+pub mod help;
 pub mod home;
 pub mod legal;
+pub mod mfa_setup;
 pub mod not_found;
 pub mod password_reset;
 pub mod register;
+pub mod second_factor;
+pub mod security;
 pub mod sign_in;

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{i18n::*, ui::components::page::PageHeading};
+use crate::{ui::translate::*, ui::components::page::PageHeading};
 
 /// Shown for every address no route matches.
 #[component]

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::auth::{check_reset_link, LinkOutcome, LinkRequestOutcome, RequestPasswordReset, ResetOutcome, ResetPassword},
-    i18n::*,
+    ui::translate::*,
     ui::{
         components::{
             error::ErrorNotice,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::{
     api::auth::{Register, RegisterOutcome},
     domain::registration::RegistrationProblems,
-    i18n::*,
+    ui::translate::*,
     ui::components::{
         error::ErrorNotice,
         form::{latest, use_flash, Checkbox, ErrorSummary, FieldError, PasswordField, RevealToggle, TextField},

@@ -1,18 +1,20 @@
 //! `/anmelden`: "Anmeldung" with e-mail address and password, the way back, the way
 //! to register, and what to do when access is lost.
 
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::auth::{SignIn, SignInOutcome, SignInProblem},
-    i18n::*,
+    ui::translate::*,
     ui::components::{
         error::ErrorNotice,
         form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, PasswordField, TextField},
         layout::form_urlencode,
         page::PageHeading,
+        passkey_client,
     },
+    ui::pages::second_factor::{passkey_sign_in, PasskeyButton},
 };
 
 /// The sign-in page.
@@ -60,6 +62,31 @@ pub fn SignInPage() -> impl IntoView {
         }
         errors
     });
+    let (interactive, set_interactive) = signal(false);
+    // Where a passkey sign-in continues (the page asked for, else the account).
+    let passkey_next = query.with_untracked(|q| q.get("weiter")).filter(|n| n.starts_with('/')).unwrap_or_else(|| "/konto".to_owned());
+    // Passkeys in the e-mail field's autofill, where the browser supports it. The request
+    // waits in the background; the button cancels it before opening the dialog.
+    let autofill = StoredValue::new_local(None::<passkey_client::Abort>);
+    let cancel_autofill = move || {
+        if let Some(abort) = autofill.get_value() {
+            abort.abort();
+        }
+    };
+    Effect::new({
+        let next = passkey_next.clone();
+        move |_| {
+            set_interactive.set(true);
+            let next = next.clone();
+            spawn_local(async move {
+                if passkey_client::conditional_mediation_available().await {
+                    let abort = passkey_client::Abort::new();
+                    autofill.set_value(abort.clone());
+                    let _ = passkey_sign_in(i18n, true, abort, next).await;
+                }
+            });
+        }
+    });
     let password = RwSignal::new(String::new());
     // A failed attempt never keeps the password.
     Effect::new(move |_| {
@@ -87,6 +114,8 @@ pub fn SignInPage() -> impl IntoView {
             }
             _ => None,
         }}
+        <PasskeyButton next=passkey_next.clone() before=Callback::new(move |()| cancel_autofill()) />
+        <p class="divider" class:is-hidden=move || !interactive.get()><span>{t!(i18n, sign_in.or)}</span></p>
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
             <input type="hidden" name="next" value=move || next.get() />
@@ -97,7 +126,7 @@ pub fn SignInPage() -> impl IntoView {
                 error=email_error
                 value=email_value
                 input_type="email"
-                autocomplete="username"
+                autocomplete="username webauthn"
                 required=true
             />
             <PasswordField

@@ -1,0 +1,199 @@
+//! The security page ("Sicherheit"): second factors, password, sessions and the
+//! security events of the account.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::registration::{PasswordProblem, RepetitionProblem};
+
+/// A passkey as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyView {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Added (Unix seconds).
+    pub created_at: i64,
+    /// Last used.
+    pub last_used_at: Option<i64>,
+}
+
+/// A session as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// Id.
+    pub id: i64,
+    /// Browser and system, e.g. "Firefox, Windows".
+    pub device: String,
+    /// Source address.
+    pub ip: String,
+    /// Signed in at.
+    pub created_at: i64,
+    /// Last activity.
+    pub last_seen_at: i64,
+    /// The session of this browser.
+    pub current: bool,
+}
+
+/// A security event as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    /// When.
+    pub at: i64,
+    /// Event name (see `audit`), translated by the page.
+    pub event: String,
+    /// Source address.
+    pub ip: String,
+    /// Browser and system.
+    pub device: String,
+}
+
+/// Everything the security page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecuritySettings {
+    /// Passkeys.
+    pub passkeys: Vec<PasskeyView>,
+    /// When the authenticator app was set up, if it is.
+    pub totp_since: Option<i64>,
+    /// Unused recovery codes.
+    pub recovery_codes: i64,
+    /// Sessions.
+    pub sessions: Vec<SessionView>,
+    /// The last 50 security events.
+    pub events: Vec<EventView>,
+    /// Changes need a fresh proof of identity first.
+    pub needs_reauthentication: bool,
+}
+
+/// The result of a change on the security page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChangeOutcome {
+    /// Done.
+    Done,
+    /// Done; new recovery codes to show once.
+    NewRecoveryCodes(Vec<String>),
+    /// Confirm your identity first (nothing changed).
+    ReauthenticationRequired,
+    /// Not found.
+    NotFound,
+    /// The last second factor cannot be removed.
+    LastFactor,
+    /// The current password was wrong.
+    WrongPassword,
+    /// The new password was refused.
+    InvalidPassword {
+        /// Password problem.
+        password: Option<PasswordProblem>,
+        /// Repetition problem.
+        repetition: Option<RepetitionProblem>,
+    },
+}
+
+/// The security page's data for the signed-in account.
+#[server(endpoint = "security/overview")]
+pub async fn security_overview() -> Result<SecuritySettings, ApiError> {
+    use crate::{
+        backend::{audit, mfa, second_factor, sessions},
+        domain::device::describe,
+    };
+    let state = super::state()?;
+    let session = super::full_session()?;
+    let account = session.account_id;
+    let db = &state.db;
+    let passkeys = mfa::passkeys::list(db, account).await.map_err(super::unavailable)?;
+    let totp_since = mfa::totp::confirmed_at(db, account).await.map_err(super::unavailable)?;
+    let recovery_codes = mfa::recovery::remaining(db, account).await.map_err(super::unavailable)?;
+    let sessions = sessions::list(db, account).await.map_err(super::unavailable)?;
+    let events = audit::for_account(db, account, 50).await.map_err(super::unavailable)?;
+    Ok(SecuritySettings {
+        passkeys: passkeys
+            .into_iter()
+            .map(|p| PasskeyView { id: p.id, name: p.name, created_at: p.created_at, last_used_at: p.last_used_at })
+            .collect(),
+        totp_since,
+        recovery_codes,
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionView {
+                current: s.id == session.id,
+                id: s.id,
+                device: describe(&s.user_agent),
+                ip: s.ip,
+                created_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+            })
+            .collect(),
+        events: events
+            .into_iter()
+            .map(|e| EventView { at: e.at, event: e.event, ip: e.ip, device: describe(&e.user_agent) })
+            .collect(),
+        needs_reauthentication: !second_factor::recently_verified(&session, state.clock.now()),
+    })
+}
+
+#[cfg(feature = "ssr")]
+async fn apply(form: &'static str, change: crate::backend::security::Change) -> Result<ChangeOutcome, ApiError> {
+    use crate::backend::security::{self, Outcome};
+    let state = super::state()?;
+    let request = super::request();
+    let session = super::full_session()?;
+    let outcome = match security::apply(&state, &session, change, &request.requester).await.map_err(super::unavailable)? {
+        Outcome::Done => ChangeOutcome::Done,
+        Outcome::NewRecoveryCodes(codes) => ChangeOutcome::NewRecoveryCodes(codes),
+        Outcome::ReauthenticationRequired => ChangeOutcome::ReauthenticationRequired,
+        Outcome::NotFound => ChangeOutcome::NotFound,
+        Outcome::LastFactor => ChangeOutcome::LastFactor,
+        Outcome::WrongPassword => ChangeOutcome::WrongPassword,
+        Outcome::InvalidPassword { password, repetition } => ChangeOutcome::InvalidPassword { password, repetition },
+    };
+    super::flash::remember(form, &outcome);
+    Ok(outcome)
+}
+
+/// Renames a passkey.
+#[server(endpoint = "security/rename-passkey")]
+pub async fn rename_passkey(id: i64, name: String) -> Result<ChangeOutcome, ApiError> {
+    apply("security", crate::backend::security::Change::RenamePasskey { id, name }).await
+}
+
+/// Removes a passkey (never the last second factor).
+#[server(endpoint = "security/remove-passkey")]
+pub async fn remove_passkey(id: i64) -> Result<ChangeOutcome, ApiError> {
+    apply("security", crate::backend::security::Change::RemovePasskey { id }).await
+}
+
+/// Removes the authenticator app (never the last second factor).
+#[server(endpoint = "security/remove-totp")]
+pub async fn remove_totp() -> Result<ChangeOutcome, ApiError> {
+    apply("security", crate::backend::security::Change::RemoveTotp).await
+}
+
+/// Makes new recovery codes; the old ones stop working.
+#[server(endpoint = "security/renew-recovery-codes")]
+pub async fn renew_recovery_codes() -> Result<ChangeOutcome, ApiError> {
+    apply("security", crate::backend::security::Change::RenewRecoveryCodes).await
+}
+
+/// Changes the password (the current one is required).
+#[server(endpoint = "security/change-password")]
+pub async fn change_password(current: String, password: String, password_repeat: String) -> Result<ChangeOutcome, ApiError> {
+    apply(
+        "security-password",
+        crate::backend::security::Change::ChangePassword { current, new: password, repetition: password_repeat },
+    )
+    .await
+}
+
+/// Ends one of the account's other sessions.
+#[server(endpoint = "security/end-session")]
+pub async fn end_session(id: i64) -> Result<ChangeOutcome, ApiError> {
+    apply("security", crate::backend::security::Change::EndSession { id }).await
+}
+
+/// Ends all sessions except this one.
+#[server(endpoint = "security/end-other-sessions")]
+pub async fn end_other_sessions() -> Result<ChangeOutcome, ApiError> {
+    apply("security", crate::backend::security::Change::EndOtherSessions).await
+}

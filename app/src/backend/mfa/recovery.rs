@@ -1,0 +1,98 @@
+//! Recovery codes: ten single-use codes shown once after the first second factor is
+//! set up, stored only as keyed hashes (HMAC with the server secret). Owns the
+//! `recovery_codes` table.
+
+use rand::Rng;
+use sqlx::{Any, Row};
+
+use crate::backend::{
+    secrets::ServerSecret,
+    store::{Db, StoreError},
+};
+
+/// How many codes a set has.
+pub const SET_SIZE: usize = 10;
+/// Readable alphabet: digits and capitals without 0/O, 1/I.
+const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+const PURPOSE: &str = "recovery-code";
+
+/// A fresh code, e.g. `K7QX2-MNP4T` (50 random bits).
+pub fn new_code() -> String {
+    let mut rng = rand::rng();
+    let chars: String = (0..10).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+/// The normal form of a typed code: upper case, without spaces and dashes.
+pub fn normalise(input: &str) -> String {
+    input.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+fn hash(secret: &ServerSecret, code: &str) -> String {
+    secret.sign(PURPOSE, normalise(code).as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Replaces the account's codes with a new set and returns it (to show once).
+pub async fn replace_all(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    account_id: i64,
+    secret: &ServerSecret,
+    now: i64,
+) -> Result<Vec<String>, StoreError> {
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
+    let codes: Vec<String> = (0..SET_SIZE).map(|_| new_code()).collect();
+    for code in &codes {
+        sqlx::query("INSERT INTO recovery_codes (account_id, code_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(account_id)
+            .bind(hash(secret, code))
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(codes)
+}
+
+/// Uses a code (once); `Some(remaining)` if it was valid.
+pub async fn redeem(
+    db: &Db,
+    account_id: i64,
+    code: &str,
+    secret: &ServerSecret,
+    now: i64,
+) -> Result<Option<i64>, StoreError> {
+    let used = sqlx::query(
+        "UPDATE recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL RETURNING id",
+    )
+    .bind(now)
+    .bind(account_id)
+    .bind(hash(secret, code))
+    .fetch_optional(db.pool())
+    .await?;
+    if used.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(remaining(db, account_id).await?))
+}
+
+/// Unused codes left.
+pub async fn remaining(db: &Db, account_id: i64) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
+        .bind(account_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_readable_and_normalised() {
+        let code = new_code();
+        assert_eq!(code.len(), 11);
+        assert!(code.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))), "{code}");
+        assert_eq!(normalise(" k7qx2 - mnp4t "), "K7QX2MNP4T");
+        assert_ne!(new_code(), new_code());
+    }
+}

@@ -1,0 +1,320 @@
+//! `/mfa/einrichten` (choose a method, with QR codes to the help pages as on the
+//! flyer), `/mfa/einrichten/totp` and `/mfa/einrichten/passkey`. After the first factor
+//! the recovery codes are shown once and the sign-in is complete.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    api::{
+        mfa::{
+            finish_passkey_registration, mfa_status, start_passkey_registration, start_totp_setup,
+            ConfirmTotpSetup, EnrolOutcome, FactorSummary,
+        },
+        ApiError,
+    },
+    ui::translate::*,
+    ui::components::{
+        error::ErrorNotice,
+        form::{latest, use_flash, ErrorSummary, FieldError, TextField},
+        page::PageHeading,
+        passkey_client::{self, ClientError},
+        recovery_codes::RecoveryCodes,
+    },
+};
+
+/// Loads the factor summary and renders `content` with it.
+#[component]
+fn WithStatus<V: IntoView + 'static>(content: impl Fn(FactorSummary) -> V + Send + Sync + Clone + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = Resource::new(|| (), |_| mfa_status());
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+            {
+                let content = content.clone();
+                move || {
+                    let content = content.clone();
+                    Suspend::new(async move {
+                        match status.await {
+                            Ok(status) => content(status).into_any(),
+                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+/// Signing in is not finished yet: say so and offer to sign out.
+#[component]
+fn SigningInNotice(signing_in: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    signing_in.then(|| {
+        view! {
+            <div class="notice notice--warning">
+                <p>{t!(i18n, mfa.signing_in)}</p>
+            </div>
+        }
+    })
+}
+
+/// The choice of methods.
+#[component]
+pub fn EnrolmentPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, mfa.title).to_string()) />
+        <WithStatus content=move |status: FactorSummary| {
+            let methods = status.methods.clone();
+            view! {
+                <SigningInNotice signing_in=status.signing_in />
+                <p>{t!(i18n, mfa.intro)}</p>
+                <div class="card-grid section">
+                    {methods
+                        .into_iter()
+                        .map(|m| {
+                            let passkey = m.method == "passkey";
+                            let heading_id = format!("methode-{}", m.method);
+                            let labelled_by = heading_id.clone();
+                            let href = if passkey { "/mfa/einrichten/passkey" } else { "/mfa/einrichten/totp" };
+                            view! {
+                                <section class="card card--action method" aria-labelledby=labelled_by>
+                                    <h2 id=heading_id>
+                                        {move || if passkey { t_string!(i18n, mfa.passkey_title) } else { t_string!(i18n, mfa.totp_title) }}
+                                    </h2>
+                                    <p>{move || if passkey { t_string!(i18n, mfa.passkey_text) } else { t_string!(i18n, mfa.totp_text) }}</p>
+                                    <figure class="qr">
+                                        <div class="qr__image" inner_html=m.qr_svg.clone()></div>
+                                        <figcaption>
+                                            {t!(i18n, mfa.help_link)}" "<a href=m.help_url.clone()>{m.help_url.clone()}</a>
+                                        </figcaption>
+                                    </figure>
+                                    <a class="button" href=href>
+                                        {move || if passkey { t_string!(i18n, mfa.passkey_start) } else { t_string!(i18n, mfa.totp_start) }}
+                                    </a>
+                                </section>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+        } />
+    }
+}
+
+/// Done: recovery codes (if new) or a short confirmation, then on.
+#[component]
+fn Enrolled(recovery_codes: Option<Vec<String>>, next: String, email: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="notice notice--success" role="status">
+            <h2>{t!(i18n, mfa.done_title)}</h2>
+            <p>{t!(i18n, mfa.done_text)}</p>
+        </div>
+        {match recovery_codes {
+            Some(codes) => view! { <RecoveryCodes codes email next /> }.into_any(),
+            None => view! { <p><a class="button" href=next rel="external">{t!(i18n, mfa.proceed)}</a></p> }.into_any(),
+        }}
+    }
+}
+
+/// `/mfa/einrichten/totp`
+#[component]
+pub fn TotpSetupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let setup = Resource::new(|| (), |_| start_totp_setup());
+    let action = ServerAction::<ConfirmTotpSetup>::new();
+    let outcome = latest(action, use_flash::<EnrolOutcome>("totp-setup"));
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, mfa.totp_page_title).to_string()) />
+        <WithStatus content=move |status: FactorSummary| {
+            let email = status.email.clone();
+            view! {
+                {move || match outcome.get() {
+                    Some(Ok(EnrolOutcome::Done { recovery_codes, next })) => {
+                        view! { <Enrolled recovery_codes next email=email.clone() /> }.into_any()
+                    }
+                    other => {
+                        let wrong = matches!(other, Some(Ok(EnrolOutcome::WrongCode)));
+                        let error = match other {
+                            Some(Err(error)) => Some(error),
+                            _ => None,
+                        };
+                        let email = email.clone();
+                        view! {
+                            <SigningInNotice signing_in=status.signing_in />
+                            {error.map(|error| view! { <ErrorNotice error /> })}
+                            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                                {
+                                    let email = email.clone();
+                                    move || {
+                                        let email = email.clone();
+                                        Suspend::new(async move {
+                                            match setup.await {
+                                                Ok(setup) => view! { <TotpSteps setup email action wrong /> }.into_any(),
+                                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                            }
+                                        })
+                                    }
+                                }
+                            </Suspense>
+                        }
+                        .into_any()
+                    }
+                }}
+            }
+        } />
+        <p class="section"><a href="/mfa/einrichten">{t!(i18n, mfa.other_method)}</a></p>
+    }
+}
+
+#[component]
+fn TotpSteps(
+    setup: crate::api::mfa::TotpSetup,
+    email: String,
+    action: ServerAction<ConfirmTotpSetup>,
+    wrong: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let portal = crate::ui::use_site().portal_name;
+    let error = Signal::derive(move || wrong.then(|| t_string!(i18n, mfa.wrong_code).to_string()));
+    let summary = Signal::derive(move || error.get().map(|message| vec![FieldError { field: "code", message }]).unwrap_or_default());
+    view! {
+        <ol class="steps">
+            <li>{t!(i18n, mfa.totp_step1)}</li>
+            <li>
+                <p>{t!(i18n, mfa.totp_step2)}</p>
+                <div class="qr__image" inner_html=setup.qr_svg.clone()></div>
+                <p>{t!(i18n, mfa.totp_manual)}</p>
+                <dl class="facts">
+                    <dt>{t!(i18n, mfa.totp_key)}</dt>
+                    <dd><code class="secret" data-testid="totp-secret">{setup.secret_grouped.clone()}</code></dd>
+                    <dt>{t!(i18n, mfa.totp_account)}</dt>
+                    <dd>{email}</dd>
+                    <dt>{t!(i18n, mfa.totp_issuer)}</dt>
+                    <dd>{portal}</dd>
+                </dl>
+                <p><a href=setup.uri.clone()>{t!(i18n, mfa.totp_same_device)}</a></p>
+            </li>
+            <li>
+                <p>{t!(i18n, mfa.totp_step3)}</p>
+                <ActionForm action attr:class="form" attr:novalidate=true>
+                    <ErrorSummary errors=summary />
+                    <OneTimeCodeField id="code" name="code" label=Signal::derive(move || t_string!(i18n, mfa.code_label).to_string()) error />
+                    <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, mfa.totp_confirm)}</button>
+                </ActionForm>
+            </li>
+        </ol>
+    }
+}
+
+/// A six-digit code field (numeric keyboard, one-time-code autofill).
+#[component]
+pub fn OneTimeCodeField(id: &'static str, name: &'static str, #[prop(into)] label: Signal<String>, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id>{move || label.get()}</label>
+            <p class="field__hint" id=format!("{id}-hint")>{t!(i18n, mfa.code_hint)}</p>
+            <crate::ui::components::form::FieldMessage id error />
+            <input
+                class="field__input field__input--code"
+                id=id
+                name=name
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                pattern="[0-9 ]*"
+                maxlength="7"
+                required=true
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || if error.get().is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-hint") }
+            />
+        </div>
+    }
+}
+
+/// What went wrong in the browser, as a message.
+pub fn client_error_message(i18n: I18n, error: &ClientError) -> String {
+    match error {
+        ClientError::Unsupported => t_string!(i18n, mfa.passkey_unsupported),
+        ClientError::Cancelled => t_string!(i18n, mfa.passkey_cancelled),
+        ClientError::Failed(_) => t_string!(i18n, mfa.passkey_failed),
+    }
+    .to_string()
+}
+
+/// `/mfa/einrichten/passkey`
+#[component]
+pub fn PasskeySetupPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let (interactive, set_interactive) = signal(false);
+    Effect::new(move |_| set_interactive.set(true));
+    let name = RwSignal::new(String::new());
+    let (busy, set_busy) = signal(false);
+    let (message, set_message) = signal(None::<String>);
+    let (done, set_done) = signal(None::<EnrolOutcome>);
+    let (api_error, set_api_error) = signal(None::<ApiError>);
+
+    let register = move |_| {
+        set_busy.set(true);
+        set_message.set(None);
+        set_api_error.set(None);
+        let name = name.get_untracked();
+        spawn_local(async move {
+            let result = async {
+                let challenge = start_passkey_registration().await.map_err(Err)?;
+                let response = passkey_client::create(challenge).await.map_err(Ok)?;
+                finish_passkey_registration(response, name).await.map_err(Err)
+            }
+            .await;
+            match result {
+                Ok(EnrolOutcome::PasskeyRefused) => set_message.set(Some(t_string!(i18n, mfa.passkey_failed).to_string())),
+                Ok(outcome) => set_done.set(Some(outcome)),
+                Err(Ok(client_error)) => set_message.set(Some(client_error_message(i18n, &client_error))),
+                Err(Err(error)) => set_api_error.set(Some(error)),
+            }
+            set_busy.set(false);
+        });
+    };
+
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, mfa.passkey_page_title).to_string()) />
+        <WithStatus content=move |status: FactorSummary| {
+            let email = status.email.clone();
+            view! {
+                {move || match done.get() {
+                    Some(EnrolOutcome::Done { recovery_codes, next }) => {
+                        view! { <Enrolled recovery_codes next email=email.clone() /> }.into_any()
+                    }
+                    _ => view! {
+                        <SigningInNotice signing_in=status.signing_in />
+                        <p>{t!(i18n, mfa.passkey_page_text)}</p>
+                        <noscript><div class="notice notice--warning"><p>{t!(i18n, mfa.passkey_needs_js)}</p></div></noscript>
+                        {move || api_error.get().map(|error| view! { <ErrorNotice error /> })}
+                        <div class="notice notice--error" role="alert" class:is-hidden=move || message.get().is_none()>
+                            <p>{move || message.get()}</p>
+                        </div>
+                        <div class="form" class:is-hidden=move || !interactive.get()>
+                            <TextField
+                                id="passkey_name"
+                                name="passkey_name"
+                                label=Signal::derive(move || t_string!(i18n, mfa.passkey_name_label).to_string())
+                                hint=Signal::derive(move || t_string!(i18n, mfa.passkey_name_hint).to_string())
+                                error=Signal::stored(None::<String>)
+                                autocomplete="off"
+                                on_input=Callback::new(move |value: String| name.set(value))
+                            />
+                            <button type="button" class="button" on:click=register disabled=move || busy.get()>
+                                {t!(i18n, mfa.passkey_create)}
+                            </button>
+                            <p role="status" class="field__hint">{move || busy.get().then(|| t_string!(i18n, mfa.passkey_working))}</p>
+                        </div>
+                    }
+                    .into_any(),
+                }}
+            }
+        } />
+        <p class="section"><a href="/mfa/einrichten">{t!(i18n, mfa.other_method)}</a></p>
+    }
+}

@@ -1,0 +1,196 @@
+//! `/anmelden/zweiter-faktor`: the second step of signing in — a passkey, a code from
+//! the authenticator app, or a recovery code.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::mfa::{finish_passkey_sign_in, start_passkey_sign_in, FactorOutcome, FactorSummary, SubmitSecondFactor},
+    ui::translate::*,
+    ui::{
+        components::{
+            error::ErrorNotice,
+            form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, TextField},
+            page::PageHeading,
+            passkey_client,
+        },
+        pages::{
+            account::SignOutButton,
+            mfa_setup::{client_error_message, OneTimeCodeField},
+        },
+    },
+};
+
+/// The second step.
+#[component]
+pub fn SecondFactorPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let status = Resource::new(|| (), |_| crate::api::mfa::mfa_status());
+    let next = use_query_map().with_untracked(|q| q.get("weiter")).unwrap_or_default();
+    let action = ServerAction::<SubmitSecondFactor>::new();
+    let outcome = latest(action, use_flash::<FactorOutcome>("second-factor"));
+    Effect::new(move |_| {
+        if let Some(Ok(FactorOutcome::SignedIn { next, recovery_left: None })) = outcome.get() {
+            hard_navigate(&next);
+        }
+    });
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, second.title).to_string()) />
+        {move || match outcome.get() {
+            Some(Ok(FactorOutcome::SignedIn { next, recovery_left: Some(count) })) => view! {
+                <div class="notice notice--success" role="status">
+                    <p>{t_string!(i18n, second.recovery_used, count = count)}</p>
+                </div>
+                <p><a class="button" href=next rel="external">{t!(i18n, mfa.proceed)}</a></p>
+            }
+            .into_any(),
+            other => {
+                let wrong = matches!(other, Some(Ok(FactorOutcome::Wrong)));
+                let error = match other {
+                    Some(Err(error)) => Some(error),
+                    _ => None,
+                };
+                let next = next.clone();
+                view! {
+                    {error.map(|error| view! { <ErrorNotice error /> })}
+                    <p>{t!(i18n, second.intro)}</p>
+                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                        {
+                            let next = next.clone();
+                            move || {
+                                let next = next.clone();
+                                Suspend::new(async move {
+                                    match status.await {
+                                        Ok(status) => view! { <Factors status action wrong next /> }.into_any(),
+                                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                    }
+                                })
+                            }
+                        }
+                    </Suspense>
+                }
+                .into_any()
+            }
+        }}
+        <div class="notice section">
+            <p>{t!(i18n, second.lost)}</p>
+        </div>
+        <SignOutButton />
+    }
+}
+
+#[component]
+fn Factors(status: FactorSummary, action: ServerAction<SubmitSecondFactor>, wrong: bool, next: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let method = RwSignal::new(if status.totp { "totp" } else { "recovery" });
+    let error = Signal::derive(move || wrong.then(|| t_string!(i18n, second.wrong).to_string()));
+    let summary = Signal::derive(move || {
+        let field = if method.get() == "totp" { "code" } else { "recovery_code" };
+        error.get().map(|message| vec![FieldError { field, message }]).unwrap_or_default()
+    });
+    view! {
+        <ErrorSummary errors=summary />
+        {(status.passkeys > 0).then(|| view! { <PasskeyButton next=next.clone() label_second=true /> })}
+        {status.totp.then(|| {
+            let next = next.clone();
+            view! {
+                <section class="section" aria-labelledby="totp-heading">
+                    <h2 id="totp-heading">{t!(i18n, second.totp_heading)}</h2>
+                    <ActionForm action attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="method" value="totp" />
+                        <input type="hidden" name="next" value=next />
+                        <OneTimeCodeField
+                            id="code"
+                            name="code"
+                            label=Signal::derive(move || t_string!(i18n, second.totp_label).to_string())
+                            error=Signal::derive(move || if method.get() == "totp" { error.get() } else { None })
+                        />
+                        <button type="submit" class="button" on:click=move |_| method.set("totp")>{t!(i18n, second.submit)}</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
+        <section class="section" aria-labelledby="recovery-heading">
+            <h2 id="recovery-heading">{t!(i18n, second.recovery_heading)}</h2>
+            <p>{t!(i18n, second.recovery_text)}</p>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="method" value="recovery" />
+                <input type="hidden" name="next" value=next />
+                <TextField
+                    id="recovery_code"
+                    name="code"
+                    label=Signal::derive(move || t_string!(i18n, second.recovery_label).to_string())
+                    hint=Signal::derive(move || t_string!(i18n, second.recovery_hint).to_string())
+                    error=Signal::derive(move || if method.get() == "recovery" { error.get() } else { None })
+                    autocomplete="off"
+                />
+                <button type="submit" class="button button--secondary" on:click=move |_| method.set("recovery")>
+                    {t!(i18n, second.submit)}
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// "Mit Passkey anmelden" / "Mit Passkey bestätigen": shown once the page is interactive.
+#[component]
+pub fn PasskeyButton(
+    /// Where to go afterwards.
+    next: String,
+    /// Label as the second step ("bestätigen") instead of sign-in ("anmelden").
+    #[prop(optional)]
+    label_second: bool,
+    /// Called before the dialog opens (to cancel a pending autofill request).
+    #[prop(optional)]
+    before: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (interactive, set_interactive) = signal(false);
+    Effect::new(move |_| set_interactive.set(true));
+    let (busy, set_busy) = signal(false);
+    let (message, set_message) = signal(None::<String>);
+    let sign_in = move |_| {
+        if let Some(before) = before {
+            before.run(());
+        }
+        set_busy.set(true);
+        set_message.set(None);
+        let next = next.clone();
+        spawn_local(async move {
+            match passkey_sign_in(i18n, false, None, next).await {
+                Ok(()) => {}
+                Err(text) => set_message.set(Some(text)),
+            }
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <div class="passkey-sign-in" class:is-hidden=move || !interactive.get()>
+            <button type="button" class="button" on:click=sign_in disabled=move || busy.get()>
+                {move || if label_second { t_string!(i18n, second.passkey) } else { t_string!(i18n, sign_in.passkey) }}
+            </button>
+            <div class="notice notice--error" role="alert" class:is-hidden=move || message.get().is_none()>
+                <p>{move || message.get()}</p>
+            </div>
+        </div>
+    }
+}
+
+/// Runs a passkey sign-in (dialog, or autofill with `conditional`) and, on success,
+/// opens `next`. The error is the message to show.
+pub async fn passkey_sign_in(
+    i18n: I18n,
+    conditional: bool,
+    abort: Option<passkey_client::Abort>,
+    next: String,
+) -> Result<(), String> {
+    let challenge = start_passkey_sign_in(conditional).await.map_err(|_| t_string!(i18n, mfa.passkey_failed).to_string())?;
+    let response = passkey_client::get(challenge, abort).await.map_err(|e| client_error_message(i18n, &e))?;
+    match finish_passkey_sign_in(response, Some(next)).await {
+        Ok(FactorOutcome::SignedIn { next, .. }) => {
+            hard_navigate(&next);
+            Ok(())
+        }
+        _ => Err(t_string!(i18n, mfa.passkey_failed).to_string()),
+    }
+}
