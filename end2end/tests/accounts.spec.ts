@@ -1,8 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible } from './fixtures';
 import { linkIn, uniqueEmail, waitForMail } from './mail';
-
-const PASSWORD = 'Kx9!vTq2#mLpW';
+import { confirmWithTotp, enrolTotp, fillRegistration, signIn } from './journeys';
 
 /** The seven criteria in the flyer's order, by their visible text. */
 const CRITERIA = [
@@ -27,21 +26,6 @@ async function expectMet(page: Page, met: boolean[]) {
     await expect(item).toContainText(met[i] ? '(erfüllt)' : '(noch nicht erfüllt)');
     await expect(item.locator('.criteria__icon')).toHaveText(met[i] ? '✓' : '✗');
   }
-}
-
-async function fillRegistration(page: Page, email: string) {
-  await page.getByLabel('E-Mail-Adresse *').fill(email);
-  await page.getByLabel('Passwort *', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Passwort wiederholen *').fill(PASSWORD);
-  await page.getByLabel('Ich habe die Nutzungsbedingungen gelesen und akzeptiere sie.').check();
-  await page.getByLabel(/Ich willige ein, dass die E-Mail-Adresse/).check();
-}
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.goto('/anmelden');
-  await page.getByLabel('Benutzername / E-Mail-Adresse').fill(email);
-  await page.getByLabel('Passwort', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Anmelden' }).click();
 }
 
 test.describe('registration', () => {
@@ -110,7 +94,7 @@ test.describe('registration', () => {
     await expectAccessible(page);
   });
 
-  test('register, confirm by e-mail, sign in, see the account, sign out', async ({ page, request }) => {
+  test('register, confirm by e-mail, sign in, set up the second factor, see the account, sign out', async ({ page, request }) => {
     const email = uniqueEmail('erika');
     await page.goto('/registrieren');
     await hydrated(page);
@@ -130,7 +114,8 @@ test.describe('registration', () => {
     await expectAccessible(page);
 
     await signIn(page, email);
-    await expect(page).toHaveURL(/\/konto$/);
+    // The second factor is mandatory: the first sign-in leads to its set-up.
+    const { secret } = await enrolTotp(page);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mein Konto');
     await expect(page.getByRole('main')).toContainText(email);
     await expectAccessible(page);
@@ -138,6 +123,10 @@ test.describe('registration', () => {
     await expect(page).toHaveURL(/\/$/);
     await page.goto('/konto');
     await expect(page).toHaveURL(/\/anmelden\?weiter=\/konto$/);
+    // Signing in again asks for the code from the app.
+    await signIn(page, email);
+    await confirmWithTotp(page, secret);
+    await expect(page).toHaveURL(/\/konto$/);
   });
 
   test('the same journey without JavaScript', async ({ browser, request }) => {
@@ -154,10 +143,13 @@ test.describe('registration', () => {
     await page.goto(linkIn(mail, '/registrieren/bestaetigen'));
     await expect(page.getByText('E-Mail-Adresse bestätigt')).toBeVisible();
     await signIn(page, email);
-    await expect(page).toHaveURL(/\/konto$/);
+    const { secret } = await enrolTotp(page);
     await expect(page.getByRole('main')).toContainText(email);
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await expect(page).toHaveURL(/\/$/);
+    await signIn(page, email);
+    await confirmWithTotp(page, secret);
+    await expect(page).toHaveURL(/\/konto$/);
     await context.close();
   });
 
@@ -186,12 +178,31 @@ test.describe('sign-in', () => {
     await expect(page.getByText('Melden Sie sich bitte mit Ihren Zugangsdaten an:')).toBeVisible();
     await expect(page.getByLabel('Benutzername / E-Mail-Adresse')).toBeVisible();
     await expect(page.getByLabel('Passwort', { exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Mit Passkey anmelden' })).toBeVisible();
+    await expect(page.getByText('oder', { exact: true })).toBeVisible();
     await expect(page.getByRole('link', { name: '← Zurück' })).toHaveAttribute('href', '/');
     await expect(page.getByText('Noch kein Konto?')).toBeVisible();
     await expect(page.getByRole('link', { name: 'Jetzt registrieren' })).toHaveAttribute('href', '/registrieren');
     await expect(page.getByText(/wenden Sie sich mit Ihrem Ausweis an Ihr Jobcenter/)).toBeVisible();
     await expect(page.getByRole('link', { name: 'Zugangsdaten vergessen?' })).toBeVisible();
     await expectAccessible(page);
+  });
+
+  test('what is typed before the page becomes interactive is kept', async ({ page }) => {
+    // Hold the WASM back until the user has typed, as on a slow connection.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/*.wasm', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('/anmelden', { waitUntil: 'domcontentloaded' });
+    await page.getByLabel('Benutzername / E-Mail-Adresse').fill('frueh@example.org');
+    await page.getByLabel('Passwort', { exact: true }).fill('Getippt#vorher1');
+    release();
+    await hydrated(page);
+    await expect(page.getByLabel('Benutzername / E-Mail-Adresse')).toHaveValue('frueh@example.org');
+    await expect(page.getByLabel('Passwort', { exact: true })).toHaveValue('Getippt#vorher1');
   });
 
   test('wrong credentials and unconfirmed addresses', async ({ page, request }) => {
@@ -239,7 +250,7 @@ test('password reset by e-mail', async ({ page, request }) => {
   await page.getByRole('button', { name: 'Passwort speichern' }).click();
   await expect(page.getByRole('status')).toContainText('Ihr neues Passwort ist gespeichert.');
   await signIn(page, email, 'Neu#Sicher2026x');
-  await expect(page).toHaveURL(/\/konto$/);
+  await expect(page).toHaveURL(/\/mfa\/einrichten$/);
   const notice = await waitForMail(request, email, 3);
   expect(notice.subject).toBe('Ihr Passwort wurde geändert');
 });

@@ -42,3 +42,34 @@ export async function expectAccessible(page: Page): Promise<void> {
   );
   expect(summary, 'axe-core WCAG 2.1 A/AA violations').toEqual([]);
 }
+
+/**
+ * Tabs through the whole page and expects every visible control in <main> to receive
+ * the keyboard focus, in an order without traps, with a visible focus indicator.
+ */
+export async function expectKeyboardReachable(page: Page): Promise<void> {
+  const controls = await page.evaluate(() => {
+    const all = Array.from(
+      document.querySelectorAll<HTMLElement>('main a[href], main button:not([disabled]), main input:not([type="hidden"]), main select, main textarea, main summary'),
+    );
+    all.forEach((el, i) => el.setAttribute('data-kbd', String(i)));
+    return all.filter((el) => el.offsetParent !== null).map((el) => el.getAttribute('data-kbd'));
+  });
+  const reached = new Set<string>();
+  await page.locator('body').focus();
+  for (let i = 0; i < controls.length * 2 + 20; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return null;
+      const style = getComputedStyle(el);
+      const indicated = (style.outlineStyle !== 'none' && style.outlineWidth !== '0px') || style.boxShadow !== 'none';
+      return { id: el.getAttribute('data-kbd'), indicated, html: el.outerHTML.slice(0, 80) };
+    });
+    if (focused?.id != null) {
+      expect(focused.indicated, `focus indicator on ${focused.html}`).toBe(true);
+      reached.add(focused.id);
+    }
+  }
+  expect(controls.filter((c) => c !== null && !reached.has(c)), 'controls not reachable by Tab').toEqual([]);
+}

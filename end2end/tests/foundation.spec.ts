@@ -15,6 +15,9 @@ const pages = [
   { path: '/barrierefreiheit', de: 'Erklärung zur Barrierefreiheit', en: 'Accessibility statement' },
   { path: '/leichte-sprache', de: 'Leichte Sprache', en: 'Easy language' },
   { path: '/nutzungsbedingungen', de: 'Nutzungsbedingungen', en: 'Terms of use' },
+  { path: '/hilfe/passkey', de: 'Hilfe: Anmelden mit Passkey', en: 'Help: signing in with a passkey' },
+  { path: '/hilfe/totp', de: 'Hilfe: Anmelden mit Authenticator-App (TOTP)', en: 'Help: signing in with an authenticator app (TOTP)' },
+  { path: '/hilfe/wiederherstellungscodes', de: 'Hilfe: Wiederherstellungscodes', en: 'Help: recovery codes' },
   { path: '/diese-seite-gibt-es-nicht', de: 'Seite nicht gefunden', en: 'Page not found' },
 ];
 

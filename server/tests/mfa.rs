@@ -45,7 +45,7 @@ async fn password_only(app: &TestApp, address: &str) -> (String, String) {
     (format!("session={}", answer.cookie("session").expect("cookie")), next)
 }
 
-const PAGES: [&str; 8] = ["/", "/konto", "/konto/sicherheit", "/konto/datenschutz", "/anmelden", "/registrieren", "/passwort-vergessen", "/gibt-es-nicht"];
+const PAGES: [&str; 9] = ["/", "/konto", "/konto/sicherheit", "/konto/datenschutz", "/anmelden", "/anmelden/passkey", "/registrieren", "/passwort-vergessen", "/gibt-es-nicht"];
 const FULL_ONLY_FUNCTIONS: [&str; 10] = [
     "auth/my-consents",
     "auth/withdraw-consent",
@@ -74,7 +74,7 @@ async fn without_a_factor_only_the_set_up_is_reachable(backend: Backend) {
     }
     let setup = app.page("/mfa/einrichten", Some(&cookie)).await;
     assert!(setup.body.contains("zwingend erforderlich"));
-    assert!(setup.body.contains("<svg role=\"img\""), "QR codes as inline SVG");
+    assert!(setup.body.contains("role=\"img\" aria-label=\"QR-Code zur Hilfeseite: ") && setup.body.contains("<svg aria-hidden=\"true\""), "QR codes as named inline SVG");
     assert!(setup.body.contains("/hilfe/passkey") && setup.body.contains("/hilfe/totp"), "links written out");
     for function in FULL_ONLY_FUNCTIONS {
         let answer = app.call(function, &[("id", "1"), ("name", "x"), ("password", PASSWORD)], Some(&cookie)).await;

@@ -153,7 +153,7 @@ pub async fn mfa_status() -> Result<FactorSummary, ApiError> {
         .into_iter()
         .map(|method| {
             let help_url = format!("{}/hilfe/{method}", state.settings.public_url);
-            let qr_svg = qr::svg(&help_url, &help_url).unwrap_or_default();
+            let qr_svg = qr::svg(&help_url).unwrap_or_default();
             MethodHelp { method: method.to_owned(), help_url, qr_svg }
         })
         .collect();
@@ -180,7 +180,7 @@ pub async fn start_totp_setup() -> Result<TotpSetup, ApiError> {
         .map_err(super::unavailable)?;
     Ok(TotpSetup {
         secret_grouped: totp::grouped(&enrolment.secret),
-        qr_svg: qr::svg(&enrolment.uri, "QR-Code").unwrap_or_default(),
+        qr_svg: qr::svg(&enrolment.uri).unwrap_or_default(),
         uri: enrolment.uri,
     })
 }

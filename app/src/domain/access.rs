@@ -40,7 +40,7 @@ const ALWAYS_OPEN: [&str; 6] = ["/impressum", "/datenschutz", "/barrierefreiheit
 /// Pages (and everything below them) that need a full sign-in.
 const SIGNED_IN_ONLY: [&str; 1] = ["/konto"];
 /// Pages only for visitors who are not signed in (or have not finished signing in).
-const BEFORE_SIGN_IN: [&str; 3] = ["/anmelden", "/registrieren", "/passwort-vergessen"];
+const BEFORE_SIGN_IN: [&str; 4] = ["/anmelden", "/anmelden/passkey", "/registrieren", "/passwort-vergessen"];
 /// Server functions a half-signed-in visitor may call.
 const API_DURING_SIGN_IN: [&str; 4] = ["/api/mfa/", "/api/auth/sign-out", "/api/auth/current-account", "/api/site/"];
 
@@ -124,6 +124,8 @@ mod tests {
     #[test]
     fn signed_in_visitors_skip_the_sign_in_pages() {
         assert_eq!(page("/anmelden", "/anmelden", SignedIn), Redirect("/konto".into()));
+        assert_eq!(page("/anmelden/passkey", "/anmelden/passkey", SignedIn), Redirect("/konto".into()));
+        assert_eq!(page("/anmelden/passkey", "/anmelden/passkey", Anonymous), Allow);
         assert_eq!(page(SECOND_FACTOR_PAGE, SECOND_FACTOR_PAGE, SignedIn), Redirect("/konto".into()));
         assert_eq!(page("/konto", "/konto", SignedIn), Allow);
         assert_eq!(page(ENROLMENT_PAGE, ENROLMENT_PAGE, SignedIn), Allow);

@@ -20,7 +20,7 @@ use crate::{domain::language::Language, ui::translate::*};
 use components::layout::{SiteFooter, SiteHeader};
 use pages::{
     account, dev_mails, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
-    second_factor, security, sign_in,
+    second_factor, security, sign_in, sign_in_passkey,
 };
 
 /// Per-request facts the server decides and the browser needs to render the same page.
@@ -109,6 +109,7 @@ fn Layout(portal_name: String) -> impl IntoView {
                     <Route path=path!("/konto") view=account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/konto/datenschutz") view=account::AccountPrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/konto/sicherheit") view=security::SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("/anmelden/passkey") view=sign_in_passkey::PasskeySignInPage ssr=SsrMode::Async />
                     <Route path=path!("/anmelden/zweiter-faktor") view=second_factor::SecondFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/mfa/einrichten") view=mfa_setup::EnrolmentPage ssr=SsrMode::Async />
                     <Route path=path!("/mfa/einrichten/totp") view=mfa_setup::TotpSetupPage ssr=SsrMode::Async />

@@ -63,6 +63,9 @@ pub fn BundleScripts(bundle: BundleNames) -> impl IntoView {
         wasm = bundle.wasm
     );
     view! {
+        // Marks the page as scripted before it is painted, so hints meant only for
+        // browsers without JavaScript (`.without-js`) never flash up.
+        <script nonce=nonce.clone()>"document.documentElement.classList.add('js')"</script>
         <link rel="modulepreload" href=bundle.js.to_string() nonce=nonce.clone() />
         <link
             rel="preload"

@@ -174,12 +174,30 @@ pub fn PasswordField(
             (b, None) => b,
         }
     };
+    let input = NodeRef::<leptos::html::Input>::new();
+    // The signal leads, but what was typed into the server-rendered page while the WASM
+    // loaded is kept rather than wiped by hydration.
+    let hydrating = Owner::current_shared_context().is_some_and(|context| context.during_hydration());
+    Effect::new(move |synced: Option<bool>| {
+        let wanted = value.get();
+        let Some(element) = input.get() else { return false };
+        if hydrating && synced != Some(true) && wanted.is_empty() {
+            let typed = element.value();
+            if !typed.is_empty() {
+                value.set(typed);
+            }
+        } else if element.value() != wanted {
+            element.set_value(&wanted);
+        }
+        true
+    });
     view! {
         <div class="field" class:field--error=move || error.get().is_some()>
             <label class="field__label" for=id>{move || label.get()}</label>
             {hint.map(|hint| view! { <p class="field__hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
             <FieldMessage id error />
             <input
+                node_ref=input
                 class="field__input"
                 id=id
                 name=name
@@ -188,7 +206,6 @@ pub fn PasswordField(
                 required=required
                 spellcheck="false"
                 autocapitalize="off"
-                prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=describe

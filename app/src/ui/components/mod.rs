@@ -5,6 +5,7 @@ pub mod form;
 pub mod layout;
 pub mod messages;
 pub mod passkey_client;
+pub mod passkey_sign_in;
 pub mod password_checklist;
 pub mod recovery_codes;
 pub mod page;

@@ -88,10 +88,16 @@ pub async fn get(challenge: RequestChallengeResponse, abort: Option<Abort>) -> R
 }
 
 /// Whether the browser can offer passkeys in the user-name field's autofill.
+///
+/// Not in automated browsers (`navigator.webdriver`): their virtual authenticators
+/// answer an autofill request at once, without anyone choosing a passkey, which would
+/// sign a test user in unasked the moment the sign-in page opens.
 pub async fn conditional_mediation_available() -> bool {
     #[cfg(feature = "hydrate")]
     {
-        if !supported() {
+        let navigator = leptos::prelude::window().navigator();
+        let automated = js_sys::Reflect::get(&navigator, &"webdriver".into()).ok().and_then(|v| v.as_bool()) == Some(true);
+        if !supported() || automated {
             return false;
         }
         let class = js_sys::Reflect::get(&leptos::prelude::window(), &"PublicKeyCredential".into()).ok();

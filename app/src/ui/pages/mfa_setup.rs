@@ -84,7 +84,12 @@ pub fn EnrolmentPage() -> impl IntoView {
                                     </h2>
                                     <p>{move || if passkey { t_string!(i18n, mfa.passkey_text) } else { t_string!(i18n, mfa.totp_text) }}</p>
                                     <figure class="qr">
-                                        <div class="qr__image" inner_html=m.qr_svg.clone()></div>
+                                        <div
+                                            class="qr__image"
+                                            role="img"
+                                            aria-label=format!("{}: {}", t_string!(i18n, mfa.help_qr), m.help_url)
+                                            inner_html=m.qr_svg.clone()
+                                        ></div>
                                         <figcaption>
                                             {t!(i18n, mfa.help_link)}" "<a href=m.help_url.clone()>{m.help_url.clone()}</a>
                                         </figcaption>
@@ -184,7 +189,7 @@ fn TotpSteps(
             <li>{t!(i18n, mfa.totp_step1)}</li>
             <li>
                 <p>{t!(i18n, mfa.totp_step2)}</p>
-                <div class="qr__image" inner_html=setup.qr_svg.clone()></div>
+                <div class="qr__image" role="img" aria-label=t_string!(i18n, mfa.totp_qr) inner_html=setup.qr_svg.clone()></div>
                 <p>{t!(i18n, mfa.totp_manual)}</p>
                 <dl class="facts">
                     <dt>{t!(i18n, mfa.totp_key)}</dt>
@@ -290,7 +295,7 @@ pub fn PasskeySetupPage() -> impl IntoView {
                     _ => view! {
                         <SigningInNotice signing_in=status.signing_in />
                         <p>{t!(i18n, mfa.passkey_page_text)}</p>
-                        <noscript><div class="notice notice--warning"><p>{t!(i18n, mfa.passkey_needs_js)}</p></div></noscript>
+                        <div class="notice notice--warning without-js"><p>{t!(i18n, mfa.passkey_needs_js)}</p></div>
                         {move || api_error.get().map(|error| view! { <ErrorNotice error /> })}
                         <div class="notice notice--error" role="alert" class:is-hidden=move || message.get().is_none()>
                             <p>{move || message.get()}</p>

@@ -13,3 +13,4 @@ pub mod register;
 pub mod second_factor;
 pub mod security;
 pub mod sign_in;
+pub mod sign_in_passkey;

@@ -1,23 +1,20 @@
 //! `/anmelden/zweiter-faktor`: the second step of signing in — a passkey, a code from
 //! the authenticator app, or a recovery code.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::mfa::{finish_passkey_sign_in, start_passkey_sign_in, FactorOutcome, FactorSummary, SubmitSecondFactor},
+    api::mfa::{FactorOutcome, FactorSummary, SubmitSecondFactor},
     ui::translate::*,
     ui::{
         components::{
             error::ErrorNotice,
             form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, TextField},
             page::PageHeading,
-            passkey_client,
+            passkey_sign_in::PasskeyButton,
         },
-        pages::{
-            account::SignOutButton,
-            mfa_setup::{client_error_message, OneTimeCodeField},
-        },
+        pages::{account::SignOutButton, mfa_setup::OneTimeCodeField},
     },
 };
 
@@ -90,7 +87,7 @@ fn Factors(status: FactorSummary, action: ServerAction<SubmitSecondFactor>, wron
     });
     view! {
         <ErrorSummary errors=summary />
-        {(status.passkeys > 0).then(|| view! { <PasskeyButton next=next.clone() label_second=true /> })}
+        {(status.passkeys > 0).then(|| view! { <PasskeyButton next=next.clone() /> })}
         {status.totp.then(|| {
             let next = next.clone();
             view! {
@@ -125,72 +122,9 @@ fn Factors(status: FactorSummary, action: ServerAction<SubmitSecondFactor>, wron
                     autocomplete="off"
                 />
                 <button type="submit" class="button button--secondary" on:click=move |_| method.set("recovery")>
-                    {t!(i18n, second.submit)}
+                    {t!(i18n, second.recovery_submit)}
                 </button>
             </ActionForm>
         </section>
-    }
-}
-
-/// "Mit Passkey anmelden" / "Mit Passkey bestätigen": shown once the page is interactive.
-#[component]
-pub fn PasskeyButton(
-    /// Where to go afterwards.
-    next: String,
-    /// Label as the second step ("bestätigen") instead of sign-in ("anmelden").
-    #[prop(optional)]
-    label_second: bool,
-    /// Called before the dialog opens (to cancel a pending autofill request).
-    #[prop(optional)]
-    before: Option<Callback<()>>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let (interactive, set_interactive) = signal(false);
-    Effect::new(move |_| set_interactive.set(true));
-    let (busy, set_busy) = signal(false);
-    let (message, set_message) = signal(None::<String>);
-    let sign_in = move |_| {
-        if let Some(before) = before {
-            before.run(());
-        }
-        set_busy.set(true);
-        set_message.set(None);
-        let next = next.clone();
-        spawn_local(async move {
-            match passkey_sign_in(i18n, false, None, next).await {
-                Ok(()) => {}
-                Err(text) => set_message.set(Some(text)),
-            }
-            set_busy.set(false);
-        });
-    };
-    view! {
-        <div class="passkey-sign-in" class:is-hidden=move || !interactive.get()>
-            <button type="button" class="button" on:click=sign_in disabled=move || busy.get()>
-                {move || if label_second { t_string!(i18n, second.passkey) } else { t_string!(i18n, sign_in.passkey) }}
-            </button>
-            <div class="notice notice--error" role="alert" class:is-hidden=move || message.get().is_none()>
-                <p>{move || message.get()}</p>
-            </div>
-        </div>
-    }
-}
-
-/// Runs a passkey sign-in (dialog, or autofill with `conditional`) and, on success,
-/// opens `next`. The error is the message to show.
-pub async fn passkey_sign_in(
-    i18n: I18n,
-    conditional: bool,
-    abort: Option<passkey_client::Abort>,
-    next: String,
-) -> Result<(), String> {
-    let challenge = start_passkey_sign_in(conditional).await.map_err(|_| t_string!(i18n, mfa.passkey_failed).to_string())?;
-    let response = passkey_client::get(challenge, abort).await.map_err(|e| client_error_message(i18n, &e))?;
-    match finish_passkey_sign_in(response, Some(next)).await {
-        Ok(FactorOutcome::SignedIn { next, .. }) => {
-            hard_navigate(&next);
-            Ok(())
-        }
-        _ => Err(t_string!(i18n, mfa.passkey_failed).to_string()),
     }
 }

@@ -23,7 +23,8 @@ use crate::{
             password_checklist::PasswordChecklist,
             recovery_codes::RecoveryCodes,
         },
-        pages::{mfa_setup::OneTimeCodeField, second_factor::PasskeyButton},
+        components::passkey_sign_in::PasskeyButton,
+        pages::mfa_setup::OneTimeCodeField,
         use_site,
     },
 };
@@ -146,7 +147,7 @@ fn Reauthentication(needed: bool, action: ServerAction<Reauthenticate>, flash: O
             <section class="card section" aria-labelledby="reauth-heading">
                 <h2 id="reauth-heading">{t!(i18n, security.reauth_title)}</h2>
                 <p>{t!(i18n, security.reauth_text)}</p>
-                <PasskeyButton next="/konto/sicherheit".to_owned() label_second=true />
+                <PasskeyButton next="/konto/sicherheit".to_owned() />
                 <ActionForm action attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=summary />
                     <input type="hidden" name="method" value="totp" />

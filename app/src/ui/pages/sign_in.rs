@@ -13,8 +13,8 @@ use crate::{
         layout::form_urlencode,
         page::PageHeading,
         passkey_client,
+        passkey_sign_in::{next_after_sign_in, passkey_sign_in, PasskeySignInButton},
     },
-    ui::pages::second_factor::{passkey_sign_in, PasskeyButton},
 };
 
 /// The sign-in page.
@@ -62,9 +62,8 @@ pub fn SignInPage() -> impl IntoView {
         }
         errors
     });
-    let (interactive, set_interactive) = signal(false);
     // Where a passkey sign-in continues (the page asked for, else the account).
-    let passkey_next = query.with_untracked(|q| q.get("weiter")).filter(|n| n.starts_with('/')).unwrap_or_else(|| "/konto".to_owned());
+    let passkey_next = next_after_sign_in(query.with_untracked(|q| q.get("weiter")));
     // Passkeys in the e-mail field's autofill, where the browser supports it. The request
     // waits in the background; the button cancels it before opening the dialog.
     let autofill = StoredValue::new_local(None::<passkey_client::Abort>);
@@ -76,7 +75,6 @@ pub fn SignInPage() -> impl IntoView {
     Effect::new({
         let next = passkey_next.clone();
         move |_| {
-            set_interactive.set(true);
             let next = next.clone();
             spawn_local(async move {
                 if passkey_client::conditional_mediation_available().await {
@@ -114,8 +112,8 @@ pub fn SignInPage() -> impl IntoView {
             }
             _ => None,
         }}
-        <PasskeyButton next=passkey_next.clone() before=Callback::new(move |()| cancel_autofill()) />
-        <p class="divider" class:is-hidden=move || !interactive.get()><span>{t!(i18n, sign_in.or)}</span></p>
+        <PasskeySignInButton next=passkey_next.clone() before=Callback::new(move |()| cancel_autofill()) />
+        <p class="divider"><span>{t!(i18n, sign_in.or)}</span></p>
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
             <input type="hidden" name="next" value=move || next.get() />

@@ -1,0 +1,123 @@
+//! Signing in with a passkey: the "Mit Passkey anmelden" link on the sign-in page, the
+//! "Passkey verwenden" button (second step and the passkey sign-in page) and the
+//! ceremony both run.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use crate::{
+    api::mfa::{finish_passkey_sign_in, start_passkey_sign_in, FactorOutcome},
+    domain::navigation::local_path,
+    ui::translate::*,
+    ui::{
+        components::{form::hard_navigate, passkey_client},
+        pages::mfa_setup::client_error_message,
+    },
+};
+
+/// Where the passkey sign-in page lives (it also serves browsers without JavaScript).
+pub const PASSKEY_SIGN_IN_PAGE: &str = "/anmelden/passkey";
+
+/// The page to open after signing in: the `weiter` parameter if it is a local path,
+/// else the account.
+pub fn next_after_sign_in(weiter: Option<String>) -> String {
+    weiter.filter(|n| local_path(n).is_some()).unwrap_or_else(|| "/konto".to_owned())
+}
+
+/// Runs a passkey sign-in (dialog, or autofill with `conditional`) and, on success,
+/// opens `next`. The error is the message to show.
+pub async fn passkey_sign_in(
+    i18n: I18n,
+    conditional: bool,
+    abort: Option<passkey_client::Abort>,
+    next: String,
+) -> Result<(), String> {
+    let challenge = start_passkey_sign_in(conditional).await.map_err(|_| t_string!(i18n, mfa.passkey_failed).to_string())?;
+    let response = passkey_client::get(challenge, abort).await.map_err(|e| client_error_message(i18n, &e))?;
+    match finish_passkey_sign_in(response, Some(next)).await {
+        Ok(FactorOutcome::SignedIn { next, .. }) => {
+            hard_navigate(&next);
+            Ok(())
+        }
+        _ => Err(t_string!(i18n, mfa.passkey_failed).to_string()),
+    }
+}
+
+/// The message area below a passkey control (hidden while empty).
+#[component]
+fn PasskeyMessage(message: ReadSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="notice notice--error" role="alert" class:is-hidden=move || message.get().is_none()>
+            <p>{move || message.get()}</p>
+        </div>
+    }
+}
+
+/// "Passkey verwenden": shown once the page is interactive (it needs JavaScript).
+#[component]
+pub fn PasskeyButton(
+    /// Where to go afterwards.
+    next: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (interactive, set_interactive) = signal(false);
+    Effect::new(move |_| set_interactive.set(true));
+    let (busy, set_busy) = signal(false);
+    let (message, set_message) = signal(None::<String>);
+    let run = move |_| {
+        set_busy.set(true);
+        set_message.set(None);
+        let next = next.clone();
+        spawn_local(async move {
+            if let Err(text) = passkey_sign_in(i18n, false, None, next).await {
+                set_message.set(Some(text));
+            }
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <div class="passkey-sign-in" class:is-hidden=move || !interactive.get()>
+            <button type="button" class="button" on:click=run disabled=move || busy.get()>
+                {t!(i18n, second.passkey)}
+            </button>
+            <PasskeyMessage message />
+        </div>
+    }
+}
+
+/// "Mit Passkey anmelden" on the sign-in page. With JavaScript it opens the browser's
+/// passkey dialog right here; without, the button (in a `GET` form) leads to the passkey
+/// sign-in page, which says what is needed.
+#[component]
+pub fn PasskeySignInButton(
+    /// Where to go afterwards.
+    next: String,
+    /// Called before the dialog opens (to cancel a pending autofill request).
+    before: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (busy, set_busy) = signal(false);
+    let (message, set_message) = signal(None::<String>);
+    let weiter = next.clone();
+    let run = move |event: leptos::ev::MouseEvent| {
+        event.prevent_default();
+        before.run(());
+        set_busy.set(true);
+        set_message.set(None);
+        let next = next.clone();
+        spawn_local(async move {
+            if let Err(text) = passkey_sign_in(i18n, false, None, next).await {
+                set_message.set(Some(text));
+            }
+            set_busy.set(false);
+        });
+    };
+    view! {
+        <form class="passkey-sign-in" method="get" action=PASSKEY_SIGN_IN_PAGE>
+            <input type="hidden" name="weiter" value=weiter />
+            <button type="submit" class="button" on:click=run disabled=move || busy.get()>
+                {t!(i18n, sign_in.passkey)}
+            </button>
+            <PasskeyMessage message />
+        </form>
+    }
+}
