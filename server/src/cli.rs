@@ -23,6 +23,50 @@ pub enum Command {
     Migrate,
     /// Create demo data if the database is empty, then exit.
     DemoSeed,
+    /// Operator tasks: job centres and staff accounts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `server admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a job centre.
+    CreateJobCentre {
+        /// Name, e.g. "Jobcenter Musterstadt" (unique).
+        #[arg(long)]
+        name: String,
+        /// Street and house number.
+        #[arg(long)]
+        street: String,
+        /// Postcode.
+        #[arg(long)]
+        postcode: String,
+        /// City.
+        #[arg(long)]
+        city: String,
+        /// Public telephone number.
+        #[arg(long)]
+        phone: String,
+        /// Public e-mail address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Create a staff account for a job centre; prints a one-time link to set the
+    /// password (valid one hour; afterwards "Zugangsdaten vergessen?" works).
+    CreateStaff {
+        /// The job centre's name.
+        #[arg(long)]
+        job_centre: String,
+        /// The staff member's e-mail address (the user name).
+        #[arg(long)]
+        email: String,
+        /// Name shown on the desk and under letters.
+        #[arg(long)]
+        name: String,
+    },
+    /// List job centres and staff accounts.
+    List,
 }
 
 /// Opens the configured database and applies pending migrations.
@@ -48,14 +92,58 @@ pub async fn demo_seed(settings: &Settings) -> Result<(), ServerError> {
     Ok(())
 }
 
+/// `server admin …`
+pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), ServerError> {
+    use app::backend::{job_centres, staff};
+    let db = open_database(settings).await?;
+    let now = app::backend::clock::Clock::system().now();
+    let result = match command {
+        AdminCommand::CreateJobCentre { name, street, postcode, city, phone, email } => {
+            let new = job_centres::NewJobCentre { name: name.clone(), street, postcode, city, phone, email };
+            job_centres::create(&db, &new, now).await.map(|id| println!("Job centre {name:?} created (id {id}).")).map_err(ServerError::from)
+        }
+        AdminCommand::CreateStaff { job_centre, email, name } => {
+            match staff::create_account(&db, &job_centre, &email, &name, None, now).await {
+                Ok(created) => {
+                    println!("Staff account {email} created for {job_centre:?}.");
+                    if let Some(token) = created.set_password_token {
+                        println!("Set the password within one hour: {}/passwort-vergessen/neu?token={token}", settings.public_url.trim_end_matches('/'));
+                    }
+                    println!("On first sign-in a second factor (passkey or authenticator app) must be set up.");
+                    Ok(())
+                }
+                Err(error) => Err(ServerError::Admin(error.to_string())),
+            }
+        }
+        AdminCommand::List => {
+            let centres = job_centres::list(&db).await?;
+            let members = staff::list(&db).await?;
+            for centre in &centres {
+                println!("{} — {}, {} {} · {} · {}", centre.name, centre.street, centre.postcode, centre.city, centre.phone, centre.email);
+                for (member, email) in members.iter().filter(|(m, _)| m.job_centre_id == centre.id) {
+                    println!("    staff: {} <{}>", member.display_name, email);
+                }
+            }
+            if centres.is_empty() {
+                println!("No job centres yet (server admin create-job-centre …).");
+            }
+            Ok(())
+        }
+    };
+    db.close().await;
+    result
+}
+
 /// Prints what the demo seed did.
 pub fn report_seed(outcome: demo::SeedOutcome) {
     match outcome {
         demo::SeedOutcome::AlreadyPopulated => {
             println!("Database already contains data; demo data not added.")
         }
-        demo::SeedOutcome::Seeded { job_centre } => {
-            println!("Demo data created: {job_centre}.")
+        demo::SeedOutcome::Seeded { job_centre, staff_email, staff_password } => {
+            println!("Demo data created: {job_centre} with two client records.");
+            println!("Staff desk (/intern): sign in as {staff_email} with password {staff_password}");
+            println!("(the first sign-in asks to set up a passkey or an authenticator app).");
         }
     }
 }

@@ -23,6 +23,12 @@ pub enum ServerError {
     /// The mail settings are unusable.
     #[error("mail: {0}")]
     Mail(#[from] app::backend::mail::transport::MailConfigError),
+    /// The demo data could not be created.
+    #[error("demo data: {0}")]
+    Seed(#[from] app::backend::demo::SeedError),
+    /// An operator command failed.
+    #[error("{0}")]
+    Admin(String),
     /// Something else needed at start-up failed.
     #[error("start-up: {0}")]
     Startup(String),

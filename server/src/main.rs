@@ -18,6 +18,7 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => server::startup::serve(settings).await,
         Command::Migrate => server::cli::migrate(&settings).await,
         Command::DemoSeed => server::cli::demo_seed(&settings).await,
+        Command::Admin(command) => server::cli::admin(&settings, command).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -114,6 +114,10 @@ pub struct AccountSummary {
     pub email: String,
     /// Registration time (Unix seconds).
     pub registered_at: i64,
+    /// Works at a job centre (has the staff desk).
+    pub is_staff: bool,
+    /// Has unlocked a job-centre profile.
+    pub has_profile: bool,
 }
 
 /// A consent as shown to its owner.
@@ -333,7 +337,10 @@ pub async fn current_account() -> Result<Option<AccountSummary>, ApiError> {
     let state = super::state()?;
     let Ok(session) = super::full_session() else { return Ok(None) };
     let account = crate::backend::accounts::find_by_id(&state.db, session.account_id).await.map_err(super::unavailable)?;
-    Ok(account.map(|a| AccountSummary { email: a.email, registered_at: a.created_at }))
+    let is_staff = crate::backend::staff::find(&state.db, session.account_id).await.map_err(super::unavailable)?.is_some();
+    let has_profile =
+        crate::backend::profiles::find_for_account(&state.db, session.account_id).await.map_err(super::unavailable)?.is_some();
+    Ok(account.map(|a| AccountSummary { email: a.email, registered_at: a.created_at, is_staff, has_profile }))
 }
 
 /// The signed-in account's consents (empty when signed out).

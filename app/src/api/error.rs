@@ -25,6 +25,12 @@ pub enum ApiError {
     /// The change needs a fresh proof of identity (at most ten minutes old).
     #[error("re-authentication required")]
     ReauthenticationRequired,
+    /// The page or action is for job-centre staff only.
+    #[error("staff only")]
+    StaffOnly,
+    /// The action needs an unlocked job-centre profile.
+    #[error("profile required")]
+    ProfileRequired,
     /// The request could not be delivered or understood (network, bad arguments).
     #[error("request failed: {0}")]
     Transport(String),

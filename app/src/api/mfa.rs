@@ -78,7 +78,7 @@ pub enum FactorOutcome {
 }
 
 #[cfg(feature = "ssr")]
-mod support {
+pub(crate) mod support {
     use crate::{api::ApiError, backend::mfa::ceremonies::Binding};
 
     pub const CEREMONY_COOKIE: &str = "passkey_ceremony";

@@ -5,7 +5,9 @@
 pub mod auth;
 pub mod dev;
 pub mod mfa;
+pub mod profile;
 pub mod security;
+pub mod staff;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub(crate) mod flash;

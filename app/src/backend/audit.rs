@@ -55,6 +55,16 @@ pub enum AuditEvent {
     PasswordReset,
     /// The consent to the use of the e-mail address was withdrawn (account closed).
     ConsentWithdrawn,
+    /// Staff issued an activation code (the account is the staff member's).
+    ActivationCodeIssued,
+    /// Staff revoked an activation code.
+    ActivationCodeRevoked,
+    /// A citizen unlocked their profile with an activation code.
+    ActivationCodeRedeemed,
+    /// A wrong, expired, used or revoked activation code was entered.
+    ActivationCodeRejected,
+    /// A communication option was switched on or off.
+    CommunicationOptionChanged,
 }
 
 impl AuditEvent {
@@ -84,6 +94,11 @@ impl AuditEvent {
             AuditEvent::PasswordResetRequested => "password_reset_requested",
             AuditEvent::PasswordReset => "password_reset",
             AuditEvent::ConsentWithdrawn => "consent_withdrawn",
+            AuditEvent::ActivationCodeIssued => "activation_code_issued",
+            AuditEvent::ActivationCodeRevoked => "activation_code_revoked",
+            AuditEvent::ActivationCodeRedeemed => "activation_code_redeemed",
+            AuditEvent::ActivationCodeRejected => "activation_code_rejected",
+            AuditEvent::CommunicationOptionChanged => "communication_option_changed",
         }
     }
 }

@@ -2,7 +2,9 @@
 //! Everything created here is clearly fictional ("Musterstadt").
 
 use super::{
+    clients::{self, NewClient},
     job_centres::{self, NewJobCentre},
+    passwords, staff,
     store::{Db, StoreError},
 };
 
@@ -15,14 +17,40 @@ pub enum SeedOutcome {
     Seeded {
         /// Name of the demo job centre.
         job_centre: String,
+        /// The demo staff account's e-mail address.
+        staff_email: String,
+        /// Its password (demo only).
+        staff_password: String,
     },
 }
+
+/// Why seeding failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SeedError {
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The staff account could not be made.
+    #[error(transparent)]
+    Staff(#[from] staff::NewStaffError),
+    /// Hashing failed.
+    #[error(transparent)]
+    Hash(#[from] passwords::HashError),
+    /// A demo client record exists already.
+    #[error("demo client {0} exists")]
+    DuplicateClient(String),
+}
+
+/// The demo staff account.
+pub const DEMO_STAFF_EMAIL: &str = "sachbearbeitung@musterstadt.example.org";
+/// Its password (the demo seed is refused in production).
+pub const DEMO_STAFF_PASSWORD: &str = "Demo#Jobcenter2026";
 
 /// Name of the demo job centre.
 pub const DEMO_JOB_CENTRE: &str = "Jobcenter Musterstadt";
 
 /// Seeds demo data if (and only if) the database holds no job centre yet.
-pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, StoreError> {
+pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, SeedError> {
     if job_centres::count(db).await? > 0 {
         return Ok(SeedOutcome::AlreadyPopulated);
     }
@@ -39,7 +67,32 @@ pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, StoreError>
         now,
     )
     .await?;
+    let hash = passwords::hash_blocking(DEMO_STAFF_PASSWORD.as_bytes())?;
+    staff::create_account(db, DEMO_JOB_CENTRE, DEMO_STAFF_EMAIL, "Sachbearbeitung (Demo)", Some(hash), now).await?;
+    let centre = job_centres::find_by_name(db, DEMO_JOB_CENTRE).await?.map(|c| c.id).unwrap_or_default();
+    for (number, salutation, given, family, born, street, mobile) in [
+        ("123D456789", "frau", "Erika", "Mustermann", "1984-08-12", "Heidestraße 17", Some("+4915112345678")),
+        ("987D654321", "herr", "Max", "Mustermann", "1979-03-02", "Am Markt 3", None),
+    ] {
+        let client = NewClient {
+            customer_number: number.to_owned(),
+            salutation: salutation.to_owned(),
+            given_name: given.to_owned(),
+            family_name: family.to_owned(),
+            birth_date: born.to_owned(),
+            street: street.to_owned(),
+            postcode: "12345".to_owned(),
+            city: "Musterstadt".to_owned(),
+            mobile: mobile.map(str::to_owned),
+        };
+        clients::create(db, centre, &client, now).await.map_err(|error| match error {
+            clients::CreateError::Store(error) => SeedError::Store(error),
+            clients::CreateError::DuplicateCustomerNumber => SeedError::DuplicateClient(number.to_owned()),
+        })?;
+    }
     Ok(SeedOutcome::Seeded {
         job_centre: DEMO_JOB_CENTRE.to_owned(),
+        staff_email: DEMO_STAFF_EMAIL.to_owned(),
+        staff_password: DEMO_STAFF_PASSWORD.to_owned(),
     })
 }

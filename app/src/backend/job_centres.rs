@@ -51,6 +51,24 @@ pub async fn list(db: &Db) -> Result<Vec<JobCentre>, StoreError> {
     rows.iter().map(from_row).collect()
 }
 
+/// The job centre `id`.
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<JobCentre>, StoreError> {
+    let row = sqlx::query("SELECT id, name, street, postcode, city, phone, email FROM job_centres WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
+/// The job centre called `name`.
+pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<JobCentre>, StoreError> {
+    let row = sqlx::query("SELECT id, name, street, postcode, city, phone, email FROM job_centres WHERE name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
 /// Creates a job centre and returns its id.
 pub async fn create(db: &Db, new: &NewJobCentre, now: i64) -> Result<i64, StoreError> {
     let row = sqlx::query(

@@ -2,8 +2,10 @@
 //! this module directly; server functions in [`crate::api`] call it.
 
 pub mod accounts;
+pub mod activation_codes;
 pub mod audit;
 pub mod auth;
+pub mod clients;
 pub mod clock;
 pub mod demo;
 pub mod job_centres;
@@ -12,11 +14,13 @@ pub mod mfa;
 pub mod password_policy;
 pub mod qr;
 pub mod passwords;
+pub mod profiles;
 pub mod request;
 pub mod second_factor;
 pub mod secrets;
 pub mod security;
 pub mod sessions;
+pub mod staff;
 pub mod store;
 pub mod throttle;
 pub mod tokens;

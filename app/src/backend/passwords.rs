@@ -51,7 +51,9 @@ fn argon2() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-fn hash_blocking(password: &[u8]) -> Result<String, HashError> {
+/// Hashes a password on the calling thread (for the command line and the demo seed;
+/// request handlers use [`PasswordHasher::hash`]).
+pub fn hash_blocking(password: &[u8]) -> Result<String, HashError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     let salt = SaltString::encode_b64(&salt).map_err(|e| HashError::Argon2(e.to_string()))?;

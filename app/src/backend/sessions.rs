@@ -122,6 +122,30 @@ pub async fn promote(db: &Db, session: &Session, now: i64, requester: &Requester
     Ok(token)
 }
 
+/// Gives the session a new id (and token) after a privilege change such as unlocking a
+/// profile; stage and the time of the last proof of identity stay.
+pub async fn rotate(db: &Db, session: &Session, now: i64, requester: &Requester) -> Result<String, StoreError> {
+    let token = random_token();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session.id).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent, stage, verified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(hash_token(&token))
+    .bind(session.account_id)
+    .bind(session.created_at)
+    .bind(now)
+    .bind(&requester.ip)
+    .bind(&requester.user_agent)
+    .bind(session.stage.as_str())
+    .bind(session.verified_at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
 /// Records that the user just proved who they are again (re-authentication).
 pub async fn mark_verified(db: &Db, id: i64, now: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE sessions SET verified_at = $1 WHERE id = $2").bind(now).bind(id).execute(db.pool()).await?;

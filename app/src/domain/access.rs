@@ -38,7 +38,7 @@ pub const SECOND_FACTOR_PAGE: &str = "/anmelden/zweiter-faktor";
 /// Pages (and everything below them) open to everyone at every stage.
 const ALWAYS_OPEN: [&str; 6] = ["/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache", "/nutzungsbedingungen", "/hilfe"];
 /// Pages (and everything below them) that need a full sign-in.
-const SIGNED_IN_ONLY: [&str; 1] = ["/konto"];
+const SIGNED_IN_ONLY: [&str; 4] = ["/konto", "/profil", "/freischalten", "/intern"];
 /// Pages only for visitors who are not signed in (or have not finished signing in).
 const BEFORE_SIGN_IN: [&str; 4] = ["/anmelden", "/anmelden/passkey", "/registrieren", "/passwort-vergessen"];
 /// Server functions a half-signed-in visitor may call.
@@ -97,6 +97,12 @@ mod tests {
     fn anonymous_visitors_sign_in_first() {
         assert_eq!(page("/konto", "/konto", Anonymous), Redirect("/anmelden?weiter=/konto".into()));
         assert_eq!(page("/konto/sicherheit", "/konto/sicherheit", Anonymous), Redirect("/anmelden?weiter=/konto/sicherheit".into()));
+        assert_eq!(page("/intern/kunden/1", "/intern/kunden/1", Anonymous), Redirect("/anmelden?weiter=/intern/kunden/1".into()));
+        assert_eq!(
+            page("/freischalten", "/freischalten?code=HET2-2X8A-UXAS", Anonymous),
+            Redirect("/anmelden?weiter=/freischalten%3Fcode%3DHET2-2X8A-UXAS".into())
+        );
+        assert_eq!(page("/profil", "/profil", NeedsEnrolment), Redirect(ENROLMENT_PAGE.into()));
         assert_eq!(page(ENROLMENT_PAGE, ENROLMENT_PAGE, Anonymous), Redirect("/anmelden?weiter=/mfa/einrichten".into()));
         assert_eq!(page(SECOND_FACTOR_PAGE, SECOND_FACTOR_PAGE, Anonymous), Redirect("/anmelden".into()));
         assert_eq!(page("/", "/", Anonymous), Allow);

@@ -61,6 +61,27 @@ pub fn german_time(unix: i64) -> Civil {
     Civil { year, month, day, hour: (seconds / 3600) as u32, minute: ((seconds % 3600) / 60) as u32 }
 }
 
+/// The German calendar date of `unix` as `YYYY-MM-DD`.
+pub fn iso_date(unix: i64) -> String {
+    let c = german_time(unix);
+    format!("{:04}-{:02}-{:02}", c.year, c.month, c.day)
+}
+
+/// The last second of the German calendar day that contains `unix` (23:59:59 local).
+pub fn end_of_german_day(unix: i64) -> i64 {
+    let c = german_time(unix);
+    let next_midnight_utc = (days_from_civil(c.year, c.month, c.day) + 1) * 86_400;
+    // Local midnight is one (winter) or two (summer) hours before UTC midnight.
+    [next_midnight_utc - 7200, next_midnight_utc - 3600]
+        .into_iter()
+        .find(|t| {
+            let local = german_time(*t);
+            local.hour == 0 && local.minute == 0 && local.day != c.day
+        })
+        .unwrap_or(next_midnight_utc - 3600)
+        - 1
+}
+
 const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// The date, e.g. "27.11.2026" / "27 Nov 2026".
@@ -78,6 +99,22 @@ pub fn format_date_time(unix: i64, language: Language) -> String {
     match language {
         Language::De => format!("{}, {:02}:{:02} Uhr", format_date(unix, language), c.hour, c.minute),
         Language::En => format!("{}, {:02}:{:02}", format_date(unix, language), c.hour, c.minute),
+    }
+}
+
+#[cfg(test)]
+mod end_of_day_tests {
+    use super::*;
+
+    #[test]
+    fn ends_at_local_midnight() {
+        // 2026-11-27 10:00 UTC (winter, UTC+1): the day ends 22:59:59 UTC.
+        let t = days_from_civil(2026, 11, 27) * 86_400 + 10 * 3600;
+        assert_eq!(end_of_german_day(t), days_from_civil(2026, 11, 27) * 86_400 + 23 * 3600 - 1);
+        // 2026-07-01 (summer, UTC+2): 21:59:59 UTC.
+        let t = days_from_civil(2026, 7, 1) * 86_400 + 12 * 3600;
+        assert_eq!(end_of_german_day(t), days_from_civil(2026, 7, 1) * 86_400 + 22 * 3600 - 1);
+        assert_eq!(iso_date(t), "2026-07-01");
     }
 }
 

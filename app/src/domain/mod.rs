@@ -1,6 +1,9 @@
 //! Pure rules shared by browser and server. No I/O, no framework types.
 
 pub mod access;
+pub mod activation_code;
+pub mod client_record;
+pub mod communication;
 pub mod datetime;
 pub mod device;
 pub mod email;

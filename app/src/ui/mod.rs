@@ -19,8 +19,8 @@ use serde::{Deserialize, Serialize};
 use crate::{domain::language::Language, ui::translate::*};
 use components::layout::{SiteFooter, SiteHeader};
 use pages::{
-    account, dev_mails, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
-    second_factor, security, sign_in, sign_in_passkey,
+    account, activation, dev_mails, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
+    profile, second_factor, security, sign_in, sign_in_passkey, staff,
 };
 
 /// Per-request facts the server decides and the browser needs to render the same page.
@@ -114,6 +114,12 @@ fn Layout(portal_name: String) -> impl IntoView {
                     <Route path=path!("/mfa/einrichten") view=mfa_setup::EnrolmentPage ssr=SsrMode::Async />
                     <Route path=path!("/mfa/einrichten/totp") view=mfa_setup::TotpSetupPage ssr=SsrMode::Async />
                     <Route path=path!("/mfa/einrichten/passkey") view=mfa_setup::PasskeySetupPage ssr=SsrMode::Async />
+                    <Route path=path!("/profil") view=profile::ProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/profil/anlegen") view=activation::NewProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/freischalten") view=activation::ActivationPage ssr=SsrMode::Async />
+                    <Route path=path!("/intern") view=staff::desk::DeskPage ssr=SsrMode::Async />
+                    <Route path=path!("/intern/kunden/neu") view=staff::new_client::NewClientPage ssr=SsrMode::Async />
+                    <Route path=path!("/intern/kunden/:id") view=staff::client::ClientPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/passkey") view=help::PasskeyHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/totp") view=help::TotpHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/wiederherstellungscodes") view=help::RecoveryHelpPage ssr=SsrMode::Async />

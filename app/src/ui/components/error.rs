@@ -15,6 +15,8 @@ pub fn ErrorNotice(error: ApiError) -> impl IntoView {
         ApiError::NotFound => t_string!(i18n, site.not_found),
         ApiError::SecondFactorRequired => t_string!(i18n, site.second_factor_required),
         ApiError::ReauthenticationRequired => t_string!(i18n, site.reauthentication_required),
+        ApiError::StaffOnly => t_string!(i18n, site.staff_only),
+        ApiError::ProfileRequired => t_string!(i18n, site.profile_required),
     };
     view! {
         <div class="notice notice--error" role="alert">

@@ -1,9 +1,11 @@
 //! The design system: layout, page scaffolding and shared widgets.
 
+pub mod activation_code_field;
 pub mod error;
 pub mod form;
 pub mod layout;
 pub mod messages;
+pub mod option_switch;
 pub mod passkey_client;
 pub mod passkey_sign_in;
 pub mod password_checklist;

@@ -77,6 +77,30 @@ pub fn AccountPage() -> impl IntoView {
                             <dd>{registered}</dd>
                         </dl>
                     </section>
+                    {account.is_staff.then(|| view! {
+                        <section class="card card--action section" aria-labelledby="intern">
+                            <h2 id="intern">{t!(i18n, staff.desk_title)}</h2>
+                            <p>{t!(i18n, staff.desk_link_text)}</p>
+                            <p><a class="button" href="/intern">{t!(i18n, staff.desk_open)}</a></p>
+                        </section>
+                    })}
+                    {(!account.is_staff).then(|| if account.has_profile {
+                        view! {
+                            <section class="card card--action section" aria-labelledby="profil">
+                                <h2 id="profil">{t!(i18n, profile.title)}</h2>
+                                <p>{t!(i18n, profile.link_text)}</p>
+                                <p><a class="button" href="/profil">{t!(i18n, profile.title)}</a></p>
+                            </section>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <section class="card card--action section" aria-labelledby="profil-anlegen">
+                                <h2 id="profil-anlegen">{t!(i18n, activation.new_profile)}</h2>
+                                <p>{t!(i18n, activation.new_profile_text)}</p>
+                                <p><a class="button" href="/profil/anlegen">{t!(i18n, activation.new_profile)}</a></p>
+                            </section>
+                        }.into_any()
+                    })}
                     <section class="section" aria-labelledby="sicherheit">
                         <h2 id="sicherheit">{t!(i18n, security.title)}</h2>
                         <p>{t!(i18n, security.link_text)}</p>

@@ -1,6 +1,7 @@
 //! One module per route (or per small group of related routes).
 
 pub mod account;
+pub mod activation;
 pub mod dev_mails;
 pub mod email_links;
 pub mod help;
@@ -9,8 +10,10 @@ pub mod legal;
 pub mod mfa_setup;
 pub mod not_found;
 pub mod password_reset;
+pub mod profile;
 pub mod register;
 pub mod second_factor;
 pub mod security;
 pub mod sign_in;
 pub mod sign_in_passkey;
+pub mod staff;

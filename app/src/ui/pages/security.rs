@@ -406,6 +406,11 @@ fn event_label(i18n: I18n, event: &str) -> &'static str {
         "other_sessions_ended" => t_string!(i18n, events.other_sessions_ended),
         "reauthenticated" => t_string!(i18n, events.reauthenticated),
         "consent_withdrawn" => t_string!(i18n, events.consent_withdrawn),
+        "activation_code_issued" => t_string!(i18n, events.activation_code_issued),
+        "activation_code_revoked" => t_string!(i18n, events.activation_code_revoked),
+        "activation_code_redeemed" => t_string!(i18n, events.activation_code_redeemed),
+        "activation_code_rejected" => t_string!(i18n, events.activation_code_rejected),
+        "communication_option_changed" => t_string!(i18n, events.communication_option_changed),
         _ => t_string!(i18n, events.other),
     }
 }

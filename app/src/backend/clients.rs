@@ -1,0 +1,156 @@
+//! Client records of a job centre ("Kundinnen und Kunden"): what the job centre holds
+//! about a person. Every lookup is filtered by the job centre, so staff of one job
+//! centre never reach another's clients. Owns the `clients` table.
+
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use super::store::{Db, StoreError};
+
+/// A client record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    /// Database id.
+    pub id: i64,
+    /// The job centre the record belongs to.
+    pub job_centre_id: i64,
+    /// "Kundennummer", unique within the job centre.
+    pub customer_number: String,
+    /// `frau`, `herr` or `keine`.
+    pub salutation: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Street and house number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Mobile number, if known.
+    pub mobile: Option<String>,
+}
+
+/// The data of a new client record (already validated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewClient {
+    /// "Kundennummer".
+    pub customer_number: String,
+    /// `frau`, `herr` or `keine`.
+    pub salutation: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Street and house number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Mobile number.
+    pub mobile: Option<String>,
+}
+
+/// Why a record could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    /// The customer number is taken in this job centre.
+    #[error("customer number exists")]
+    DuplicateCustomerNumber,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+const COLUMNS: &str =
+    "id, job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile";
+
+/// Creates a record in `job_centre_id` and returns its id.
+pub async fn create(db: &Db, job_centre_id: i64, new: &NewClient, now: i64) -> Result<i64, CreateError> {
+    let exists = sqlx::query("SELECT id FROM clients WHERE job_centre_id = $1 AND customer_number = $2")
+        .bind(job_centre_id)
+        .bind(&new.customer_number)
+        .fetch_optional(db.pool())
+        .await
+        .map_err(StoreError::from)?;
+    if exists.is_some() {
+        return Err(CreateError::DuplicateCustomerNumber);
+    }
+    let row = sqlx::query(
+        "INSERT INTO clients (job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(job_centre_id)
+    .bind(&new.customer_number)
+    .bind(&new.salutation)
+    .bind(&new.given_name)
+    .bind(&new.family_name)
+    .bind(&new.birth_date)
+    .bind(&new.street)
+    .bind(&new.postcode)
+    .bind(&new.city)
+    .bind(&new.mobile)
+    .bind(now)
+    .fetch_one(db.pool())
+    .await
+    .map_err(|error| match &error {
+        sqlx::Error::Database(db_error) if db_error.is_unique_violation() => CreateError::DuplicateCustomerNumber,
+        _ => CreateError::Store(error.into()),
+    })?;
+    Ok(row.try_get("id").map_err(StoreError::from)?)
+}
+
+/// The record `id` if it belongs to `job_centre_id`.
+pub async fn find(db: &Db, job_centre_id: i64, id: i64) -> Result<Option<Client>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM clients WHERE id = $1 AND job_centre_id = $2"))
+        .bind(id)
+        .bind(job_centre_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
+/// The record `id` regardless of job centre (for the citizen's own profile).
+pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Client>, StoreError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM clients WHERE id = $1")).bind(id).fetch_optional(db.pool()).await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
+/// Records of `job_centre_id` whose name or customer number contains `query` (any
+/// case), by family name; at most 100.
+pub async fn search(db: &Db, job_centre_id: i64, query: &str) -> Result<Vec<Client>, StoreError> {
+    let pattern = format!("%{}%", query.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM clients WHERE job_centre_id = $1 AND \
+         (LOWER(family_name) LIKE $2 OR LOWER(given_name) LIKE $2 OR LOWER(customer_number) LIKE $2 \
+          OR LOWER(given_name || ' ' || family_name) LIKE $2) \
+         ORDER BY family_name, given_name, id LIMIT 100"
+    ))
+    .bind(job_centre_id)
+    .bind(pattern)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Client, StoreError> {
+    Ok(Client {
+        id: row.try_get("id")?,
+        job_centre_id: row.try_get("job_centre_id")?,
+        customer_number: row.try_get("customer_number")?,
+        salutation: row.try_get("salutation")?,
+        given_name: row.try_get("given_name")?,
+        family_name: row.try_get("family_name")?,
+        birth_date: row.try_get("birth_date")?,
+        street: row.try_get("street")?,
+        postcode: row.try_get("postcode")?,
+        city: row.try_get("city")?,
+        mobile: row.try_get("mobile")?,
+    })
+}

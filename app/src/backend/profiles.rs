@@ -1,0 +1,137 @@
+//! Job-centre profiles: the link between a citizen's account and a client record,
+//! made by redeeming an activation code, and the profile's communication options with
+//! their full history (when each was switched on or off). Owns `profiles`,
+//! `communication_options` and `communication_history`.
+
+use sqlx::Row;
+
+use super::{
+    audit::{self, AuditEvent},
+    request::Requester,
+    store::{Db, StoreError},
+};
+use crate::domain::communication::CommunicationOption;
+
+/// A profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// Database id.
+    pub id: i64,
+    /// The citizen's account.
+    pub account_id: i64,
+    /// The client record.
+    pub client_id: i64,
+    /// Activated at.
+    pub created_at: i64,
+}
+
+/// The profile of `account_id`, if it has one.
+pub async fn find_for_account(db: &Db, account_id: i64) -> Result<Option<Profile>, StoreError> {
+    let row = sqlx::query("SELECT id, account_id, client_id, created_at FROM profiles WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
+/// The profile linked to `client_id`, if any (for the staff desk).
+pub async fn find_for_client(db: &Db, client_id: i64) -> Result<Option<Profile>, StoreError> {
+    let row = sqlx::query("SELECT id, account_id, client_id, created_at FROM profiles WHERE client_id = $1")
+        .bind(client_id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(|row| from_row(&row)).transpose()
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Profile, StoreError> {
+    Ok(Profile {
+        id: row.try_get("id")?,
+        account_id: row.try_get("account_id")?,
+        client_id: row.try_get("client_id")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// Whether each option is on (options never set are off).
+pub async fn options(db: &Db, profile_id: i64) -> Result<Vec<(CommunicationOption, bool)>, StoreError> {
+    let rows = sqlx::query("SELECT option, enabled FROM communication_options WHERE profile_id = $1")
+        .bind(profile_id)
+        .fetch_all(db.pool())
+        .await?;
+    let mut set = Vec::new();
+    for row in &rows {
+        let name: String = row.try_get("option")?;
+        let enabled: i64 = row.try_get("enabled")?;
+        if let Some(option) = CommunicationOption::parse(&name) {
+            set.push((option, enabled == 1));
+        }
+    }
+    Ok(CommunicationOption::ALL
+        .into_iter()
+        .map(|option| (option, set.iter().any(|(o, on)| *o == option && *on)))
+        .collect())
+}
+
+/// One change in the history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionChange {
+    /// Which option.
+    pub option: CommunicationOption,
+    /// On or off.
+    pub enabled: bool,
+    /// When.
+    pub at: i64,
+}
+
+/// Every change of the profile's options, newest first.
+pub async fn history(db: &Db, profile_id: i64) -> Result<Vec<OptionChange>, StoreError> {
+    let rows = sqlx::query("SELECT option, enabled, at FROM communication_history WHERE profile_id = $1 ORDER BY id DESC")
+        .bind(profile_id)
+        .fetch_all(db.pool())
+        .await?;
+    let mut changes = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let name: String = row.try_get("option")?;
+        if let Some(option) = CommunicationOption::parse(&name) {
+            changes.push(OptionChange { option, enabled: row.try_get::<i64, _>("enabled")? == 1, at: row.try_get("at")? });
+        }
+    }
+    Ok(changes)
+}
+
+/// Switches an option; records the change (history and security log) only if it
+/// actually changes.
+pub async fn set_option(
+    db: &Db,
+    profile: &Profile,
+    option: CommunicationOption,
+    enabled: bool,
+    now: i64,
+    requester: &Requester,
+) -> Result<(), StoreError> {
+    let current = options(db, profile.id).await?.into_iter().any(|(o, on)| o == option && on);
+    if current == enabled {
+        return Ok(());
+    }
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO communication_options (profile_id, option, enabled, changed_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (profile_id, option) DO UPDATE SET enabled = $3, changed_at = $4",
+    )
+    .bind(profile.id)
+    .bind(option.as_str())
+    .bind(i64::from(enabled))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("INSERT INTO communication_history (profile_id, option, enabled, at) VALUES ($1, $2, $3, $4)")
+        .bind(profile.id)
+        .bind(option.as_str())
+        .bind(i64::from(enabled))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(&mut *tx, now, Some(profile.account_id), AuditEvent::CommunicationOptionChanged, requester).await?;
+    tx.commit().await?;
+    Ok(())
+}

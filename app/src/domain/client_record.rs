@@ -1,0 +1,164 @@
+//! The rules for a client record entered at the staff desk.
+
+use serde::{Deserialize, Serialize};
+
+/// The salutations a record may carry.
+pub const SALUTATIONS: [&str; 3] = ["frau", "herr", "keine"];
+
+/// The fields as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientInput {
+    /// "Kundennummer".
+    pub customer_number: String,
+    /// `frau`, `herr` or `keine`.
+    pub salutation: String,
+    /// "Vorname".
+    pub given_name: String,
+    /// "Nachname".
+    pub family_name: String,
+    /// "Geburtsdatum", `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// "Straße und Hausnummer".
+    pub street: String,
+    /// "Postleitzahl".
+    pub postcode: String,
+    /// "Ort".
+    pub city: String,
+    /// "Mobilfunknummer" (optional).
+    pub mobile: String,
+}
+
+/// A field that is missing or malformed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ClientField {
+    /// Customer number: 3–20 letters, digits or dashes.
+    CustomerNumber,
+    /// Salutation not one of [`SALUTATIONS`].
+    Salutation,
+    /// Given name missing.
+    GivenName,
+    /// Family name missing.
+    FamilyName,
+    /// Not a real date in the past.
+    BirthDate,
+    /// Street missing.
+    Street,
+    /// Postcode: five digits.
+    Postcode,
+    /// City missing.
+    City,
+    /// Mobile number: `+` or `0`, then 7–15 digits (spaces allowed).
+    Mobile,
+}
+
+fn valid_date(text: &str, today: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [y, m, d] = parts.as_slice() else { return false };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else { return false };
+    if y.to_string().len() != 4 || !(1900..=2100).contains(&y) || !(1..=12).contains(&m) {
+        return false;
+    }
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(m - 1) as usize];
+    (1..=days).contains(&d) && text.len() == 10 && text < today
+}
+
+/// The normalised mobile number (digits with a leading `+`), if it is one.
+pub fn normalise_mobile(input: &str) -> Option<String> {
+    let compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '/' && *c != '-').collect();
+    let (plus, digits) = match compact.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, compact.as_str()),
+    };
+    let ok = digits.chars().all(|c| c.is_ascii_digit()) && (7..=15).contains(&digits.len()) && (plus || digits.starts_with('0'));
+    ok.then(|| if plus { format!("+{digits}") } else { format!("+49{}", &digits[1..]) })
+}
+
+/// The fields with problems (empty if the record can be stored). `today` is `YYYY-MM-DD`.
+pub fn problems(input: &ClientInput, today: &str) -> Vec<ClientField> {
+    let mut out = Vec::new();
+    let number = input.customer_number.trim();
+    if !(3..=20).contains(&number.len()) || !number.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        out.push(ClientField::CustomerNumber);
+    }
+    if !SALUTATIONS.contains(&input.salutation.as_str()) {
+        out.push(ClientField::Salutation);
+    }
+    if input.given_name.trim().is_empty() || input.given_name.len() > 100 {
+        out.push(ClientField::GivenName);
+    }
+    if input.family_name.trim().is_empty() || input.family_name.len() > 100 {
+        out.push(ClientField::FamilyName);
+    }
+    if !valid_date(input.birth_date.trim(), today) {
+        out.push(ClientField::BirthDate);
+    }
+    if input.street.trim().is_empty() || input.street.len() > 200 {
+        out.push(ClientField::Street);
+    }
+    let postcode = input.postcode.trim();
+    if postcode.len() != 5 || !postcode.chars().all(|c| c.is_ascii_digit()) {
+        out.push(ClientField::Postcode);
+    }
+    if input.city.trim().is_empty() || input.city.len() > 100 {
+        out.push(ClientField::City);
+    }
+    if !input.mobile.trim().is_empty() && normalise_mobile(&input.mobile).is_none() {
+        out.push(ClientField::Mobile);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ClientInput {
+        ClientInput {
+            customer_number: "123D456789".into(),
+            salutation: "frau".into(),
+            given_name: "Erika".into(),
+            family_name: "Mustermann".into(),
+            birth_date: "1984-02-29".into(),
+            street: "Musterweg 3".into(),
+            postcode: "12345".into(),
+            city: "Musterstadt".into(),
+            mobile: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_complete_record_passes() {
+        assert_eq!(problems(&valid(), "2026-11-27"), vec![]);
+    }
+
+    #[test]
+    fn each_field_is_checked() {
+        let cases: [(fn(&mut ClientInput), ClientField); 9] = [
+            (|c| c.customer_number = "1".into(), ClientField::CustomerNumber),
+            (|c| c.salutation = "dr".into(), ClientField::Salutation),
+            (|c| c.given_name = " ".into(), ClientField::GivenName),
+            (|c| c.family_name = String::new(), ClientField::FamilyName),
+            (|c| c.birth_date = "1985-02-29".into(), ClientField::BirthDate),
+            (|c| c.street = String::new(), ClientField::Street),
+            (|c| c.postcode = "1234".into(), ClientField::Postcode),
+            (|c| c.city = String::new(), ClientField::City),
+            (|c| c.mobile = "12ab".into(), ClientField::Mobile),
+        ];
+        for (change, field) in cases {
+            let mut input = valid();
+            change(&mut input);
+            assert_eq!(problems(&input, "2026-11-27"), vec![field]);
+        }
+        let mut future = valid();
+        future.birth_date = "2030-01-01".into();
+        assert_eq!(problems(&future, "2026-11-27"), vec![ClientField::BirthDate]);
+    }
+
+    #[test]
+    fn mobile_numbers_are_normalised() {
+        assert_eq!(normalise_mobile("0151 2345 6789").as_deref(), Some("+4915123456789"));
+        assert_eq!(normalise_mobile("+49 151/23456789").as_deref(), Some("+4915123456789"));
+        assert_eq!(normalise_mobile("151234"), None);
+    }
+}

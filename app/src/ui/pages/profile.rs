@@ -1,0 +1,159 @@
+//! `/profil`: "Profil bearbeiten" — "Ihre Daten" and the "Kommunikationsoptionen" with
+//! the status of the online communication and the history of every change.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::{
+        profile::{my_profile, OptionOutcome, ProfileView},
+        staff::OptionChangeView,
+    },
+    domain::{communication::CommunicationOption, datetime::format_date_time, language::Language},
+    ui::{
+        components::{error::ErrorNotice, form::use_flash, option_switch::OptionSwitch, page::PageHeading},
+        translate::*,
+        use_site,
+    },
+};
+
+/// The label and sub-label of an option.
+pub fn option_labels(i18n: I18n, option: CommunicationOption) -> (String, String) {
+    match option {
+        CommunicationOption::EmailNotifications => {
+            (t_string!(i18n, profile.email_label).to_string(), t_string!(i18n, profile.email_detail).to_string())
+        }
+        CommunicationOption::SmsNotifications => {
+            (t_string!(i18n, profile.sms_label).to_string(), t_string!(i18n, profile.sms_detail).to_string())
+        }
+        CommunicationOption::OnlineCommunication => {
+            (t_string!(i18n, profile.online_label).to_string(), t_string!(i18n, profile.online_detail).to_string())
+        }
+    }
+}
+
+/// The history of option changes as a table.
+#[component]
+pub fn OptionHistory(history: Vec<OptionChangeView>, language: Language) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="section" aria-labelledby="verlauf">
+            <h2 id="verlauf">{t!(i18n, profile.history_heading)}</h2>
+            {if history.is_empty() {
+                view! { <p>{t!(i18n, profile.history_empty)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="verlauf">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, profile.history_when)}</th>
+                                    <th scope="col">{t!(i18n, profile.history_option)}</th>
+                                    <th scope="col">{t!(i18n, profile.history_state)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {history
+                                    .into_iter()
+                                    .map(|change| {
+                                        let (label, _) = option_labels(i18n, change.option);
+                                        view! {
+                                            <tr>
+                                                <td>{format_date_time(change.at, language)}</td>
+                                                <td>{label}</td>
+                                                <td>{if change.enabled { t_string!(i18n, profile.on) } else { t_string!(i18n, profile.off) }}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}
+
+/// `/profil`
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let profile = Resource::new(|| (), |_| my_profile());
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, profile.title).to_string()) />
+        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(Some(profile)) => view! { <Profile profile /> }.into_any(),
+                    Ok(None) => view! {
+                        <p>{t!(i18n, profile.none)}</p>
+                        <p><a class="button" href="/profil/anlegen">{t!(i18n, activation.new_profile)}</a></p>
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Profile(profile: ProfileView) -> impl IntoView {
+    let i18n = use_i18n();
+    let language = use_site().language;
+    let flash = use_flash::<OptionOutcome>("profile-option");
+    let state = |option| RwSignal::new(profile.options.iter().any(|(o, on)| *o == option && *on));
+    let switches = CommunicationOption::ALL.map(|option| (option, state(option)));
+    let online = switches[2].1;
+    let salutation = match profile.salutation.as_str() {
+        "frau" => t_string!(i18n, staff.salutation_frau).to_string(),
+        "herr" => t_string!(i18n, staff.salutation_herr).to_string(),
+        _ => String::new(),
+    };
+    view! {
+        <section class="card" aria-labelledby="ihre-daten">
+            <h2 id="ihre-daten">{t!(i18n, profile.data_heading)}</h2>
+            <p>{t!(i18n, profile.data_intro)}</p>
+            <dl class="facts">
+                <dt>{t!(i18n, profile.job_centre)}</dt>
+                <dd>{profile.job_centre.clone()}</dd>
+                <dt>{t!(i18n, staff.customer_number)}</dt>
+                <dd>{profile.customer_number.clone()}</dd>
+                <dt>{t!(i18n, profile.name)}</dt>
+                <dd>{format!("{salutation} {}", profile.name).trim().to_owned()}</dd>
+                <dt>{t!(i18n, staff.birth_date)}</dt>
+                <dd>{profile.birth_date.clone()}</dd>
+                <dt>{t!(i18n, profile.address)}</dt>
+                <dd>{profile.address.join(", ")}</dd>
+                <dt>{t!(i18n, staff.mobile)}</dt>
+                <dd>{profile.mobile.clone().unwrap_or_else(|| t_string!(i18n, profile.no_mobile).to_string())}</dd>
+                <dt>{t!(i18n, account.email)}</dt>
+                <dd>{profile.email.clone()}</dd>
+                <dt>{t!(i18n, profile.since)}</dt>
+                <dd>{format_date_time(profile.since, language)}</dd>
+            </dl>
+            <p class="field__hint">{t!(i18n, profile.change_hint)}" "{profile.job_centre_contact.join(" · ")}</p>
+        </section>
+        <section class="section" aria-labelledby="kommunikation">
+            <h2 id="kommunikation">{t!(i18n, profile.options_heading)}</h2>
+            <div class="switch-list">
+                {switches
+                    .into_iter()
+                    .map(|(option, enabled)| {
+                        let (label, detail) = option_labels(i18n, option);
+                        view! { <OptionSwitch option label detail enabled flash=flash.clone() /> }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+        <section class="section card" aria-labelledby="status-online">
+            <h2 id="status-online">{t!(i18n, profile.online_status_heading)}</h2>
+            <p role="status">
+                {move || if online.get() { t_string!(i18n, profile.online_on) } else { t_string!(i18n, profile.online_off) }}
+            </p>
+            <p>{t!(i18n, profile.online_change)}</p>
+        </section>
+        <OptionHistory history=profile.history.clone() language />
+    }
+}

@@ -1,0 +1,166 @@
+//! `/intern/kunden/{id}`: a client record, its activation code (issue, revoke, print
+//! the letter) and — once unlocked — the communication options with their history.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::{letter::LetterView, salutation_text, StaffOnly};
+use crate::{
+    api::staff::{load_client, ClientDetails, IssueCode, IssueOutcome, RevokeCode, RevokeOutcome, DEFAULT_VALID_DAYS},
+    domain::datetime::{format_date, format_date_time},
+    ui::{
+        components::{
+            error::ErrorNotice,
+            form::{latest, use_flash, FieldError, ErrorSummary, TextField},
+            page::PageHeading,
+        },
+        pages::profile::{option_labels, OptionHistory},
+        translate::*,
+        use_site,
+    },
+};
+
+/// `/intern/kunden/{id}`
+#[component]
+pub fn ClientPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let issue = ServerAction::<IssueCode>::new();
+    let issued = latest(issue, use_flash::<IssueOutcome>("staff-issue-code"));
+    let revoke = ServerAction::<RevokeCode>::new();
+    let revoked = latest(revoke, use_flash::<RevokeOutcome>("staff-revoke-code"));
+    let details = Resource::new(move || revoke.version().get(), move |_| load_client(id));
+    view! {
+        {move || match issued.get() {
+            Some(Ok(IssueOutcome::Issued(letter))) => view! {
+                <PageHeading text=Signal::derive(move || t_string!(i18n, letter.page_title).to_string()) />
+                <LetterView letter />
+            }
+            .into_any(),
+            other => {
+                let invalid_validity = matches!(other, Some(Ok(IssueOutcome::InvalidValidity)));
+                let error = match other {
+                    Some(Err(error)) => Some(error),
+                    _ => None,
+                };
+                view! {
+                    <PageHeading text=Signal::derive(move || t_string!(i18n, staff.client_title).to_string()) />
+                    {error.map(|error| view! { <ErrorNotice error /> })}
+                    <StaffOnly content=move |_| view! {
+                        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                            {move || Suspend::new(async move {
+                                match details.await {
+                                    Ok(details) => view! { <Details details issue revoke revoked invalid_validity /> }.into_any(),
+                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    } />
+                }
+                .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn Details(
+    details: ClientDetails,
+    issue: ServerAction<IssueCode>,
+    revoke: ServerAction<RevokeCode>,
+    revoked: Signal<Option<Result<RevokeOutcome, crate::api::ApiError>>>,
+    invalid_validity: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let language = use_site().language;
+    let client = details.client.clone();
+    let name = format!("{} {} {}", salutation_text(i18n, &client.salutation), client.given_name, client.family_name).trim().to_owned();
+    let now_active = details.code.as_ref().is_some_and(|c| c.revoked_at.is_none() && c.redeemed_at.is_none());
+    let code_status = match &details.code {
+        None => t_string!(i18n, staff.code_none).to_string(),
+        Some(c) if c.redeemed_at.is_some() => {
+            t_string!(i18n, staff.code_redeemed, date = format_date_time(c.redeemed_at.unwrap_or_default(), language)).to_string()
+        }
+        Some(c) if c.revoked_at.is_some() => {
+            t_string!(i18n, staff.code_revoked, date = format_date_time(c.revoked_at.unwrap_or_default(), language)).to_string()
+        }
+        Some(c) => t_string!(
+            i18n,
+            staff.code_active,
+            issued = format_date_time(c.issued_at, language),
+            until = format_date(c.valid_until, language)
+        )
+        .to_string(),
+    };
+    let validity_error = invalid_validity.then(|| t_string!(i18n, staff.error_validity).to_string());
+    let summary = validity_error.clone().map(|message| vec![FieldError { field: "valid_days", message }]).unwrap_or_default();
+    view! {
+        <section class="card" aria-labelledby="stammdaten">
+            <h2 id="stammdaten">{name}</h2>
+            <dl class="facts">
+                <dt>{t!(i18n, staff.customer_number)}</dt>
+                <dd>{client.customer_number.clone()}</dd>
+                <dt>{t!(i18n, staff.birth_date)}</dt>
+                <dd>{client.birth_date.clone()}</dd>
+                <dt>{t!(i18n, profile.address)}</dt>
+                <dd>{format!("{}, {} {}", client.street, client.postcode, client.city)}</dd>
+                <dt>{t!(i18n, staff.mobile)}</dt>
+                <dd>{client.mobile.clone().unwrap_or_else(|| "–".to_owned())}</dd>
+                <dt>{t!(i18n, staff.profile)}</dt>
+                <dd>{match client.profile_since {
+                    Some(at) => t_string!(i18n, staff.profile_since, date = format_date(at, language)).to_string(),
+                    None => t_string!(i18n, staff.profile_none).to_string(),
+                }}</dd>
+            </dl>
+        </section>
+        <section class="section" aria-labelledby="freischaltcode">
+            <h2 id="freischaltcode">{t!(i18n, staff.code_heading)}</h2>
+            {move || match revoked.get() {
+                Some(Ok(RevokeOutcome::Revoked)) => Some(view! { <div class="notice notice--success" role="status"><p>{t!(i18n, staff.code_revoked_now)}</p></div> }.into_any()),
+                Some(Ok(RevokeOutcome::NothingActive)) => Some(view! { <div class="notice" role="status"><p>{t!(i18n, staff.code_nothing_active)}</p></div> }.into_any()),
+                _ => None,
+            }}
+            <p data-testid="code-status">{code_status}</p>
+            {client.profile_since.is_none().then(|| view! {
+                <ActionForm action=issue attr:class="form" attr:novalidate=true>
+                    <ErrorSummary errors=Signal::stored(summary.clone()) />
+                    <input type="hidden" name="client_id" value=client.id />
+                    <TextField
+                        id="valid_days"
+                        name="valid_days"
+                        label=Signal::derive(move || t_string!(i18n, staff.valid_days_label).to_string())
+                        hint=Signal::derive(move || t_string!(i18n, staff.valid_days_hint).to_string())
+                        error=Signal::stored(validity_error.clone())
+                        value=Signal::stored(DEFAULT_VALID_DAYS.to_string())
+                        input_type="number"
+                        required=true
+                    />
+                    <p class="field__hint">{t!(i18n, staff.issue_hint)}</p>
+                    <button type="submit" class="button" disabled=move || issue.pending().get()>{t!(i18n, staff.issue)}</button>
+                </ActionForm>
+            })}
+            {now_active.then(|| view! {
+                <ActionForm action=revoke attr:class="inline-form section">
+                    <input type="hidden" name="client_id" value=client.id />
+                    <button type="submit" class="button button--warning">{t!(i18n, staff.revoke)}</button>
+                </ActionForm>
+            })}
+        </section>
+        {client.profile_since.is_some().then(|| {
+            let options = details.options.clone();
+            view! {
+                <section class="section" aria-labelledby="optionen">
+                    <h2 id="optionen">{t!(i18n, profile.options_heading)}</h2>
+                    <ul class="facts-list">
+                        {options.into_iter().map(|(option, on)| {
+                            let (label, _) = option_labels(i18n, option);
+                            view! { <li>{label}": "{if on { t_string!(i18n, profile.on) } else { t_string!(i18n, profile.off) }}</li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+                <OptionHistory history=details.history.clone() language />
+            }
+        })}
+        <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
+    }
+}

@@ -1,0 +1,81 @@
+//! `/intern`: the desk's start — search client records by name or customer number.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::StaffOnly;
+use crate::{
+    api::staff::search_clients,
+    domain::datetime::format_date,
+    ui::{
+        components::{error::ErrorNotice, page::PageHeading},
+        translate::*,
+        use_site,
+    },
+};
+
+/// `/intern`
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let language = use_site().language;
+    let query = use_query_map();
+    let search = Signal::derive(move || query.with(|q| q.get("suche")).unwrap_or_default());
+    let results = Resource::new(move || search.get(), search_clients);
+    view! {
+        <PageHeading text=Signal::derive(move || t_string!(i18n, staff.desk_title).to_string()) />
+        <StaffOnly content=move |desk| view! {
+            <p class="lead">{t_string!(i18n, staff.desk_intro, name = desk.staff_name.clone(), job_centre = desk.job_centre.clone())}</p>
+            <p><a class="button" href="/intern/kunden/neu">{t!(i18n, staff.new_client)}</a></p>
+            <search class="section">
+                <form method="get" action="/intern" class="form form--inline">
+                    <div class="field">
+                        <label class="field__label" for="suche">{t!(i18n, staff.search_label)}</label>
+                        <input class="field__input" id="suche" name="suche" type="search" value=move || search.get() />
+                    </div>
+                    <button type="submit" class="button button--secondary">{t!(i18n, staff.search)}</button>
+                </form>
+            </search>
+            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Ok(clients) if clients.is_empty() => view! { <p role="status">{t!(i18n, staff.no_results)}</p> }.into_any(),
+                        Ok(clients) => view! {
+                            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="treffer">
+                                <table class="table">
+                                    <caption id="treffer">{t_string!(i18n, staff.results, count = clients.len())}</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{t!(i18n, staff.name)}</th>
+                                            <th scope="col">{t!(i18n, staff.customer_number)}</th>
+                                            <th scope="col">{t!(i18n, staff.birth_date)}</th>
+                                            <th scope="col">{t!(i18n, staff.profile)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {clients
+                                            .into_iter()
+                                            .map(|c| view! {
+                                                <tr>
+                                                    <td><a href=format!("/intern/kunden/{}", c.id)>{format!("{}, {}", c.family_name, c.given_name)}</a></td>
+                                                    <td>{c.customer_number}</td>
+                                                    <td>{c.birth_date}</td>
+                                                    <td>{match c.profile_since {
+                                                        Some(at) => t_string!(i18n, staff.profile_since, date = format_date(at, language)).to_string(),
+                                                        None => t_string!(i18n, staff.profile_none).to_string(),
+                                                    }}</td>
+                                                </tr>
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                        .into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
