@@ -62,7 +62,8 @@ export async function enrolTotp(page: Page): Promise<TotpEnrolment> {
   await expect(list.getByRole('listitem')).toHaveCount(10);
   const recoveryCodes = (await list.getByRole('listitem').allInnerTexts()).map((c) => c.trim());
   await page.getByRole('link', { name: 'Ich habe die Codes gespeichert – weiter' }).click();
-  await expect(page).toHaveURL(/\/konto$/);
+  // Citizens land on "Mein Konto", staff on their desk.
+  await expect(page).toHaveURL(/\/(konto|intern)$/);
   return { secret, recoveryCodes };
 }
 

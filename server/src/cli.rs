@@ -107,7 +107,7 @@ pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), Ser
                 Ok(created) => {
                     println!("Staff account {email} created for {job_centre:?}.");
                     if let Some(token) = created.set_password_token {
-                        println!("Set the password within one hour: {}/passwort-vergessen/neu?token={token}", settings.public_url.trim_end_matches('/'));
+                        println!("Set the password within one hour: {}/passwort-vergessen/neu?token={token}", settings.public_url.as_str().trim_end_matches('/'));
                     }
                     println!("On first sign-in a second factor (passkey or authenticator app) must be set up.");
                     Ok(())

@@ -225,14 +225,14 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         SignInOutcome::Rejected { email, problem }
     } else {
         match auth::sign_in(&state, &email, &password, &request.requester).await.map_err(super::unavailable)? {
-            SignIn::SignedIn { token, next: step, .. } => {
+            SignIn::SignedIn { token, next: step, account_id } => {
                 // A new session id at every sign-in: the previous session (if any) ends.
                 if let Some(old) = &request.session {
                     sessions::delete(&state.db, old.id).await.map_err(super::unavailable)?;
                 }
                 super::set_cookie(&session_cookie(token, state.settings.secure_cookies));
                 // The second step comes first; the page asked for is kept for after it.
-                let after = next.as_deref().and_then(local_path).unwrap_or("/konto");
+                let after = next.as_deref().and_then(local_path).unwrap_or(super::start_page(account_id).await);
                 let next = match step {
                     NextStep::SecondFactor => format!("{SECOND_FACTOR_PAGE}?weiter={}", encode_path(after)),
                     NextStep::Enrol => ENROLMENT_PAGE.to_owned(),

@@ -186,7 +186,7 @@ pub async fn start_totp_setup() -> Result<TotpSetup, ApiError> {
 }
 
 #[cfg(feature = "ssr")]
-fn enrol_outcome(result: crate::backend::second_factor::Enrolled) -> Result<EnrolOutcome, ApiError> {
+async fn enrol_outcome(result: crate::backend::second_factor::Enrolled, account_id: i64) -> Result<EnrolOutcome, ApiError> {
     use crate::backend::second_factor::Enrolled;
     Ok(match result {
         Enrolled::Done { token, recovery_codes } => {
@@ -194,7 +194,7 @@ fn enrol_outcome(result: crate::backend::second_factor::Enrolled) -> Result<Enro
             if let Some(token) = token {
                 support::new_session_cookie(token)?;
             }
-            let next = if completed_sign_in { "/konto" } else { "/konto/sicherheit" }.to_owned();
+            let next = if completed_sign_in { super::start_page(account_id).await } else { "/konto/sicherheit" }.to_owned();
             EnrolOutcome::Done { recovery_codes, next }
         }
         Enrolled::WrongCode => EnrolOutcome::WrongCode,
@@ -213,7 +213,7 @@ pub async fn confirm_totp_setup(code: String) -> Result<EnrolOutcome, ApiError> 
     let result = crate::backend::second_factor::confirm_totp(&state, &session, &code, &request.requester)
         .await
         .map_err(super::unavailable)?;
-    let outcome = enrol_outcome(result)?;
+    let outcome = enrol_outcome(result, session.account_id).await?;
     super::flash::remember("totp-setup", &outcome);
     Ok(outcome)
 }
@@ -242,7 +242,7 @@ pub async fn finish_passkey_registration(response: RegisterPublicKeyCredential, 
     let result = crate::backend::second_factor::add_passkey(&state, &session, &response, &name, &request.requester)
         .await
         .map_err(super::unavailable)?;
-    enrol_outcome(result)
+    enrol_outcome(result, session.account_id).await
 }
 
 /// The second step with a code from the app (`method = "totp"`) or a recovery code
@@ -270,7 +270,8 @@ pub async fn submit_second_factor(method: String, code: String, next: Option<Str
         CodeCheck::Valid { recovery_left } => {
             let token = second_factor::complete_sign_in(&state, &session, &request.requester).await.map_err(super::unavailable)?;
             support::new_session_cookie(token)?;
-            let next = next.as_deref().and_then(local_path).unwrap_or("/konto").to_owned();
+            let start = super::start_page(session.account_id).await;
+            let next = next.as_deref().and_then(local_path).unwrap_or(start).to_owned();
             FactorOutcome::SignedIn { next, recovery_left }
         }
         CodeCheck::Wrong => FactorOutcome::Wrong,

@@ -46,6 +46,16 @@ pub(crate) fn any_session() -> Result<crate::backend::sessions::Session, ApiErro
     request().session.ok_or(ApiError::NotSignedIn)
 }
 
+/// Where an account lands after signing in: the staff desk for staff, else "Mein Konto".
+#[cfg(feature = "ssr")]
+pub(crate) async fn start_page(account_id: i64) -> &'static str {
+    let Ok(state) = state() else { return "/konto" };
+    match crate::backend::staff::find(&state.db, account_id).await {
+        Ok(Some(_)) => "/intern",
+        _ => "/konto",
+    }
+}
+
 /// Logs an unexpected backend failure and turns it into the generic answer.
 #[cfg(feature = "ssr")]
 pub(crate) fn unavailable(error: impl std::fmt::Display) -> ApiError {

@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { Page } from '@playwright/test';
+import { expect, hydrated } from './fixtures';
+import { enrolTotp, PASSWORD, signIn } from './journeys';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** Creates a staff account with the operator command, as the README describes. */
+export function createStaff(email: string, name: string): string {
+  const output = execFileSync(
+    path.join(root, 'target', 'debug', 'server'),
+    ['admin', 'create-staff', '--job-centre', 'Jobcenter Musterstadt', '--email', email, '--name', name],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite://${path.join(root, 'target', 'e2e-data', 'portal.db')}`,
+        PUBLIC_URL: `http://localhost:${process.env.E2E_PORT ?? 3117}`,
+        RUST_LOG: 'error',
+      },
+      encoding: 'utf8',
+    },
+  );
+  const link = output.split(/\s+/).find((word) => word.includes('/passwort-vergessen/neu?token='));
+  if (!link) throw new Error(`no link in: ${output}`);
+  return link;
+}
+
+/** A new staff member who set a password and an authenticator app; ends on the desk. */
+export async function signedInStaff(page: Page, email: string): Promise<{ secret: string }> {
+  const link = createStaff(email, 'Petra Prüfer');
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByLabel('Neues Passwort *').fill(PASSWORD);
+  await page.getByLabel('Passwort wiederholen *').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Passwort speichern' }).click();
+  await expect(page.getByRole('status')).toContainText('Ihr neues Passwort ist gespeichert.');
+  await signIn(page, email);
+  const { secret } = await enrolTotp(page);
+  await page.goto('/intern');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mitarbeiterbereich');
+  return { secret };
+}
+
+/** Creates a client record on the desk and opens it. */
+export async function createClient(page: Page, family: string, number: string): Promise<void> {
+  await page.goto('/intern');
+  await page.getByRole('link', { name: 'Kundin oder Kunden anlegen' }).click();
+  await page.getByLabel('Kundennummer *').fill(number);
+  await page.getByLabel('Anrede *').selectOption('frau');
+  await page.getByLabel('Vorname *').fill('Erika');
+  await page.getByLabel('Nachname *').fill(family);
+  await page.getByLabel('Geburtsdatum *').fill('1984-08-12');
+  await page.getByLabel('Straße und Hausnummer *').fill('Heidestraße 17');
+  await page.getByLabel('Postleitzahl *').fill('12345');
+  await page.getByLabel('Ort *').fill('Musterstadt');
+  await page.getByRole('button', { name: 'Anlegen' }).click();
+  await expect(page).toHaveURL(/\/intern\/kunden\/\d+$/);
+  await expect(page.getByRole('heading', { level: 2, name: `Frau Erika ${family}` })).toBeVisible();
+}
+
+/** Issues a code on the open client page; returns the code and the QR link. */
+export async function issueCode(page: Page): Promise<{ code: string; link: string }> {
+  await page.getByRole('button', { name: 'Freischaltcode erzeugen' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Brief mit Freischaltcode');
+  const code = (await page.getByTestId('letter-code').innerText()).trim();
+  expect(code).toMatch(/^[2-46-9A-HJKMNP-Y]{4}-[2-46-9A-HJKMNP-Y]{4}-[2-46-9A-HJKMNP-Y]{4}$/);
+  const link = `/freischalten?code=${code}`;
+  return { code, link };
+}
