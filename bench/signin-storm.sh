@@ -21,13 +21,14 @@ DURATION=${BENCH_SECONDS:-20}
 DATA=$(mktemp -d /tmp/portal-bench.XXXXXX)
 BASE="http://localhost:$PORT"
 OUT=bench/results/signin-storm.md
+TARGET=${CARGO_TARGET_DIR:-target}
 
 cargo leptos build --frontend-only >/dev/null
 cargo build --profile perf -p server
 cargo build --profile perf -p app --features ssr --example argon2_time
 
 DATABASE_URL="sqlite://$DATA/bench.db" BIND_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \
-  LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/perf/server serve >"$DATA/server.log" 2>&1 &
+  LEPTOS_SITE_ROOT="$TARGET/site" RUST_LOG=warn "$TARGET/perf/server" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 100); do curl -fs "$BASE/readyz" >/dev/null && break; sleep 0.2; done
@@ -80,7 +81,7 @@ home_rps=$(awk '$1 == "Requests/sec:" { print $2 }' "$DATA/home.txt")
   echo
   echo "**GET / during the 32-client storm** (one client, ${DURATION} s minus warm-up): p50 $home_p50, p99 **$home_p99**, $home_rps requests/s. Target: p99 ≤ 50 ms."
   echo
-  echo "Argon2id time per hash (one thread, same parameters): $(target/perf/examples/argon2_time 2>/dev/null || echo 'n/a')."
+  echo "Argon2id time per hash (one thread, same parameters): $("$TARGET/perf/examples/argon2_time" 2>/dev/null || echo 'n/a')."
   echo
   echo "Raw wrk output: storm runs and the GET / run below."
   echo
