@@ -68,6 +68,8 @@ test('staff issue a code and letter; the citizen unlocks the profile from the QR
   await online.click();
   await expect(online).toHaveAttribute('aria-checked', 'true');
   await expect(citizenPage.getByText(/✔ Schriftstücke \(Bescheide, Nachweise, Schreiben\)/)).toBeVisible();
+  // The change is in the history at once.
+  await expect(citizenPage.getByRole('region', { name: 'Verlauf Ihrer Einstellungen' }).getByRole('row')).toHaveCount(2);
   // By keyboard.
   await mail.focus();
   await citizenPage.keyboard.press('Space');

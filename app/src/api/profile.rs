@@ -83,6 +83,8 @@ pub enum OptionOutcome {
         option: CommunicationOption,
         /// Now on or off.
         enabled: bool,
+        /// When (Unix seconds).
+        at: i64,
     },
     /// SMS needs a mobile number the job centre holds.
     MobileRequired,
@@ -176,16 +178,18 @@ pub async fn set_option(option: String, enabled: bool) -> Result<OptionOutcome, 
         if client.mobile.is_none() {
             OptionOutcome::MobileRequired
         } else {
-            profiles::set_option(&state.db, &profile, option, enabled, state.clock.now(), &super::request().requester)
+            let at = state.clock.now();
+            profiles::set_option(&state.db, &profile, option, enabled, at, &super::request().requester)
                 .await
                 .map_err(super::unavailable)?;
-            OptionOutcome::Saved { option, enabled }
+            OptionOutcome::Saved { option, enabled, at }
         }
     } else {
-        profiles::set_option(&state.db, &profile, option, enabled, state.clock.now(), &super::request().requester)
+        let at = state.clock.now();
+        profiles::set_option(&state.db, &profile, option, enabled, at, &super::request().requester)
             .await
             .map_err(super::unavailable)?;
-        OptionOutcome::Saved { option, enabled }
+        OptionOutcome::Saved { option, enabled, at }
     };
     super::flash::remember("profile-option", &outcome);
     Ok(outcome)

@@ -63,6 +63,14 @@ fn valid_date(text: &str, today: &str) -> bool {
     (1..=days).contains(&d) && text.len() == 10 && text < today
 }
 
+/// A stored date (`YYYY-MM-DD`) as Germans write it (`DD.MM.YYYY`); anything else as is.
+pub fn german_date(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2 => format!("{d}.{m}.{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
 /// The normalised mobile number (digits with a leading `+`), if it is one.
 pub fn normalise_mobile(input: &str) -> Option<String> {
     let compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '/' && *c != '-').collect();
@@ -153,6 +161,12 @@ mod tests {
         let mut future = valid();
         future.birth_date = "2030-01-01".into();
         assert_eq!(problems(&future, "2026-11-27"), vec![ClientField::BirthDate]);
+    }
+
+    #[test]
+    fn dates_are_shown_the_german_way() {
+        assert_eq!(german_date("1984-08-12"), "12.08.1984");
+        assert_eq!(german_date("unbekannt"), "unbekannt");
     }
 
     #[test]

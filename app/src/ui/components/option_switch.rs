@@ -25,6 +25,8 @@ pub fn OptionSwitch(
     enabled: RwSignal<bool>,
     /// The result of a form post without JavaScript.
     flash: Option<OptionOutcome>,
+    /// Told about every saved change (option, new state, time).
+    on_saved: Callback<(CommunicationOption, bool, i64)>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SetOption>::new();
@@ -44,7 +46,10 @@ pub fn OptionSwitch(
         _ => None,
     });
     Effect::new(move |_| match action.value().get() {
-        Some(Ok(OptionOutcome::Saved { enabled: now, .. })) => {
+        Some(Ok(OptionOutcome::Saved { enabled: now, at, .. })) => {
+            if enabled.get_untracked() != now {
+                on_saved.run((option, now, at));
+            }
             enabled.set(now);
             set_message.set(None);
         }

@@ -33,12 +33,12 @@ pub fn option_labels(i18n: I18n, option: CommunicationOption) -> (String, String
 
 /// The history of option changes as a table.
 #[component]
-pub fn OptionHistory(history: Vec<OptionChangeView>, language: Language) -> impl IntoView {
+pub fn OptionHistory(#[prop(into)] history: Signal<Vec<OptionChangeView>>, language: Language) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="section" aria-labelledby="verlauf">
             <h2 id="verlauf">{t!(i18n, profile.history_heading)}</h2>
-            {if history.is_empty() {
+            {move || { let history = history.get(); if history.is_empty() {
                 view! { <p>{t!(i18n, profile.history_empty)}</p> }.into_any()
             } else {
                 view! {
@@ -70,7 +70,7 @@ pub fn OptionHistory(history: Vec<OptionChangeView>, language: Language) -> impl
                     </div>
                 }
                 .into_any()
-            }}
+            }}}
         </section>
     }
 }
@@ -106,6 +106,10 @@ fn Profile(profile: ProfileView) -> impl IntoView {
     let state = |option| RwSignal::new(profile.options.iter().any(|(o, on)| *o == option && *on));
     let switches = CommunicationOption::ALL.map(|option| (option, state(option)));
     let online = switches[2].1;
+    let history = RwSignal::new(profile.history.clone());
+    let on_saved = Callback::new(move |(option, enabled, at): (CommunicationOption, bool, i64)| {
+        history.update(|h| h.insert(0, OptionChangeView { option, enabled, at }));
+    });
     let salutation = match profile.salutation.as_str() {
         "frau" => t_string!(i18n, staff.salutation_frau).to_string(),
         "herr" => t_string!(i18n, staff.salutation_herr).to_string(),
@@ -123,7 +127,7 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                 <dt>{t!(i18n, profile.name)}</dt>
                 <dd>{format!("{salutation} {}", profile.name).trim().to_owned()}</dd>
                 <dt>{t!(i18n, staff.birth_date)}</dt>
-                <dd>{profile.birth_date.clone()}</dd>
+                <dd>{crate::domain::client_record::german_date(&profile.birth_date)}</dd>
                 <dt>{t!(i18n, profile.address)}</dt>
                 <dd>{profile.address.join(", ")}</dd>
                 <dt>{t!(i18n, staff.mobile)}</dt>
@@ -142,7 +146,7 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                     .into_iter()
                     .map(|(option, enabled)| {
                         let (label, detail) = option_labels(i18n, option);
-                        view! { <OptionSwitch option label detail enabled flash=flash.clone() /> }
+                        view! { <OptionSwitch option label detail enabled flash=flash.clone() on_saved /> }
                     })
                     .collect_view()}
             </div>
@@ -154,6 +158,6 @@ fn Profile(profile: ProfileView) -> impl IntoView {
             </p>
             <p>{t!(i18n, profile.online_change)}</p>
         </section>
-        <OptionHistory history=profile.history.clone() language />
+        <OptionHistory history language />
     }
 }

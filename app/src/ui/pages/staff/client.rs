@@ -101,7 +101,7 @@ fn Details(
                 <dt>{t!(i18n, staff.customer_number)}</dt>
                 <dd>{client.customer_number.clone()}</dd>
                 <dt>{t!(i18n, staff.birth_date)}</dt>
-                <dd>{client.birth_date.clone()}</dd>
+                <dd>{crate::domain::client_record::german_date(&client.birth_date)}</dd>
                 <dt>{t!(i18n, profile.address)}</dt>
                 <dd>{format!("{}, {} {}", client.street, client.postcode, client.city)}</dd>
                 <dt>{t!(i18n, staff.mobile)}</dt>
@@ -158,7 +158,7 @@ fn Details(
                         }).collect_view()}
                     </ul>
                 </section>
-                <OptionHistory history=details.history.clone() language />
+                <OptionHistory history=Signal::stored(details.history.clone()) language />
             }
         })}
         <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>

@@ -59,7 +59,7 @@ pub fn DeskPage() -> impl IntoView {
                                                 <tr>
                                                     <td><a href=format!("/intern/kunden/{}", c.id)>{format!("{}, {}", c.family_name, c.given_name)}</a></td>
                                                     <td>{c.customer_number}</td>
-                                                    <td>{c.birth_date}</td>
+                                                    <td>{crate::domain::client_record::german_date(&c.birth_date)}</td>
                                                     <td>{match c.profile_since {
                                                         Some(at) => t_string!(i18n, staff.profile_since, date = format_date(at, language)).to_string(),
                                                         None => t_string!(i18n, staff.profile_none).to_string(),
