@@ -44,6 +44,15 @@ export function totpCode(secret: string, offset = 0): string {
   return totp.generate({ timestamp: Date.now() + offset * 30_000 });
 }
 
+/**
+ * Waits out the last seconds of a 30-second step, so that a code of the previous step
+ * is still accepted when it reaches the server.
+ */
+export async function awayFromStepEnd(page: Page): Promise<void> {
+  const into = Date.now() % 30_000;
+  if (into > 24_000) await page.waitForTimeout(30_000 - into + 250);
+}
+
 /** What enrolling an authenticator app leaves the user with. */
 export interface TotpEnrolment {
   secret: string;
@@ -53,17 +62,23 @@ export interface TotpEnrolment {
 /** Sets up the authenticator app from the MFA choice page and goes on to the account. */
 export async function enrolTotp(page: Page): Promise<TotpEnrolment> {
   await expect(page).toHaveURL(/\/mfa\/einrichten$/);
+  // Citizens land on "Mein Konto", staff on their desk.
+  return enrolTotpTo(page, /\/(konto|intern)$/);
+}
+
+/** Sets up the authenticator app from the MFA choice page; expects to go on to `next`. */
+export async function enrolTotpTo(page: Page, next: RegExp): Promise<TotpEnrolment> {
   await page.getByRole('link', { name: 'Authenticator-App einrichten' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Authenticator-App einrichten');
   const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+  await awayFromStepEnd(page);
   await page.getByLabel('Bestätigungscode *').fill(totpCode(secret, -1));
   await page.getByRole('button', { name: 'Bestätigen', exact: true }).click();
   const list = page.getByTestId('recovery-codes');
   await expect(list.getByRole('listitem')).toHaveCount(10);
   const recoveryCodes = (await list.getByRole('listitem').allInnerTexts()).map((c) => c.trim());
   await page.getByRole('link', { name: 'Ich habe die Codes gespeichert – weiter' }).click();
-  // Citizens land on "Mein Konto", staff on their desk.
-  await expect(page).toHaveURL(/\/(konto|intern)$/);
+  await expect(page).toHaveURL(next);
   return { secret, recoveryCodes };
 }
 

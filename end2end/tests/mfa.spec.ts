@@ -1,7 +1,7 @@
 import { BrowserContext, Page } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible, expectKeyboardReachable } from './fixtures';
 import { SINK, uniqueEmail } from './mail';
-import { confirmWithCode, confirmWithTotp, enrolTotp, registerConfirmed, signIn, totpCode, virtualAuthenticator } from './journeys';
+import { awayFromStepEnd, confirmWithCode, confirmWithTotp, enrolTotp, registerConfirmed, signIn, totpCode, virtualAuthenticator } from './journeys';
 
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Abmelden' }).first().click();
@@ -68,6 +68,7 @@ test.describe('enrolment', () => {
     await expect(page.getByRole('alert').first()).toContainText('Der Code ist nicht richtig oder abgelaufen.');
     await field.fill('');
     await field.focus();
+    await awayFromStepEnd(page);
     await page.keyboard.type(totpCode(secret, -1));
     await page.keyboard.press('Enter');
     const codes = page.getByTestId('recovery-codes').getByRole('listitem');
@@ -239,6 +240,7 @@ test.describe('security page', () => {
     // An authenticator app as well, so a second device can sign in with a code.
     await page.getByRole('region', { name: 'Authenticator-App (TOTP)' }).getByRole('link', { name: 'Authenticator-App einrichten' }).click();
     const secret = (await page.getByTestId('totp-secret').innerText()).trim();
+    await awayFromStepEnd(page);
     await page.getByLabel('Bestätigungscode *').fill(totpCode(secret, -1));
     await page.getByRole('button', { name: 'Bestätigen', exact: true }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Ihre Multifaktor-Authentifizierung ist eingerichtet.' })).toBeVisible();

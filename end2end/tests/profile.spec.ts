@@ -1,7 +1,7 @@
 import { Page } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible } from './fixtures';
 import { uniqueEmail } from './mail';
-import { confirmWithTotp, enrolTotp, registerConfirmed, signIn } from './journeys';
+import { confirmWithTotp, enrolTotp, enrolTotpTo, registerConfirmed, signIn } from './journeys';
 import { createClient, issueCode, signedInStaff } from './desk';
 
 function customerNumber(): string {
@@ -177,6 +177,25 @@ test('without JavaScript: code entry and switches work as forms', async ({ brows
   await expect(online).toHaveAttribute('aria-checked', 'true');
   await noJs.reload();
   await expect(online).toHaveAttribute('aria-checked', 'true');
+  await context.close();
+});
+
+test('the letter\'s QR link leads back to the code entry after the first sign-in', async ({ page, browser, request }) => {
+  await signedInStaff(page, uniqueEmail('staff-qr'));
+  await createClient(page, `Rueckweg${Date.now() % 100000}`, customerNumber());
+  const { code, link } = await issueCode(page);
+  const context = await browser.newContext();
+  const citizenPage = await context.newPage();
+  const email = uniqueEmail('qr-neu');
+  await registerConfirmed(citizenPage, request, email);
+  await citizenPage.goto(link);
+  await expect(citizenPage).toHaveURL(/\/anmelden\?weiter=/);
+  await citizenPage.getByLabel('Benutzername / E-Mail-Adresse').fill(email);
+  await citizenPage.getByLabel('Passwort', { exact: true }).fill('Kx9!vTq2#mLpW');
+  await citizenPage.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await expect(citizenPage).toHaveURL(/\/mfa\/einrichten\?weiter=/);
+  await enrolTotpTo(citizenPage, /\/freischalten\?code=/);
+  await expect(citizenPage.getByLabel('Freischaltcode *')).toHaveValue(code);
   await context.close();
 });
 

@@ -7,9 +7,7 @@ mod support;
 
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{Backend, TestApp};
-
-const PASSWORD: &str = "Kx9!vTq2#mLpW";
+use support::{Backend, TestApp, PASSWORD};
 
 on_both_databases!(
     without_a_factor_only_the_set_up_is_reachable,
@@ -23,20 +21,6 @@ on_both_databases!(
     password_change_and_sessions,
     other_accounts_objects_are_out_of_reach,
 );
-
-async fn registered(app: &TestApp, name: &str) -> String {
-    let address = format!("{name}@example.org");
-    app.call(
-        "auth/register",
-        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
-        None,
-    )
-    .await;
-    let mail = app.smtp.wait_for(&address, 1).await;
-    let token = mail.token("/registrieren/bestaetigen").expect("token");
-    assert_eq!(app.call("auth/confirm-email", &[("token", &token)], None).await.json, json!("Valid"));
-    address
-}
 
 /// Signs in with the password only; returns the cookie of the half-signed-in session.
 async fn password_only(app: &TestApp, address: &str) -> (String, String) {
@@ -61,7 +45,7 @@ const FULL_ONLY_FUNCTIONS: [&str; 10] = [
 
 async fn without_a_factor_only_the_set_up_is_reachable(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "neu").await;
+    let address = app.registered("neu").await;
     let (cookie, next) = password_only(&app, &address).await;
     assert_eq!(next, "/mfa/einrichten");
     for page in PAGES {
@@ -89,7 +73,7 @@ async fn without_a_factor_only_the_set_up_is_reachable(backend: Backend) {
 
 async fn with_a_factor_only_the_second_step_is_reachable(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "zweiter").await;
+    let address = app.registered("zweiter").await;
     app.full_sign_in(&address, PASSWORD).await;
     let (cookie, next) = password_only(&app, &address).await;
     assert_eq!(next, "/anmelden/zweiter-faktor?weiter=/konto");
@@ -113,7 +97,7 @@ async fn with_a_factor_only_the_second_step_is_reachable(backend: Backend) {
 
 async fn totp_accepts_one_step_either_side_and_never_a_replay(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "takt").await;
+    let address = app.registered("takt").await;
     app.full_sign_in(&address, PASSWORD).await;
     let secret = app.totp_secrets.lock().expect("lock").get(&address).cloned().expect("secret");
     let owned = app;
@@ -144,7 +128,7 @@ async fn totp_accepts_one_step_either_side_and_never_a_replay(backend: Backend) 
 
 async fn wrong_codes_are_limited(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[("LOGIN_LOCK_AFTER", "4")]).await;
-    let address = registered(&app, "rater").await;
+    let address = app.registered("rater").await;
     app.full_sign_in(&address, PASSWORD).await;
     let (cookie, _) = password_only(&app, &address).await;
     for _ in 0..4 {
@@ -164,7 +148,7 @@ async fn wrong_codes_are_limited(backend: Backend) {
 
 async fn recovery_codes_work_once_and_the_owner_is_told(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "codes").await;
+    let address = app.registered("codes").await;
     let (cookie, _) = password_only(&app, &address).await;
     let setup = app.call("mfa/totp-start", &[], Some(&cookie)).await;
     let secret: String = setup.json["secret_grouped"].as_str().expect("secret").split_whitespace().collect();
@@ -224,7 +208,7 @@ async fn ceremony_state_is_single_use_and_bound(backend: Backend) {
         "expired"
     );
     // Through the API: finishing a passkey sign-in without a ceremony of this browser fails.
-    let address = registered(&app, "zeremonie").await;
+    let address = app.registered("zeremonie").await;
     let (cookie, _) = password_only(&app, &address).await;
     app.call("mfa/passkey-register-start", &[], Some(&cookie)).await;
     let (other, _) = password_only(&app, &address).await;
@@ -245,7 +229,7 @@ async fn ceremony_state_is_single_use_and_bound(backend: Backend) {
 
 async fn the_last_second_factor_cannot_be_removed(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "letzter").await;
+    let address = app.registered("letzter").await;
     let cookie = app.full_sign_in(&address, PASSWORD).await;
     assert_eq!(app.call("security/remove-totp", &[], Some(&cookie)).await.json, json!("LastFactor"));
     assert_eq!(app.call("security/remove-passkey", &[("id", "99")], Some(&cookie)).await.json, json!("LastFactor"));
@@ -256,7 +240,7 @@ async fn the_last_second_factor_cannot_be_removed(backend: Backend) {
 
 async fn changes_need_a_recent_proof_of_identity(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "frisch").await;
+    let address = app.registered("frisch").await;
     let cookie = app.full_sign_in(&address, PASSWORD).await;
     // Fresh from signing in: allowed.
     assert!(app.call("security/renew-recovery-codes", &[], Some(&cookie)).await.json["NewRecoveryCodes"].is_array());
@@ -281,7 +265,7 @@ async fn changes_need_a_recent_proof_of_identity(backend: Backend) {
 
 async fn password_change_and_sessions(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "geraete").await;
+    let address = app.registered("geraete").await;
     let phone = app.full_sign_in(&address, PASSWORD).await;
     let laptop = app.full_sign_in(&address, PASSWORD).await;
     let tablet = app.full_sign_in(&address, PASSWORD).await;
@@ -318,8 +302,8 @@ async fn password_change_and_sessions(backend: Backend) {
 
 async fn other_accounts_objects_are_out_of_reach(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let alice = registered(&app, "alice").await;
-    let bob = registered(&app, "bob").await;
+    let alice = app.registered("alice").await;
+    let bob = app.registered("bob").await;
     let alice_cookie = app.full_sign_in(&alice, PASSWORD).await;
     let bob_cookie = app.full_sign_in(&bob, PASSWORD).await;
     let bob_sessions = app.call("security/overview", &[], Some(&bob_cookie)).await.json["sessions"].clone();

@@ -8,9 +8,7 @@ mod support;
 use app::backend::{job_centres, passwords, staff};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{Backend, TestApp};
-
-const PASSWORD: &str = "Kx9!vTq2#mLpW";
+use support::{Backend, TestApp, PASSWORD};
 
 on_both_databases!(
     staff_functions_are_for_own_staff_only,
@@ -19,21 +17,8 @@ on_both_databases!(
     expired_revoked_unknown_and_too_many_codes_are_refused,
     options_are_saved_with_history_and_sms_needs_a_mobile_number,
     staff_input_is_checked_on_the_server,
+    the_letters_link_survives_the_first_sign_in,
 );
-
-async fn registered(app: &TestApp, name: &str) -> String {
-    let address = format!("{name}@example.org");
-    app.call(
-        "auth/register",
-        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
-        None,
-    )
-    .await;
-    let mail = app.smtp.wait_for(&address, 1).await;
-    let token = mail.token("/registrieren/bestaetigen").expect("token");
-    assert_eq!(app.call("auth/confirm-email", &[("token", &token)], None).await.json, json!("Valid"));
-    address
-}
 
 /// A job centre with one staff member, signed in; returns the staff cookie.
 async fn job_centre_with_staff(app: &TestApp, name: &str) -> String {
@@ -81,7 +66,7 @@ async fn issue(app: &TestApp, cookie: &str, client: i64, days: &str) -> String {
 }
 
 async fn citizen(app: &TestApp, name: &str) -> String {
-    let address = registered(app, name).await;
+    let address = app.registered(name).await;
     app.full_sign_in(&address, PASSWORD).await
 }
 
@@ -103,7 +88,7 @@ async fn staff_functions_are_for_own_staff_only(backend: Backend) {
     let client = new_client(&app, &own, "N-100", "").await;
     let id = client.to_string();
     let citizen = citizen(&app, "neugierig").await;
-    let address = registered(&app, "halb").await;
+    let address = app.registered("halb").await;
     let half = format!(
         "session={}",
         app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await.cookie("session").expect("cookie")
@@ -145,7 +130,7 @@ async fn staff_functions_are_for_own_staff_only(backend: Backend) {
 
 async fn profile_functions_need_a_full_sign_in_and_a_profile(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let address = registered(&app, "ohneprofil").await;
+    let address = app.registered("ohneprofil").await;
     let half = format!(
         "session={}",
         app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await.cookie("session").expect("cookie")
@@ -336,5 +321,22 @@ async fn staff_input_is_checked_on_the_server(backend: Backend) {
         let answer = app.call("staff/issue-code", &[("client_id", &client.to_string()), ("valid_days", days)], Some(&desk)).await;
         assert_eq!(answer.json, json!("InvalidValidity"), "{days}");
     }
+    app.stop().await;
+}
+
+async fn the_letters_link_survives_the_first_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = app.registered("qr").await;
+    let link = "/freischalten?code=HET2-2X8A-UXAS";
+    let answer = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD), ("next", link)], None).await;
+    assert_eq!(answer.json["SignedIn"]["next"], json!("/mfa/einrichten?weiter=/freischalten%3Fcode%3DHET2-2X8A-UXAS"));
+    let cookie = format!("session={}", answer.cookie("session").expect("cookie"));
+    let setup = app.call("mfa/totp-start", &[], Some(&cookie)).await;
+    let secret: String = setup.json["secret_grouped"].as_str().expect("secret").split_whitespace().collect();
+    app.clock.advance(31);
+    let code = app::backend::mfa::totp::code_at(&secret, app.clock.now()).expect("code");
+    // Only local paths are followed.
+    let done = app.call("mfa/totp-confirm", &[("code", &code), ("next", link)], Some(&cookie)).await;
+    assert_eq!(done.json["Done"]["next"], json!(link), "{}", done.body);
     app.stop().await;
 }

@@ -235,7 +235,11 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
                 let after = next.as_deref().and_then(local_path).unwrap_or(super::start_page(account_id).await);
                 let next = match step {
                     NextStep::SecondFactor => format!("{SECOND_FACTOR_PAGE}?weiter={}", encode_path(after)),
-                    NextStep::Enrol => ENROLMENT_PAGE.to_owned(),
+                    // The page asked for (e.g. the letter's QR link) survives the set-up.
+                    NextStep::Enrol => match next.as_deref().and_then(local_path) {
+                        Some(asked) => format!("{ENROLMENT_PAGE}?weiter={}", encode_path(asked)),
+                        None => ENROLMENT_PAGE.to_owned(),
+                    },
                 };
                 SignInOutcome::SignedIn { next }
             }

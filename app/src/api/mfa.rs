@@ -186,7 +186,11 @@ pub async fn start_totp_setup() -> Result<TotpSetup, ApiError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn enrol_outcome(result: crate::backend::second_factor::Enrolled, account_id: i64) -> Result<EnrolOutcome, ApiError> {
+async fn enrol_outcome(
+    result: crate::backend::second_factor::Enrolled,
+    account_id: i64,
+    next: Option<String>,
+) -> Result<EnrolOutcome, ApiError> {
     use crate::backend::second_factor::Enrolled;
     Ok(match result {
         Enrolled::Done { token, recovery_codes } => {
@@ -194,7 +198,12 @@ async fn enrol_outcome(result: crate::backend::second_factor::Enrolled, account_
             if let Some(token) = token {
                 support::new_session_cookie(token)?;
             }
-            let next = if completed_sign_in { super::start_page(account_id).await } else { "/konto/sicherheit" }.to_owned();
+            // After the first factor: the page asked for before signing in, else the start.
+            let next = match next.filter(|n| crate::domain::navigation::local_path(n).is_some()) {
+                Some(next) if completed_sign_in => next,
+                _ if completed_sign_in => super::start_page(account_id).await.to_owned(),
+                _ => "/konto/sicherheit".to_owned(),
+            };
             EnrolOutcome::Done { recovery_codes, next }
         }
         Enrolled::WrongCode => EnrolOutcome::WrongCode,
@@ -205,7 +214,7 @@ async fn enrol_outcome(result: crate::backend::second_factor::Enrolled, account_
 /// Confirms the authenticator app with a code from it. The first factor completes the
 /// sign-in (new session id) and makes recovery codes.
 #[server(endpoint = "mfa/totp-confirm")]
-pub async fn confirm_totp_setup(code: String) -> Result<EnrolOutcome, ApiError> {
+pub async fn confirm_totp_setup(code: String, next: Option<String>) -> Result<EnrolOutcome, ApiError> {
     let state = super::state()?;
     let request = super::request();
     let session = super::any_session()?;
@@ -213,7 +222,7 @@ pub async fn confirm_totp_setup(code: String) -> Result<EnrolOutcome, ApiError> 
     let result = crate::backend::second_factor::confirm_totp(&state, &session, &code, &request.requester)
         .await
         .map_err(super::unavailable)?;
-    let outcome = enrol_outcome(result, session.account_id).await?;
+    let outcome = enrol_outcome(result, session.account_id, next).await?;
     super::flash::remember("totp-setup", &outcome);
     Ok(outcome)
 }
@@ -232,7 +241,11 @@ pub async fn start_passkey_registration() -> Result<CreationChallengeResponse, A
 
 /// Finishes registering a passkey with the browser's answer.
 #[server(endpoint = "mfa/passkey-register-finish", input = Json)]
-pub async fn finish_passkey_registration(response: RegisterPublicKeyCredential, name: String) -> Result<EnrolOutcome, ApiError> {
+pub async fn finish_passkey_registration(
+    response: RegisterPublicKeyCredential,
+    name: String,
+    next: Option<String>,
+) -> Result<EnrolOutcome, ApiError> {
     let state = super::state()?;
     let request = super::request();
     let session = super::any_session()?;
@@ -242,7 +255,7 @@ pub async fn finish_passkey_registration(response: RegisterPublicKeyCredential, 
     let result = crate::backend::second_factor::add_passkey(&state, &session, &response, &name, &request.requester)
         .await
         .map_err(super::unavailable)?;
-    enrol_outcome(result, session.account_id).await
+    enrol_outcome(result, session.account_id, next).await
 }
 
 /// The second step with a code from the app (`method = "totp"`) or a recovery code

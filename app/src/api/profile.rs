@@ -111,12 +111,12 @@ pub async fn my_profile() -> Result<Option<ProfileView>, ApiError> {
     Ok(Some(ProfileView {
         job_centre: centre.name,
         job_centre_contact: vec![centre.street, format!("{} {}", centre.postcode, centre.city), centre.phone, centre.email],
-        customer_number: client.customer_number,
-        salutation: client.salutation,
-        name: format!("{} {}", client.given_name, client.family_name),
-        birth_date: client.birth_date,
-        address: vec![client.street, format!("{} {}", client.postcode, client.city)],
-        mobile: client.mobile,
+        name: client.record.full_name(),
+        address: vec![client.record.street.clone(), format!("{} {}", client.record.postcode, client.record.city)],
+        customer_number: client.record.customer_number,
+        salutation: client.record.salutation,
+        birth_date: client.record.birth_date,
+        mobile: client.record.mobile,
         email: session.email,
         since: profile.created_at,
         options,
@@ -173,23 +173,18 @@ pub async fn set_option(option: String, enabled: bool) -> Result<OptionOutcome, 
     let session = super::full_session()?;
     let option = CommunicationOption::parse(&option).ok_or(ApiError::NotFound)?;
     let profile = profiles::find_for_account(&state.db, session.account_id).await.map_err(super::unavailable)?.ok_or(ApiError::ProfileRequired)?;
-    let outcome = if option == CommunicationOption::SmsNotifications && enabled {
-        let client = clients::find_by_id(&state.db, profile.client_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
-        if client.mobile.is_none() {
-            OptionOutcome::MobileRequired
-        } else {
-            let at = state.clock.now();
-            profiles::set_option(&state.db, &profile, option, enabled, at, &super::request().requester)
-                .await
-                .map_err(super::unavailable)?;
-            OptionOutcome::Saved { option, enabled, at }
-        }
-    } else {
+    // SMS needs a mobile number the job centre holds.
+    let needs_mobile = option == CommunicationOption::SmsNotifications && enabled;
+    let has_mobile = !needs_mobile
+        || clients::find_by_id(&state.db, profile.client_id).await.map_err(super::unavailable)?.is_some_and(|c| c.record.mobile.is_some());
+    let outcome = if has_mobile {
         let at = state.clock.now();
         profiles::set_option(&state.db, &profile, option, enabled, at, &super::request().requester)
             .await
             .map_err(super::unavailable)?;
         OptionOutcome::Saved { option, enabled, at }
+    } else {
+        OptionOutcome::MobileRequired
     };
     super::flash::remember("profile-option", &outcome);
     Ok(outcome)

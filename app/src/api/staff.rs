@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ApiError;
 use crate::domain::{
-    client_record::{ClientField, ClientInput},
+    client_record::{ClientField, ClientInput, ClientRecord},
     communication::CommunicationOption,
 };
 
@@ -28,24 +28,8 @@ pub struct Desk {
 pub struct ClientView {
     /// Id.
     pub id: i64,
-    /// "Kundennummer".
-    pub customer_number: String,
-    /// `frau`, `herr` or `keine`.
-    pub salutation: String,
-    /// Given name.
-    pub given_name: String,
-    /// Family name.
-    pub family_name: String,
-    /// `YYYY-MM-DD`.
-    pub birth_date: String,
-    /// Street and number.
-    pub street: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Mobile number.
-    pub mobile: Option<String>,
+    /// The data.
+    pub record: ClientRecord,
     /// When the citizen unlocked the profile, if they did.
     pub profile_since: Option<i64>,
 }
@@ -184,19 +168,7 @@ pub(crate) mod support {
     pub async fn view(client: Client) -> Result<ClientView, ApiError> {
         let state = super::super::state()?;
         let profile = crate::backend::profiles::find_for_client(&state.db, client.id).await.map_err(super::super::unavailable)?;
-        Ok(ClientView {
-            id: client.id,
-            customer_number: client.customer_number,
-            salutation: client.salutation,
-            given_name: client.given_name,
-            family_name: client.family_name,
-            birth_date: client.birth_date,
-            street: client.street,
-            postcode: client.postcode,
-            city: client.city,
-            mobile: client.mobile,
-            profile_since: profile.map(|p| p.created_at),
-        })
+        Ok(ClientView { id: client.id, record: client.record, profile_since: profile.map(|p| p.created_at) })
     }
 }
 
@@ -239,32 +211,19 @@ pub async fn create_client(
     city: String,
     mobile: String,
 ) -> Result<CreateClientOutcome, ApiError> {
-    use crate::backend::clients::{self, CreateError, NewClient};
-    use crate::domain::{client_record, datetime::iso_date};
+    use crate::backend::clients::{self, CreateError};
+    use crate::domain::datetime::iso_date;
     let state = super::state()?;
     let staff = support::staff_member().await?;
     let input = ClientInput { customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile };
     let now = state.clock.now();
-    let problems = client_record::problems(&input, &iso_date(now));
-    let outcome = if !problems.is_empty() {
-        CreateClientOutcome::Invalid { problems, input }
-    } else {
-        let new = NewClient {
-            customer_number: input.customer_number.trim().to_uppercase(),
-            salutation: input.salutation.clone(),
-            given_name: input.given_name.trim().to_owned(),
-            family_name: input.family_name.trim().to_owned(),
-            birth_date: input.birth_date.trim().to_owned(),
-            street: input.street.trim().to_owned(),
-            postcode: input.postcode.trim().to_owned(),
-            city: input.city.trim().to_owned(),
-            mobile: client_record::normalise_mobile(&input.mobile),
-        };
-        match clients::create(&state.db, staff.job_centre_id, &new, now).await {
+    let outcome = match ClientRecord::from_input(&input, &iso_date(now)) {
+        Err(problems) => CreateClientOutcome::Invalid { problems, input },
+        Ok(record) => match clients::create(&state.db, staff.job_centre_id, &record, now).await {
             Ok(id) => CreateClientOutcome::Created { next: format!("/intern/kunden/{id}") },
             Err(CreateError::DuplicateCustomerNumber) => CreateClientOutcome::Duplicate { input },
             Err(CreateError::Store(error)) => return Err(super::unavailable(error)),
-        }
+        },
     };
     super::flash::remember("staff-create-client", &outcome);
     Ok(outcome)
@@ -321,12 +280,12 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
             sender: vec![centre.name.clone(), centre.street.clone(), format!("{} {}", centre.postcode, centre.city)],
             contact: format!("{} · {}", centre.phone, centre.email),
             recipient: vec![
-                format!("{} {}", client.given_name, client.family_name),
-                client.street.clone(),
-                format!("{} {}", client.postcode, client.city),
+                client.record.full_name(),
+                client.record.street.clone(),
+                format!("{} {}", client.record.postcode, client.record.city),
             ],
-            salutation: client.salutation.clone(),
-            name: format!("{} {}", client.given_name, client.family_name),
+            salutation: client.record.salutation.clone(),
+            name: client.record.full_name(),
             code: issued.code.display(),
             qr_svg: qr::svg(&link).unwrap_or_default(),
             link,

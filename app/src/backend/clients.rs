@@ -2,59 +2,20 @@
 //! about a person. Every lookup is filtered by the job centre, so staff of one job
 //! centre never reach another's clients. Owns the `clients` table.
 
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 use super::store::{Db, StoreError};
+use crate::domain::client_record::ClientRecord;
 
-/// A client record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A stored client record.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
     /// Database id.
     pub id: i64,
     /// The job centre the record belongs to.
     pub job_centre_id: i64,
-    /// "Kundennummer", unique within the job centre.
-    pub customer_number: String,
-    /// `frau`, `herr` or `keine`.
-    pub salutation: String,
-    /// Given name.
-    pub given_name: String,
-    /// Family name.
-    pub family_name: String,
-    /// Date of birth, `YYYY-MM-DD`.
-    pub birth_date: String,
-    /// Street and house number.
-    pub street: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Mobile number, if known.
-    pub mobile: Option<String>,
-}
-
-/// The data of a new client record (already validated).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewClient {
-    /// "Kundennummer".
-    pub customer_number: String,
-    /// `frau`, `herr` or `keine`.
-    pub salutation: String,
-    /// Given name.
-    pub given_name: String,
-    /// Family name.
-    pub family_name: String,
-    /// Date of birth, `YYYY-MM-DD`.
-    pub birth_date: String,
-    /// Street and house number.
-    pub street: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Mobile number.
-    pub mobile: Option<String>,
+    /// The data.
+    pub record: ClientRecord,
 }
 
 /// Why a record could not be created.
@@ -72,7 +33,7 @@ const COLUMNS: &str =
     "id, job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile";
 
 /// Creates a record in `job_centre_id` and returns its id.
-pub async fn create(db: &Db, job_centre_id: i64, new: &NewClient, now: i64) -> Result<i64, CreateError> {
+pub async fn create(db: &Db, job_centre_id: i64, new: &ClientRecord, now: i64) -> Result<i64, CreateError> {
     let exists = sqlx::query("SELECT id FROM clients WHERE job_centre_id = $1 AND customer_number = $2")
         .bind(job_centre_id)
         .bind(&new.customer_number)
@@ -143,14 +104,16 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Client, StoreError> {
     Ok(Client {
         id: row.try_get("id")?,
         job_centre_id: row.try_get("job_centre_id")?,
-        customer_number: row.try_get("customer_number")?,
-        salutation: row.try_get("salutation")?,
-        given_name: row.try_get("given_name")?,
-        family_name: row.try_get("family_name")?,
-        birth_date: row.try_get("birth_date")?,
-        street: row.try_get("street")?,
-        postcode: row.try_get("postcode")?,
-        city: row.try_get("city")?,
-        mobile: row.try_get("mobile")?,
+        record: ClientRecord {
+            customer_number: row.try_get("customer_number")?,
+            salutation: row.try_get("salutation")?,
+            given_name: row.try_get("given_name")?,
+            family_name: row.try_get("family_name")?,
+            birth_date: row.try_get("birth_date")?,
+            street: row.try_get("street")?,
+            postcode: row.try_get("postcode")?,
+            city: row.try_get("city")?,
+            mobile: row.try_get("mobile")?,
+        },
     })
 }

@@ -1,8 +1,10 @@
 //! Demo data for a fresh database, so a first run shows a working portal.
 //! Everything created here is clearly fictional ("Musterstadt").
 
+use crate::domain::client_record::ClientRecord;
+
 use super::{
-    clients::{self, NewClient},
+    clients,
     job_centres::{self, NewJobCentre},
     passwords, staff,
     store::{Db, StoreError},
@@ -74,7 +76,7 @@ pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, SeedError> 
         ("123D456789", "frau", "Erika", "Mustermann", "1984-08-12", "Heidestraße 17", Some("+4915112345678")),
         ("987D654321", "herr", "Max", "Mustermann", "1979-03-02", "Am Markt 3", None),
     ] {
-        let client = NewClient {
+        let client = ClientRecord {
             customer_number: number.to_owned(),
             salutation: salutation.to_owned(),
             given_name: given.to_owned(),

@@ -28,6 +28,56 @@ pub struct ClientInput {
     pub mobile: String,
 }
 
+/// A checked client record, normalised (trimmed, customer number in capitals, mobile
+/// number in international form). What the job centre holds about a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientRecord {
+    /// "Kundennummer", unique within the job centre.
+    pub customer_number: String,
+    /// `frau`, `herr` or `keine`.
+    pub salutation: String,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Street and house number.
+    pub street: String,
+    /// Postcode.
+    pub postcode: String,
+    /// City.
+    pub city: String,
+    /// Mobile number, if known.
+    pub mobile: Option<String>,
+}
+
+impl ClientRecord {
+    /// Checks and normalises typed fields (`today` is `YYYY-MM-DD`).
+    pub fn from_input(input: &ClientInput, today: &str) -> Result<ClientRecord, Vec<ClientField>> {
+        let problems = problems(input, today);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(ClientRecord {
+            customer_number: input.customer_number.trim().to_uppercase(),
+            salutation: input.salutation.clone(),
+            given_name: input.given_name.trim().to_owned(),
+            family_name: input.family_name.trim().to_owned(),
+            birth_date: input.birth_date.trim().to_owned(),
+            street: input.street.trim().to_owned(),
+            postcode: input.postcode.trim().to_owned(),
+            city: input.city.trim().to_owned(),
+            mobile: normalise_mobile(&input.mobile),
+        })
+    }
+
+    /// "Erika Mustermann".
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+}
+
 /// A field that is missing or malformed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClientField {

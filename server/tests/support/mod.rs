@@ -23,7 +23,10 @@ pub enum Backend {
     Postgres,
 }
 
-/// A running portal.
+/// A password that meets every criterion.
+pub const PASSWORD: &str = "Kx9!vTq2#mLpW";
+
+/// The portal running on an ephemeral port with a fresh database.
 pub struct TestApp {
     /// `http://localhost:PORT`
     pub base_url: String,
@@ -242,6 +245,22 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no TOTP secret recorded for {address}"));
         self.clock.advance(31);
         app::backend::mfa::totp::code_at(&secret, self.clock.now()).expect("code")
+    }
+
+    /// Registers `<name>@example.org` with [`PASSWORD`] and confirms the address with the
+    /// link from the mail; returns the address.
+    pub async fn registered(&self, name: &str) -> String {
+        let address = format!("{name}@example.org");
+        self.call(
+            "auth/register",
+            &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+            None,
+        )
+        .await;
+        let mail = self.smtp.wait_for(&address, 1).await;
+        let token = mail.token("/registrieren/bestaetigen").expect("token");
+        assert_eq!(self.call("auth/confirm-email", &[("token", &token)], None).await.json, serde_json::json!("Valid"));
+        address
     }
 
     /// Signs in with address and password and completes the second step: sets up an

@@ -42,6 +42,32 @@ pub async fn passkey_sign_in(
     }
 }
 
+/// The state of a passkey control: busy while the dialog is open, and the message to
+/// show when it failed.
+#[derive(Clone, Copy)]
+struct Ceremony {
+    busy: ReadSignal<bool>,
+    message: ReadSignal<Option<String>>,
+    run: Callback<String>,
+}
+
+/// Runs `passkey_sign_in` towards a destination, tracking busy state and message.
+fn use_ceremony(i18n: I18n) -> Ceremony {
+    let (busy, set_busy) = signal(false);
+    let (message, set_message) = signal(None::<String>);
+    let run = Callback::new(move |next: String| {
+        set_busy.set(true);
+        set_message.set(None);
+        spawn_local(async move {
+            if let Err(text) = passkey_sign_in(i18n, false, None, next).await {
+                set_message.set(Some(text));
+            }
+            set_busy.set(false);
+        });
+    });
+    Ceremony { busy, message, run }
+}
+
 /// The message area below a passkey control (hidden while empty).
 #[component]
 fn PasskeyMessage(message: ReadSignal<Option<String>>) -> impl IntoView {
@@ -61,22 +87,10 @@ pub fn PasskeyButton(
     let i18n = use_i18n();
     let (interactive, set_interactive) = signal(false);
     Effect::new(move |_| set_interactive.set(true));
-    let (busy, set_busy) = signal(false);
-    let (message, set_message) = signal(None::<String>);
-    let run = move |_| {
-        set_busy.set(true);
-        set_message.set(None);
-        let next = next.clone();
-        spawn_local(async move {
-            if let Err(text) = passkey_sign_in(i18n, false, None, next).await {
-                set_message.set(Some(text));
-            }
-            set_busy.set(false);
-        });
-    };
+    let Ceremony { busy, message, run } = use_ceremony(i18n);
     view! {
         <div class="passkey-sign-in" class:is-hidden=move || !interactive.get()>
-            <button type="button" class="button" on:click=run disabled=move || busy.get()>
+            <button type="button" class="button" on:click=move |_| run.run(next.clone()) disabled=move || busy.get()>
                 {t!(i18n, second.passkey)}
             </button>
             <PasskeyMessage message />
@@ -95,26 +109,17 @@ pub fn PasskeySignInButton(
     before: Callback<()>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (busy, set_busy) = signal(false);
-    let (message, set_message) = signal(None::<String>);
+    let Ceremony { busy, message, run } = use_ceremony(i18n);
     let weiter = next.clone();
-    let run = move |event: leptos::ev::MouseEvent| {
+    let open_dialog = move |event: leptos::ev::MouseEvent| {
         event.prevent_default();
         before.run(());
-        set_busy.set(true);
-        set_message.set(None);
-        let next = next.clone();
-        spawn_local(async move {
-            if let Err(text) = passkey_sign_in(i18n, false, None, next).await {
-                set_message.set(Some(text));
-            }
-            set_busy.set(false);
-        });
+        run.run(next.clone());
     };
     view! {
         <form class="passkey-sign-in" method="get" action=PASSKEY_SIGN_IN_PAGE>
             <input type="hidden" name="weiter" value=weiter />
-            <button type="submit" class="button" on:click=run disabled=move || busy.get()>
+            <button type="submit" class="button" on:click=open_dialog disabled=move || busy.get()>
                 {t!(i18n, sign_in.passkey)}
             </button>
             <PasskeyMessage message />

@@ -22,6 +22,21 @@ use crate::{
     },
 };
 
+/// The page to continue with after the set-up (`?weiter=`, a local path), if given.
+fn weiter() -> Option<String> {
+    leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("weiter"))
+        .filter(|w| crate::domain::navigation::local_path(w).is_some())
+}
+
+/// `path` with the way on kept.
+fn keeping_weiter(path: &str, weiter: &Option<String>) -> String {
+    match weiter {
+        Some(w) => format!("{path}?weiter={}", crate::domain::navigation::encode_path(w)),
+        None => path.to_owned(),
+    }
+}
+
 /// Loads the factor summary and renders `content` with it.
 #[component]
 fn WithStatus<V: IntoView + 'static>(content: impl Fn(FactorSummary) -> V + Send + Sync + Clone + 'static) -> impl IntoView {
@@ -62,6 +77,7 @@ fn SigningInNotice(signing_in: bool) -> impl IntoView {
 #[component]
 pub fn EnrolmentPage() -> impl IntoView {
     let i18n = use_i18n();
+    let weiter = weiter();
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, mfa.title).to_string()) />
         <WithStatus content=move |status: FactorSummary| {
@@ -76,7 +92,7 @@ pub fn EnrolmentPage() -> impl IntoView {
                             let passkey = m.method == "passkey";
                             let heading_id = format!("methode-{}", m.method);
                             let labelled_by = heading_id.clone();
-                            let href = if passkey { "/mfa/einrichten/passkey" } else { "/mfa/einrichten/totp" };
+                            let href = keeping_weiter(if passkey { "/mfa/einrichten/passkey" } else { "/mfa/einrichten/totp" }, &weiter);
                             view! {
                                 <section class="card card--action method" aria-labelledby=labelled_by>
                                     <h2 id=heading_id>
@@ -205,6 +221,7 @@ fn TotpSteps(
                 <p>{t!(i18n, mfa.totp_step3)}</p>
                 <ActionForm action attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=summary />
+                    <input type="hidden" name="next" value=weiter().unwrap_or_default() />
                     <OneTimeCodeField id="code" name="code" label=Signal::derive(move || t_string!(i18n, mfa.code_label).to_string()) error />
                     <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, mfa.totp_confirm)}</button>
                 </ActionForm>
@@ -260,17 +277,19 @@ pub fn PasskeySetupPage() -> impl IntoView {
     let (message, set_message) = signal(None::<String>);
     let (done, set_done) = signal(None::<EnrolOutcome>);
     let (api_error, set_api_error) = signal(None::<ApiError>);
+    let weiter = StoredValue::new(weiter());
 
     let register = move |_| {
         set_busy.set(true);
         set_message.set(None);
         set_api_error.set(None);
         let name = name.get_untracked();
+        let next = weiter.get_value();
         spawn_local(async move {
             let result = async {
                 let challenge = start_passkey_registration().await.map_err(Err)?;
                 let response = passkey_client::create(challenge).await.map_err(Ok)?;
-                finish_passkey_registration(response, name).await.map_err(Err)
+                finish_passkey_registration(response, name, next).await.map_err(Err)
             }
             .await;
             match result {

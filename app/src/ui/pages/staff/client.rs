@@ -74,7 +74,8 @@ fn Details(
     let i18n = use_i18n();
     let language = use_site().language;
     let client = details.client.clone();
-    let name = format!("{} {} {}", salutation_text(i18n, &client.salutation), client.given_name, client.family_name).trim().to_owned();
+    let record = client.record.clone();
+    let name = format!("{} {}", salutation_text(i18n, &record.salutation), record.full_name()).trim().to_owned();
     let now_active = details.code.as_ref().is_some_and(|c| c.revoked_at.is_none() && c.redeemed_at.is_none());
     let code_status = match &details.code {
         None => t_string!(i18n, staff.code_none).to_string(),
@@ -99,13 +100,13 @@ fn Details(
             <h2 id="stammdaten">{name}</h2>
             <dl class="facts">
                 <dt>{t!(i18n, staff.customer_number)}</dt>
-                <dd>{client.customer_number.clone()}</dd>
+                <dd>{record.customer_number.clone()}</dd>
                 <dt>{t!(i18n, staff.birth_date)}</dt>
-                <dd>{crate::domain::client_record::german_date(&client.birth_date)}</dd>
+                <dd>{crate::domain::client_record::german_date(&record.birth_date)}</dd>
                 <dt>{t!(i18n, profile.address)}</dt>
-                <dd>{format!("{}, {} {}", client.street, client.postcode, client.city)}</dd>
+                <dd>{format!("{}, {} {}", record.street, record.postcode, record.city)}</dd>
                 <dt>{t!(i18n, staff.mobile)}</dt>
-                <dd>{client.mobile.clone().unwrap_or_else(|| "–".to_owned())}</dd>
+                <dd>{record.mobile.clone().unwrap_or_else(|| "–".to_owned())}</dd>
                 <dt>{t!(i18n, staff.profile)}</dt>
                 <dd>{match client.profile_since {
                     Some(at) => t_string!(i18n, staff.profile_since, date = format_date(at, language)).to_string(),

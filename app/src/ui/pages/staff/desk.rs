@@ -57,9 +57,9 @@ pub fn DeskPage() -> impl IntoView {
                                             .into_iter()
                                             .map(|c| view! {
                                                 <tr>
-                                                    <td><a href=format!("/intern/kunden/{}", c.id)>{format!("{}, {}", c.family_name, c.given_name)}</a></td>
-                                                    <td>{c.customer_number}</td>
-                                                    <td>{crate::domain::client_record::german_date(&c.birth_date)}</td>
+                                                    <td><a href=format!("/intern/kunden/{}", c.id)>{format!("{}, {}", c.record.family_name, c.record.given_name)}</a></td>
+                                                    <td>{c.record.customer_number}</td>
+                                                    <td>{crate::domain::client_record::german_date(&c.record.birth_date)}</td>
                                                     <td>{match c.profile_since {
                                                         Some(at) => t_string!(i18n, staff.profile_since, date = format_date(at, language)).to_string(),
                                                         None => t_string!(i18n, staff.profile_none).to_string(),
