@@ -103,28 +103,24 @@ pub async fn create(
 /// or the first factor's set-up: a privilege change). The sign-in time is kept, so the
 /// absolute timeout still counts from the first sign-in.
 pub async fn promote(db: &Db, session: &Session, now: i64, requester: &Requester) -> Result<String, StoreError> {
-    let token = random_token();
-    let mut tx = db.pool().begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session.id).execute(&mut *tx).await?;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent, stage, verified_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'full', $4)",
-    )
-    .bind(hash_token(&token))
-    .bind(session.account_id)
-    .bind(session.created_at)
-    .bind(now)
-    .bind(&requester.ip)
-    .bind(&requester.user_agent)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(token)
+    replace(db, session, Stage::Full, now, now, requester).await
 }
 
 /// Gives the session a new id (and token) after a privilege change such as unlocking a
 /// profile; stage and the time of the last proof of identity stay.
 pub async fn rotate(db: &Db, session: &Session, now: i64, requester: &Requester) -> Result<String, StoreError> {
+    replace(db, session, session.stage, session.verified_at, now, requester).await
+}
+
+/// Deletes `session` and creates its successor under a new token, in one transaction.
+async fn replace(
+    db: &Db,
+    session: &Session,
+    stage: Stage,
+    verified_at: i64,
+    now: i64,
+    requester: &Requester,
+) -> Result<String, StoreError> {
     let token = random_token();
     let mut tx = db.pool().begin().await?;
     sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session.id).execute(&mut *tx).await?;
@@ -138,8 +134,8 @@ pub async fn rotate(db: &Db, session: &Session, now: i64, requester: &Requester)
     .bind(now)
     .bind(&requester.ip)
     .bind(&requester.user_agent)
-    .bind(session.stage.as_str())
-    .bind(session.verified_at)
+    .bind(stage.as_str())
+    .bind(verified_at)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
