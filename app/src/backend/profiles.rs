@@ -27,17 +27,18 @@ pub struct Profile {
 
 /// The profile of `account_id`, if it has one.
 pub async fn find_for_account(db: &Db, account_id: i64) -> Result<Option<Profile>, StoreError> {
-    let row = sqlx::query("SELECT id, account_id, client_id, created_at FROM profiles WHERE account_id = $1")
-        .bind(account_id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.map(|row| from_row(&row)).transpose()
+    find_where(db, "account_id", account_id).await
 }
 
 /// The profile linked to `client_id`, if any (for the staff desk).
 pub async fn find_for_client(db: &Db, client_id: i64) -> Result<Option<Profile>, StoreError> {
-    let row = sqlx::query("SELECT id, account_id, client_id, created_at FROM profiles WHERE client_id = $1")
-        .bind(client_id)
+    find_where(db, "client_id", client_id).await
+}
+
+/// The profile whose `column` (a fixed, unique column name) equals `value`.
+async fn find_where(db: &Db, column: &'static str, value: i64) -> Result<Option<Profile>, StoreError> {
+    let row = sqlx::query(&format!("SELECT id, account_id, client_id, created_at FROM profiles WHERE {column} = $1"))
+        .bind(value)
         .fetch_optional(db.pool())
         .await?;
     row.map(|row| from_row(&row)).transpose()
