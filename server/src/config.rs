@@ -58,6 +58,8 @@ pub struct Settings {
     pub site: SiteSettings,
     /// Outgoing mail.
     pub mail: MailSettings,
+    /// Outgoing SMS.
+    pub sms: SmsSettings,
     /// `SECRET_KEY` (base64, ≥ 32 bytes); required in production.
     pub secret_key: Option<String>,
     /// Argon2 hashes computed at the same time (the rest of the CPU keeps serving pages).
@@ -77,6 +79,19 @@ pub struct MailSettings {
     /// Sender, e.g. `Jobcenter digital <noreply@example.org>`.
     pub from: String,
     /// Timeout for one SMTP delivery.
+    pub timeout: std::time::Duration,
+}
+
+/// Outgoing SMS settings (an HTTP gateway).
+#[derive(Debug, Clone)]
+pub struct SmsSettings {
+    /// `SMS_GATEWAY_URL`; `None` in development keeps SMS on the preview page.
+    pub gateway_url: Option<String>,
+    /// `SMS_GATEWAY_AUTHORIZATION`: the `Authorization` header value, e.g. `Bearer …`.
+    pub authorization: Option<String>,
+    /// `SMS_GATEWAY_BODY`: JSON body template with `{{to}}` and `{{text}}`.
+    pub body_template: Option<String>,
+    /// Timeout for one gateway request.
     pub timeout: std::time::Duration,
 }
 
@@ -174,6 +189,12 @@ impl Settings {
                 from: get("MAIL_FROM").unwrap_or_else(|| "Jobcenter digital <noreply@localhost>".to_owned()),
                 timeout: std::time::Duration::from_secs(parse_number(&get, "SMTP_TIMEOUT_SECS", 15)?),
             },
+            sms: SmsSettings {
+                gateway_url: get("SMS_GATEWAY_URL"),
+                authorization: get("SMS_GATEWAY_AUTHORIZATION"),
+                body_template: get("SMS_GATEWAY_BODY"),
+                timeout: std::time::Duration::from_secs(parse_number(&get, "SMS_GATEWAY_TIMEOUT_SECS", 15)?),
+            },
             secret_key: get("SECRET_KEY"),
             password_hash_concurrency: parse_number(&get, "PASSWORD_HASH_CONCURRENCY", (cores / 2).max(1))?,
             throttle,
@@ -216,6 +237,12 @@ impl Settings {
             return Err(ConfigError::Unsafe {
                 name: "SMTP_URL",
                 problem: "is required: without it no e-mail (confirmation links, notices) would be sent",
+            });
+        }
+        if self.sms.gateway_url.is_none() {
+            return Err(ConfigError::Unsafe {
+                name: "SMS_GATEWAY_URL",
+                problem: "is required: without it no SMS (codes that confirm mobile numbers) would be sent",
             });
         }
         if self.secret_key.is_none() {
@@ -313,11 +340,19 @@ mod tests {
             ("PUBLIC_URL", "https://portal.example"),
             ("SMTP_URL", "smtp://mail.example:587?tls=required"),
         ]);
+        assert!(matches!(err, Err(ConfigError::Unsafe { name: "SMS_GATEWAY_URL", .. })));
+        let err = settings(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://portal.example"),
+            ("SMTP_URL", "smtp://mail.example:587?tls=required"),
+            ("SMS_GATEWAY_URL", "https://sms.example/v1/messages"),
+        ]);
         assert!(matches!(err, Err(ConfigError::Unsafe { name: "SECRET_KEY", .. })));
         let ok = settings(&[
             ("APP_ENV", "production"),
             ("PUBLIC_URL", "https://portal.example/"),
             ("SMTP_URL", "smtp://mail.example:587?tls=required"),
+            ("SMS_GATEWAY_URL", "https://sms.example/v1/messages"),
             ("SECRET_KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="),
         ])
         .expect("production settings");
@@ -335,6 +370,7 @@ mod tests {
             ("DEMO_SEED", "maybe"),
             ("LOGIN_LOCK_AFTER", "ten"),
             ("SMTP_TIMEOUT_SECS", "-1"),
+            ("SMS_GATEWAY_TIMEOUT_SECS", "soon"),
         ] {
             match settings(&[(name, value)]) {
                 Err(ConfigError::Invalid { name: n, .. }) => assert_eq!(n, name),

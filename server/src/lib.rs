@@ -23,6 +23,9 @@ pub enum ServerError {
     /// The mail settings are unusable.
     #[error("mail: {0}")]
     Mail(#[from] app::backend::mail::transport::MailConfigError),
+    /// The SMS gateway settings are unusable.
+    #[error("sms: {0}")]
+    Sms(#[from] app::backend::sms::gateway::SmsConfigError),
     /// The demo data could not be created.
     #[error("demo data: {0}")]
     Seed(#[from] app::backend::demo::SeedError),

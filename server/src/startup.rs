@@ -10,10 +10,12 @@ use crate::{cli, config::Settings, http, ServerError};
 use app::backend::{
     clock::Clock,
     demo,
-    mail::{self, transport::MailTransport},
+    mail::transport::MailTransport,
     mfa::passkeys,
+    outbox::{self, worker::Transports},
     passwords::PasswordHasher,
     secrets::ServerSecret,
+    sms::gateway::SmsGateway,
     AppState, PortalSettings,
 };
 
@@ -25,7 +27,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     state: AppState,
-    mail: MailTransport,
+    transports: Transports,
 }
 
 impl Application {
@@ -53,6 +55,15 @@ impl Application {
             Some(url) => MailTransport::smtp(url, &settings.mail.from, settings.mail.timeout)?,
             None => MailTransport::Preview,
         };
+        let sms = match &settings.sms.gateway_url {
+            Some(url) => SmsGateway::http(
+                url,
+                settings.sms.authorization.clone(),
+                settings.sms.body_template.clone(),
+                settings.sms.timeout,
+            )?,
+            None => SmsGateway::Preview,
+        };
         let hasher = tokio::task::spawn_blocking({
             let parallel = settings.password_hash_concurrency;
             move || PasswordHasher::new(parallel)
@@ -78,7 +89,7 @@ impl Application {
             ),
         };
         let router = http::router(state.clone(), settings);
-        Ok(Application { listener, router, state, mail })
+        Ok(Application { listener, router, state, transports: Transports { mail, sms } })
     }
 
     /// The clock every service uses (tests move it forward).
@@ -109,10 +120,10 @@ impl Application {
             }
         });
         let (stopping_tx, stopping_rx) = tokio::sync::watch::channel(false);
-        let worker = tokio::spawn(mail::worker::run(
+        let worker = tokio::spawn(outbox::worker::run(
             self.state.db.clone(),
             self.state.clock.clone(),
-            self.mail,
+            self.transports,
             self.state.mail_wake.clone(),
             stopping_rx.clone(),
         ));
@@ -136,9 +147,9 @@ impl Application {
             result = server => result?,
             () = deadline => tracing::warn!("open connections did not finish in time; closing them"),
         }
-        // The worker finishes the mail it is sending, then stops.
+        // The worker finishes the message it is sending, then stops.
         if tokio::time::timeout(DRAIN_TIMEOUT, worker).await.is_err() {
-            tracing::warn!("mail worker did not stop in time");
+            tracing::warn!("outbox worker did not stop in time");
         }
         // Closing waits for borrowed connections; never longer than the drain time.
         if tokio::time::timeout(DRAIN_TIMEOUT, self.state.db.close()).await.is_err() {

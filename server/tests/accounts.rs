@@ -531,7 +531,7 @@ async fn mails_survive_an_smtp_outage_and_a_restart_and_go_out_once(backend: Bac
     // The first attempt fails and is recorded; nothing is lost.
     let mut attempts = 0;
     for _ in 0..50 {
-        let mails = app::backend::mail::outbox::recent_emails(&app.state.db, 10).await.expect("outbox");
+        let mails = app::backend::outbox::recent_emails(&app.state.db, 10).await.expect("outbox");
         if let Some(mail) = mails.iter().find(|m| m.recipient == address && m.last_error.is_some()) {
             attempts = mail.attempts;
             assert!(mail.sent_at.is_none());
@@ -542,7 +542,7 @@ async fn mails_survive_an_smtp_outage_and_a_restart_and_go_out_once(backend: Bac
     assert!(
         attempts >= 1,
         "a delivery was attempted: {:?}",
-        app::backend::mail::outbox::recent_emails(&app.state.db, 10).await.expect("outbox")
+        app::backend::outbox::recent_emails(&app.state.db, 10).await.expect("outbox")
     );
     // The process stops while the mail is still pending; a new one takes over.
     let database_url = app.database_url.clone();
@@ -556,7 +556,7 @@ async fn mails_survive_an_smtp_outage_and_a_restart_and_go_out_once(backend: Bac
     assert_eq!(mail.subject(), "Bitte bestätigen Sie Ihre E-Mail-Adresse");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(restarted.smtp.to(&address).len(), 1, "delivered exactly once");
-    let stored = app::backend::mail::outbox::recent_emails(&restarted.state.db, 10).await.expect("outbox");
+    let stored = app::backend::outbox::recent_emails(&restarted.state.db, 10).await.expect("outbox");
     assert!(stored[0].sent_at.is_some());
     assert_eq!(stored[0].delivered_via.as_deref(), Some("smtp"));
     restarted.stop().await;

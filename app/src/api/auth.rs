@@ -146,7 +146,7 @@ fn checked(value: Option<String>) -> bool {
 }
 
 #[cfg(feature = "ssr")]
-fn link_outcome(problem: crate::backend::tokens::TokenProblem) -> LinkOutcome {
+pub(crate) fn link_outcome(problem: crate::backend::tokens::TokenProblem) -> LinkOutcome {
     use crate::backend::tokens::TokenProblem;
     match problem {
         TokenProblem::Unknown => LinkOutcome::Invalid,

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod dev;
+pub mod email_change;
 pub mod mfa;
 pub mod profile;
 pub mod security;

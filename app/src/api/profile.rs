@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{staff::OptionChangeView, ApiError};
-use crate::domain::{activation_code::CodeProblem, communication::CommunicationOption};
+use crate::domain::{activation_code::CodeProblem, communication::CommunicationOption, mobile_number::SmsCodeProblem};
 
 /// Why a well-formed code was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +64,10 @@ pub struct ProfileView {
     pub address: Vec<String>,
     /// Mobile number the job centre holds.
     pub mobile: Option<String>,
+    /// The citizen's confirmed number for SMS notifications.
+    pub sms_mobile: Option<String>,
+    /// A number a code was sent to and not yet confirmed.
+    pub pending_mobile: Option<String>,
     /// The account's e-mail address.
     pub email: String,
     /// Unlocked at.
@@ -86,8 +90,55 @@ pub enum OptionOutcome {
         /// When (Unix seconds).
         at: i64,
     },
-    /// SMS needs a mobile number the job centre holds.
+    /// SMS needs a confirmed mobile number first.
     MobileRequired,
+}
+
+/// Why an SMS code was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MobileRefusal {
+    /// No code is waiting: request one first.
+    NothingPending,
+    /// The code expired: request a new one.
+    Expired,
+    /// Wrong code; this many tries are left.
+    Wrong(i64),
+    /// Too many wrong tries: request a new code.
+    TriesUsedUp,
+}
+
+/// The result of a step of setting the mobile number for SMS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MobileOutcome {
+    /// A code was sent by SMS to this number.
+    CodeSent {
+        /// The number, normalised.
+        mobile: String,
+    },
+    /// The entry is not a mobile number.
+    InvalidNumber {
+        /// The entry.
+        entry: String,
+    },
+    /// Three codes were sent in the last hour; wait until then.
+    TooManyCodes {
+        /// Unix seconds.
+        until: i64,
+    },
+    /// The code entry is not six digits.
+    MalformedCode(SmsCodeProblem),
+    /// The code was refused.
+    Refused(MobileRefusal),
+    /// The number is confirmed and used for SMS from now on.
+    Confirmed {
+        /// The number.
+        mobile: String,
+    },
+    /// The number was removed; SMS notifications are off.
+    Removed {
+        /// When SMS notifications were switched off with it (if they were on).
+        switched_off_at: Option<i64>,
+    },
 }
 
 /// The profile of the signed-in citizen, if unlocked.
@@ -117,6 +168,8 @@ pub async fn my_profile() -> Result<Option<ProfileView>, ApiError> {
         salutation: client.record.salutation,
         birth_date: client.record.birth_date,
         mobile: client.record.mobile,
+        pending_mobile: crate::backend::mobile_numbers::pending(&state, &profile, state.clock.now()).await.map_err(super::unavailable)?,
+        sms_mobile: profile.sms_mobile,
         email: session.email,
         since: profile.created_at,
         options,
@@ -168,24 +221,91 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
 /// Switches one communication option on or off (takes effect for the future).
 #[server(endpoint = "profile/option")]
 pub async fn set_option(option: String, enabled: bool) -> Result<OptionOutcome, ApiError> {
-    use crate::backend::{clients, profiles};
+    use crate::backend::profiles;
     let state = super::state()?;
-    let session = super::full_session()?;
     let option = CommunicationOption::parse(&option).ok_or(ApiError::NotFound)?;
-    let profile = profiles::find_for_account(&state.db, session.account_id).await.map_err(super::unavailable)?.ok_or(ApiError::ProfileRequired)?;
-    // SMS needs a mobile number the job centre holds.
-    let needs_mobile = option == CommunicationOption::SmsNotifications && enabled;
-    let has_mobile = !needs_mobile
-        || clients::find_by_id(&state.db, profile.client_id).await.map_err(super::unavailable)?.is_some_and(|c| c.record.mobile.is_some());
-    let outcome = if has_mobile {
+    let profile = own_profile(&state).await?;
+    // SMS needs a mobile number the citizen confirmed with a code.
+    let outcome = if option == CommunicationOption::SmsNotifications && enabled && profile.sms_mobile.is_none() {
+        OptionOutcome::MobileRequired
+    } else {
         let at = state.clock.now();
         profiles::set_option(&state.db, &profile, option, enabled, at, &super::request().requester)
             .await
             .map_err(super::unavailable)?;
         OptionOutcome::Saved { option, enabled, at }
-    } else {
-        OptionOutcome::MobileRequired
     };
     super::flash::remember("profile-option", &outcome);
+    Ok(outcome)
+}
+
+/// The signed-in citizen's profile, or [`ApiError::ProfileRequired`].
+#[cfg(feature = "ssr")]
+async fn own_profile(state: &crate::backend::AppState) -> Result<crate::backend::profiles::Profile, ApiError> {
+    let session = super::full_session()?;
+    crate::backend::profiles::find_for_account(&state.db, session.account_id)
+        .await
+        .map_err(super::unavailable)?
+        .ok_or(ApiError::ProfileRequired)
+}
+
+/// "Code per SMS senden": sends a confirmation code to the entered mobile number.
+#[server(endpoint = "profile/mobile/send")]
+pub async fn send_mobile_code(mobile: String) -> Result<MobileOutcome, ApiError> {
+    use crate::backend::mobile_numbers;
+    let state = super::state()?;
+    let profile = own_profile(&state).await?;
+    let outcome = match crate::domain::mobile_number::normalise(&mobile) {
+        None => MobileOutcome::InvalidNumber { entry: mobile.trim().chars().take(40).collect() },
+        Some(number) => {
+            match mobile_numbers::send_code(&state, &profile, &number, state.clock.now(), &super::request().requester)
+                .await
+                .map_err(super::unavailable)?
+            {
+                Ok(()) => MobileOutcome::CodeSent { mobile: number },
+                Err(until) => MobileOutcome::TooManyCodes { until },
+            }
+        }
+    };
+    super::flash::remember("profile-mobile", &outcome);
+    Ok(outcome)
+}
+
+/// "Nummer bestätigen": checks the code from the SMS.
+#[server(endpoint = "profile/mobile/confirm")]
+pub async fn confirm_mobile(code: String) -> Result<MobileOutcome, ApiError> {
+    use crate::backend::mobile_numbers::{self, ConfirmRefusal};
+    let state = super::state()?;
+    let profile = own_profile(&state).await?;
+    let outcome = match crate::domain::mobile_number::parse_sms_code(&code) {
+        Err(problem) => MobileOutcome::MalformedCode(problem),
+        Ok(code) => match mobile_numbers::confirm(&state, &profile, &code, state.clock.now(), &super::request().requester)
+            .await
+            .map_err(super::unavailable)?
+        {
+            Ok(mobile) => MobileOutcome::Confirmed { mobile },
+            Err(refusal) => MobileOutcome::Refused(match refusal {
+                ConfirmRefusal::NothingPending => MobileRefusal::NothingPending,
+                ConfirmRefusal::Expired => MobileRefusal::Expired,
+                ConfirmRefusal::Wrong(left) => MobileRefusal::Wrong(left),
+                ConfirmRefusal::TriesUsedUp => MobileRefusal::TriesUsedUp,
+            }),
+        },
+    };
+    super::flash::remember("profile-mobile", &outcome);
+    Ok(outcome)
+}
+
+/// "Nummer entfernen": removes the SMS number and switches SMS notifications off.
+#[server(endpoint = "profile/mobile/remove")]
+pub async fn remove_mobile() -> Result<MobileOutcome, ApiError> {
+    let state = super::state()?;
+    let profile = own_profile(&state).await?;
+    let now = state.clock.now();
+    let was_on = crate::backend::mobile_numbers::remove(&state, &profile, now, &super::request().requester)
+        .await
+        .map_err(super::unavailable)?;
+    let outcome = MobileOutcome::Removed { switched_off_at: was_on.then_some(now) };
+    super::flash::remember("profile-mobile", &outcome);
     Ok(outcome)
 }

@@ -65,6 +65,18 @@ pub enum AuditEvent {
     ActivationCodeRejected,
     /// A communication option was switched on or off.
     CommunicationOptionChanged,
+    /// A code to confirm a mobile number was sent by SMS.
+    MobileCodeSent,
+    /// A mobile number for SMS was confirmed.
+    MobileConfirmed,
+    /// A wrong or expired SMS code was entered.
+    MobileCodeRejected,
+    /// The mobile number for SMS was removed.
+    MobileRemoved,
+    /// A change of the e-mail address was requested (link sent to the new address).
+    EmailChangeRequested,
+    /// The e-mail address was changed.
+    EmailChanged,
 }
 
 impl AuditEvent {
@@ -99,6 +111,12 @@ impl AuditEvent {
             AuditEvent::ActivationCodeRedeemed => "activation_code_redeemed",
             AuditEvent::ActivationCodeRejected => "activation_code_rejected",
             AuditEvent::CommunicationOptionChanged => "communication_option_changed",
+            AuditEvent::MobileCodeSent => "mobile_code_sent",
+            AuditEvent::MobileConfirmed => "mobile_confirmed",
+            AuditEvent::MobileCodeRejected => "mobile_code_rejected",
+            AuditEvent::MobileRemoved => "mobile_removed",
+            AuditEvent::EmailChangeRequested => "email_change_requested",
+            AuditEvent::EmailChanged => "email_changed",
         }
     }
 }

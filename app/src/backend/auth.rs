@@ -9,7 +9,8 @@
 use super::{
     accounts,
     audit::{self, AuditEvent},
-    mail::{outbox, templates},
+    mail::templates,
+    outbox,
     password_policy,
     request::Requester,
     sessions,
@@ -41,11 +42,11 @@ impl From<sqlx::Error> for AuthError {
     }
 }
 
-fn link(state: &AppState, path: &str, token: &str) -> String {
+pub(super) fn link(state: &AppState, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", state.settings.public_url)
 }
 
-fn reset_page(state: &AppState) -> String {
+pub(super) fn reset_page(state: &AppState) -> String {
     format!("{}/passwort-vergessen", state.settings.public_url)
 }
 

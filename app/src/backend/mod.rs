@@ -8,9 +8,12 @@ pub mod auth;
 pub mod clients;
 pub mod clock;
 pub mod demo;
+pub mod email_change;
 pub mod job_centres;
 pub mod mail;
 pub mod mfa;
+pub mod mobile_numbers;
+pub mod outbox;
 pub mod password_policy;
 pub mod qr;
 pub mod passwords;
@@ -20,6 +23,7 @@ pub mod second_factor;
 pub mod secrets;
 pub mod security;
 pub mod sessions;
+pub mod sms;
 pub mod staff;
 pub mod store;
 pub mod throttle;
@@ -57,7 +61,7 @@ pub struct AppState {
     pub hasher: passwords::PasswordHasher,
     /// Key for signed cookies.
     pub secret: secrets::ServerSecret,
-    /// Wakes the mail worker after something was put into the outbox.
+    /// Wakes the outbox worker after something was put into the outbox.
     pub mail_wake: Arc<tokio::sync::Notify>,
     /// The WebAuthn relying party (passkeys) for the public URL.
     pub webauthn: Arc<webauthn_rs::Webauthn>,

@@ -23,6 +23,8 @@ pub struct Profile {
     pub client_id: i64,
     /// Activated at.
     pub created_at: i64,
+    /// The citizen's confirmed mobile number for SMS, if any.
+    pub sms_mobile: Option<String>,
 }
 
 /// The profile of `account_id`, if it has one.
@@ -37,7 +39,7 @@ pub async fn find_for_client(db: &Db, client_id: i64) -> Result<Option<Profile>,
 
 /// The profile whose `column` (a fixed, unique column name) equals `value`.
 async fn find_where(db: &Db, column: &'static str, value: i64) -> Result<Option<Profile>, StoreError> {
-    let row = sqlx::query(&format!("SELECT id, account_id, client_id, created_at FROM profiles WHERE {column} = $1"))
+    let row = sqlx::query(&format!("SELECT id, account_id, client_id, created_at, sms_mobile FROM profiles WHERE {column} = $1"))
         .bind(value)
         .fetch_optional(db.pool())
         .await?;
@@ -50,6 +52,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Profile, StoreError> {
         account_id: row.try_get("account_id")?,
         client_id: row.try_get("client_id")?,
         created_at: row.try_get("created_at")?,
+        sms_mobile: row.try_get("sms_mobile")?,
     })
 }
 
@@ -115,6 +118,21 @@ pub async fn set_option(
         return Ok(());
     }
     let mut tx = db.pool().begin().await?;
+    write_option(&mut tx, profile, option, enabled, now, requester).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores a change of an option with its history entry and log entry, inside the
+/// caller's transaction.
+pub(super) async fn write_option(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    profile: &Profile,
+    option: CommunicationOption,
+    enabled: bool,
+    now: i64,
+    requester: &Requester,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO communication_options (profile_id, option, enabled, changed_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (profile_id, option) DO UPDATE SET enabled = $3, changed_at = $4",
@@ -123,16 +141,15 @@ pub async fn set_option(
     .bind(option.as_str())
     .bind(i64::from(enabled))
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     sqlx::query("INSERT INTO communication_history (profile_id, option, enabled, at) VALUES ($1, $2, $3, $4)")
         .bind(profile.id)
         .bind(option.as_str())
         .bind(i64::from(enabled))
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    audit::record(&mut *tx, now, Some(profile.account_id), AuditEvent::CommunicationOptionChanged, requester).await?;
-    tx.commit().await?;
+    audit::record(&mut **tx, now, Some(profile.account_id), AuditEvent::CommunicationOptionChanged, requester).await?;
     Ok(())
 }

@@ -16,6 +16,8 @@ pub enum TokenPurpose {
     ConfirmEmail,
     /// Sets a new password; valid 1 hour.
     ResetPassword,
+    /// Confirms a new e-mail address for an existing account; valid 24 hours.
+    ChangeEmail,
 }
 
 impl TokenPurpose {
@@ -23,13 +25,14 @@ impl TokenPurpose {
         match self {
             TokenPurpose::ConfirmEmail => "confirm_email",
             TokenPurpose::ResetPassword => "reset_password",
+            TokenPurpose::ChangeEmail => "change_email",
         }
     }
 
     /// How long a token stays valid, in seconds.
     pub fn lifetime(self) -> i64 {
         match self {
-            TokenPurpose::ConfirmEmail => 24 * 3600,
+            TokenPurpose::ConfirmEmail | TokenPurpose::ChangeEmail => 24 * 3600,
             TokenPurpose::ResetPassword => 3600,
         }
     }
@@ -67,6 +70,26 @@ pub async fn issue(
     purpose: TokenPurpose,
     now: i64,
 ) -> Result<String, StoreError> {
+    insert(tx, account_id, purpose, None, now).await
+}
+
+/// Issues a [`TokenPurpose::ChangeEmail`] token that carries the new address.
+pub async fn issue_email_change(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    account_id: i64,
+    new_email: &str,
+    now: i64,
+) -> Result<String, StoreError> {
+    insert(tx, account_id, TokenPurpose::ChangeEmail, Some(new_email), now).await
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    account_id: i64,
+    purpose: TokenPurpose,
+    new_email: Option<&str>,
+    now: i64,
+) -> Result<String, StoreError> {
     sqlx::query(
         "UPDATE account_tokens SET used_at = $1 \
          WHERE account_id = $2 AND purpose = $3 AND used_at IS NULL",
@@ -78,14 +101,15 @@ pub async fn issue(
     .await?;
     let token = random_token();
     sqlx::query(
-        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at, new_email) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(account_id)
     .bind(purpose.as_str())
     .bind(hash_token(&token))
     .bind(now)
     .bind(now + purpose.lifetime())
+    .bind(new_email)
     .execute(&mut **tx)
     .await?;
     Ok(token)
@@ -113,6 +137,27 @@ where
     .await?;
     Ok(match row {
         Some(row) => Some(row.try_get("account_id")?),
+        None => None,
+    })
+}
+
+/// Uses an e-mail change token (like [`consume`]); returns the account and new address.
+pub async fn consume_email_change<'e, E>(executor: E, token: &str, now: i64) -> Result<Option<(i64, String)>, StoreError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row = sqlx::query(
+        "UPDATE account_tokens SET used_at = $1 \
+         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 AND new_email IS NOT NULL \
+         RETURNING account_id, new_email",
+    )
+    .bind(now)
+    .bind(hash_token(token))
+    .bind(TokenPurpose::ChangeEmail.as_str())
+    .fetch_optional(executor)
+    .await?;
+    Ok(match row {
+        Some(row) => Some((row.try_get("account_id")?, row.try_get("new_email")?)),
         None => None,
     })
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::mobile_number;
+
 /// The salutations a record may carry.
 pub const SALUTATIONS: [&str; 3] = ["frau", "herr", "keine"];
 
@@ -68,7 +70,7 @@ impl ClientRecord {
             street: input.street.trim().to_owned(),
             postcode: input.postcode.trim().to_owned(),
             city: input.city.trim().to_owned(),
-            mobile: normalise_mobile(&input.mobile),
+            mobile: mobile_number::normalise(&input.mobile),
         })
     }
 
@@ -121,17 +123,6 @@ pub fn german_date(iso: &str) -> String {
     }
 }
 
-/// The normalised mobile number (digits with a leading `+`), if it is one.
-pub fn normalise_mobile(input: &str) -> Option<String> {
-    let compact: String = input.chars().filter(|c| !c.is_whitespace() && *c != '/' && *c != '-').collect();
-    let (plus, digits) = match compact.strip_prefix('+') {
-        Some(rest) => (true, rest),
-        None => (false, compact.as_str()),
-    };
-    let ok = digits.chars().all(|c| c.is_ascii_digit()) && (7..=15).contains(&digits.len()) && (plus || digits.starts_with('0'));
-    ok.then(|| if plus { format!("+{digits}") } else { format!("+49{}", &digits[1..]) })
-}
-
 /// The fields with problems (empty if the record can be stored). `today` is `YYYY-MM-DD`.
 pub fn problems(input: &ClientInput, today: &str) -> Vec<ClientField> {
     let mut out = Vec::new();
@@ -161,7 +152,7 @@ pub fn problems(input: &ClientInput, today: &str) -> Vec<ClientField> {
     if input.city.trim().is_empty() || input.city.len() > 100 {
         out.push(ClientField::City);
     }
-    if !input.mobile.trim().is_empty() && normalise_mobile(&input.mobile).is_none() {
+    if !input.mobile.trim().is_empty() && mobile_number::normalise(&input.mobile).is_none() {
         out.push(ClientField::Mobile);
     }
     out
@@ -217,12 +208,5 @@ mod tests {
     fn dates_are_shown_the_german_way() {
         assert_eq!(german_date("1984-08-12"), "12.08.1984");
         assert_eq!(german_date("unbekannt"), "unbekannt");
-    }
-
-    #[test]
-    fn mobile_numbers_are_normalised() {
-        assert_eq!(normalise_mobile("0151 2345 6789").as_deref(), Some("+4915123456789"));
-        assert_eq!(normalise_mobile("+49 151/23456789").as_deref(), Some("+4915123456789"));
-        assert_eq!(normalise_mobile("151234"), None);
     }
 }

@@ -8,6 +8,7 @@ pub mod datetime;
 pub mod device;
 pub mod email;
 pub mod language;
+pub mod mobile_number;
 pub mod navigation;
 pub mod password;
 pub mod registration;

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::{domain::language::Language, ui::translate::*};
 use components::layout::{SiteFooter, SiteHeader};
 use pages::{
-    account, activation, dev_mails, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
+    account, activation, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
     profile, second_factor, security, sign_in, sign_in_passkey, staff,
 };
 
@@ -109,6 +109,8 @@ fn Layout(portal_name: String) -> impl IntoView {
                     <Route path=path!("/konto") view=account::AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/konto/datenschutz") view=account::AccountPrivacyPage ssr=SsrMode::Async />
                     <Route path=path!("/konto/sicherheit") view=security::SecurityPage ssr=SsrMode::Async />
+                    <Route path=path!("/konto/e-mail") view=email_change::EmailChangePage ssr=SsrMode::Async />
+                    <Route path=path!("/e-mail-aendern/bestaetigen") view=email_change::ConfirmEmailChangePage ssr=SsrMode::Async />
                     <Route path=path!("/anmelden/passkey") view=sign_in_passkey::PasskeySignInPage ssr=SsrMode::Async />
                     <Route path=path!("/anmelden/zweiter-faktor") view=second_factor::SecondFactorPage ssr=SsrMode::Async />
                     <Route path=path!("/mfa/einrichten") view=mfa_setup::EnrolmentPage ssr=SsrMode::Async />

@@ -1,13 +1,9 @@
-//! E-mail: messages are written to the outbox in the same transaction as the change
-//! that causes them; a background worker delivers them over SMTP with retries, so
-//! nothing is lost when the mail server is down or the process restarts, and nothing
-//! is sent twice once the server has accepted it. In development without SMTP the
-//! mails stay in the outbox and are shown on the local preview page.
+//! E-mail: the texts ([`templates`]) and the way out over SMTP ([`transport`]). Mails
+//! go through the [`crate::backend::outbox`]; in development without SMTP they stay
+//! there and are shown on the local preview page.
 
-pub mod outbox;
 pub mod templates;
 pub mod transport;
-pub mod worker;
 
 /// A rendered e-mail, ready for the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

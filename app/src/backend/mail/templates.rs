@@ -175,6 +175,56 @@ pub fn security_notice(
     )
 }
 
+/// To the new address: the link that confirms it as the account's new address.
+pub fn confirm_new_email(language: Language, to: &str, portal: &str, link: &str) -> Mail {
+    let l = locale(language);
+    compose(
+        language,
+        to,
+        td_string!(l, mail.new_email_subject).to_string(),
+        &[
+            td_string!(l, mail.new_email_body, portal = portal).to_string(),
+            td_string!(l, mail.new_email_ignore).to_string(),
+        ],
+        Some(Action { label: td_string!(l, mail.new_email_action).to_string(), url: link }),
+        portal,
+    )
+}
+
+/// To the new address when it already belongs to another account (nothing changes).
+pub fn new_email_taken(language: Language, to: &str, portal: &str) -> Mail {
+    let l = locale(language);
+    compose(
+        language,
+        to,
+        td_string!(l, mail.new_email_subject).to_string(),
+        &[
+            td_string!(l, mail.new_email_taken_body, portal = portal).to_string(),
+            td_string!(l, mail.new_email_ignore).to_string(),
+        ],
+        None,
+        portal,
+    )
+}
+
+/// To the old address: a change was requested (`done == false`) or made.
+pub fn email_change_notice(language: Language, to: &str, portal: &str, new_email: &str, done: bool, reset_link: &str) -> Mail {
+    let l = locale(language);
+    let (subject, body) = if done {
+        (td_string!(l, mail.email_changed_subject), td_string!(l, mail.email_changed_body, portal = portal, email = new_email).to_string())
+    } else {
+        (td_string!(l, mail.email_change_subject), td_string!(l, mail.email_change_body, portal = portal, email = new_email).to_string())
+    };
+    compose(
+        language,
+        to,
+        subject.to_string(),
+        &[body, td_string!(l, mail.changed_hint).to_string()],
+        Some(Action { label: td_string!(l, mail.reset_action).to_string(), url: reset_link }),
+        portal,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
-use super::outbox::Pending;
+use crate::backend::outbox::Pending;
 
 /// The configured delivery channel.
 // One value per process: boxing the larger variant would save nothing.

@@ -76,6 +76,7 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>{t!(i18n, account.registered)}</dt>
                             <dd>{registered}</dd>
                         </dl>
+                        <p><a href="/konto/e-mail">{t!(i18n, profile.change_email)}</a></p>
                     </section>
                     {account.is_staff.then(|| view! {
                         <section class="card card--action section" aria-labelledby="intern">

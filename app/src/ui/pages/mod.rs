@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activation;
 pub mod dev_mails;
+pub mod email_change;
 pub mod email_links;
 pub mod help;
 pub mod home;

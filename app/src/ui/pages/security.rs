@@ -411,6 +411,12 @@ fn event_label(i18n: I18n, event: &str) -> &'static str {
         "activation_code_redeemed" => t_string!(i18n, events.activation_code_redeemed),
         "activation_code_rejected" => t_string!(i18n, events.activation_code_rejected),
         "communication_option_changed" => t_string!(i18n, events.communication_option_changed),
+        "mobile_code_sent" => t_string!(i18n, events.mobile_code_sent),
+        "mobile_confirmed" => t_string!(i18n, events.mobile_confirmed),
+        "mobile_code_rejected" => t_string!(i18n, events.mobile_code_rejected),
+        "mobile_removed" => t_string!(i18n, events.mobile_removed),
+        "email_change_requested" => t_string!(i18n, events.email_change_requested),
+        "email_changed" => t_string!(i18n, events.email_changed),
         _ => t_string!(i18n, events.other),
     }
 }

@@ -1,5 +1,8 @@
-//! `/profil`: "Profil bearbeiten" — "Ihre Daten" and the "Kommunikationsoptionen" with
-//! the status of the online communication and the history of every change.
+//! `/profil`: "Profil bearbeiten" — "Ihre Daten", the contact details the citizen
+//! changes themselves, and the "Kommunikationsoptionen" with the status of the online
+//! communication and the history of every change.
+
+mod contact;
 
 use leptos::prelude::*;
 
@@ -11,6 +14,7 @@ use crate::{
     domain::{communication::CommunicationOption, datetime::format_date_time, language::Language},
     ui::{
         components::{error::ErrorNotice, form::use_flash, option_switch::OptionSwitch, page::PageHeading},
+        pages::profile::contact::ContactDetails,
         translate::*,
         use_site,
     },
@@ -105,10 +109,20 @@ fn Profile(profile: ProfileView) -> impl IntoView {
     let flash = use_flash::<OptionOutcome>("profile-option");
     let state = |option| RwSignal::new(profile.options.iter().any(|(o, on)| *o == option && *on));
     let switches = CommunicationOption::ALL.map(|option| (option, state(option)));
+    let sms = switches[1].1;
     let online = switches[2].1;
     let history = RwSignal::new(profile.history.clone());
     let on_saved = Callback::new(move |(option, enabled, at): (CommunicationOption, bool, i64)| {
         history.update(|h| h.insert(0, OptionChangeView { option, enabled, at }));
+    });
+    let sms_mobile = RwSignal::new(profile.sms_mobile.clone());
+    let pending_mobile = RwSignal::new(profile.pending_mobile.clone());
+    // Removing the number switches SMS off on the server; show it without a reload.
+    let on_removed = Callback::new(move |switched_off_at: Option<i64>| {
+        if let Some(at) = switched_off_at {
+            sms.set(false);
+            on_saved.run((CommunicationOption::SmsNotifications, false, at));
+        }
     });
     let salutation = match profile.salutation.as_str() {
         "frau" => t_string!(i18n, staff.salutation_frau).to_string(),
@@ -130,15 +144,20 @@ fn Profile(profile: ProfileView) -> impl IntoView {
                 <dd>{crate::domain::client_record::german_date(&profile.birth_date)}</dd>
                 <dt>{t!(i18n, profile.address)}</dt>
                 <dd>{profile.address.join(", ")}</dd>
-                <dt>{t!(i18n, staff.mobile)}</dt>
+                <dt>{t!(i18n, profile.job_centre_mobile)}</dt>
                 <dd>{profile.mobile.clone().unwrap_or_else(|| t_string!(i18n, profile.no_mobile).to_string())}</dd>
-                <dt>{t!(i18n, account.email)}</dt>
-                <dd>{profile.email.clone()}</dd>
                 <dt>{t!(i18n, profile.since)}</dt>
                 <dd>{format_date_time(profile.since, language)}</dd>
             </dl>
             <p class="field__hint">{t!(i18n, profile.change_hint)}" "{profile.job_centre_contact.join(" · ")}</p>
         </section>
+        <ContactDetails
+            email=profile.email.clone()
+            sms_mobile
+            pending=pending_mobile
+            job_centre_mobile=profile.mobile.clone()
+            on_removed
+        />
         <section class="section" aria-labelledby="kommunikation">
             <h2 id="kommunikation">{t!(i18n, profile.options_heading)}</h2>
             <div class="switch-list">

@@ -1,11 +1,37 @@
-//! The outbox table: pending and sent messages (e-mail now, SMS later), claimed by
-//! workers through the database so several server instances never send one twice.
+//! The outbox: every e-mail and SMS is written to it in the same transaction as the
+//! change that causes it; the [`worker`] delivers them with retries, so nothing is lost
+//! when the mail server or SMS gateway is down or the process restarts. Messages are
+//! claimed through the database so several server instances never send one twice.
 //! Owns the `outbox` table.
+
+pub mod worker;
 
 use sqlx::{Any, Row};
 
-use super::Mail;
-use crate::backend::store::{Db, StoreError};
+use crate::backend::{
+    mail::Mail,
+    sms::Sms,
+    store::{Db, StoreError},
+};
+
+/// How a message travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// E-mail (SMTP).
+    Email,
+    /// Text message (SMS gateway).
+    Sms,
+}
+
+impl Channel {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+}
 
 /// How long a worker may hold a claimed message before another may retry it (s).
 pub const CLAIM_SECONDS: i64 = 120;
@@ -17,7 +43,7 @@ pub const MAX_ATTEMPTS: i64 = 12;
 pub struct Pending {
     /// Outbox id.
     pub id: i64,
-    /// `email`.
+    /// `email` or `sms`.
     pub channel: String,
     /// Recipient.
     pub recipient: String,
@@ -46,7 +72,7 @@ pub struct Stored {
     pub created_at: i64,
     /// When the mail server accepted it (or the preview took it).
     pub sent_at: Option<i64>,
-    /// `smtp` or `preview`.
+    /// `smtp`, `http` or `preview`.
     pub delivered_via: Option<String>,
     /// Attempts so far.
     pub attempts: i64,
@@ -60,14 +86,32 @@ pub async fn enqueue(
     mail: &Mail,
     now: i64,
 ) -> Result<i64, StoreError> {
+    insert(tx, Channel::Email, &mail.to, &mail.subject, &mail.text, Some(&mail.html), now).await
+}
+
+/// Adds a text message to the outbox inside the caller's transaction.
+pub async fn enqueue_sms(tx: &mut sqlx::Transaction<'_, Any>, sms: &Sms, now: i64) -> Result<i64, StoreError> {
+    insert(tx, Channel::Sms, &sms.to, "", &sms.text, None, now).await
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    channel: Channel,
+    recipient: &str,
+    subject: &str,
+    text: &str,
+    html: Option<&str>,
+    now: i64,
+) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO outbox (channel, recipient, subject, body_text, body_html, created_at, not_before) \
-         VALUES ('email', $1, $2, $3, $4, $5, $5) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
     )
-    .bind(&mail.to)
-    .bind(&mail.subject)
-    .bind(&mail.text)
-    .bind(&mail.html)
+    .bind(channel.as_str())
+    .bind(recipient)
+    .bind(subject)
+    .bind(text)
+    .bind(html)
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
@@ -139,10 +183,16 @@ pub fn retry_pause(attempts: i64) -> i64 {
 
 /// The newest e-mails (preview page and tests).
 pub async fn recent_emails(db: &Db, limit: i64) -> Result<Vec<Stored>, StoreError> {
+    recent(db, Channel::Email, limit).await
+}
+
+/// The newest messages of one channel, newest first (preview page and tests).
+pub async fn recent(db: &Db, channel: Channel, limit: i64) -> Result<Vec<Stored>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, recipient, subject, body_text, created_at, sent_at, delivered_via, attempts, last_error \
-         FROM outbox WHERE channel = 'email' ORDER BY id DESC LIMIT $1",
+         FROM outbox WHERE channel = $1 ORDER BY id DESC LIMIT $2",
     )
+    .bind(channel.as_str())
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
