@@ -45,7 +45,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      // A real SMTP server that keeps what the portal sends (tests read links from it).
+      // A real SMTP server and SMS gateway that keep what the portal sends (tests read links and codes).
       command: `node "${path.join(__dirname, 'support', 'smtp-sink.mjs')}"`,
       url: `http://127.0.0.1:${sinkHttpPort}/health`,
       reuseExistingServer: false,
@@ -67,6 +67,8 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
         DEMO_SEED: 'true',
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SMS_GATEWAY_URL: `http://127.0.0.1:${sinkHttpPort}/sms`,
+        SMS_GATEWAY_AUTHORIZATION: 'Bearer e2e',
         RUST_LOG: 'warn',
       },
     },

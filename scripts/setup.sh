@@ -35,7 +35,8 @@ apt_install() {
 apt_install pkg-config libssl-dev ca-certificates
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
 if [ "$WITH_TEST_TOOLS" -eq 1 ]; then
-  apt_install chromium postgresql
+  # sqlite3: browser tests age an activation code in the test database.
+  apt_install chromium postgresql sqlite3
 fi
 
 # Rust: the browser target.

@@ -1,7 +1,10 @@
-// A real SMTP server on loopback for the browser tests: accepts every mail the portal
-// sends, parses it, and serves the messages as JSON over HTTP so tests can read links.
+// A real SMTP server and HTTP SMS gateway on loopback for the browser tests: accepts
+// every mail and SMS the portal sends and serves them as JSON so tests can read links
+// and codes.
 //   SMTP: 127.0.0.1:$SMTP_SINK_PORT        HTTP: 127.0.0.1:$SMTP_SINK_HTTP_PORT
-//   GET /messages            → all messages [{ to, subject, text, html, date }]
+//   GET /messages            → all mails [{ to, subject, text, html, date }]
+//   POST /sms                → the portal's SMS gateway (JSON body {to, text}, bearer token)
+//   GET /sms                 → all SMS [{ to, text, authorization, date }]
 //   GET /health              → 200 when ready
 import http from 'node:http';
 import { SMTPServer } from 'smtp-server';
@@ -10,6 +13,7 @@ import { simpleParser } from 'mailparser';
 const smtpPort = Number(process.env.SMTP_SINK_PORT ?? 2526);
 const httpPort = Number(process.env.SMTP_SINK_HTTP_PORT ?? 2527);
 const messages = [];
+const texts = [];
 
 const smtp = new SMTPServer({
   authOptional: true,
@@ -38,6 +42,20 @@ http
       res.writeHead(200).end('ok');
     } else if (req.url === '/messages') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(messages));
+    } else if (req.url === '/sms' && req.method === 'POST') {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        try {
+          const { to, text } = JSON.parse(body);
+          texts.push({ to, text, authorization: req.headers.authorization ?? null, date: new Date().toISOString() });
+          res.writeHead(202).end();
+        } catch {
+          res.writeHead(400).end();
+        }
+      });
+    } else if (req.url === '/sms') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(texts));
     } else {
       res.writeHead(404).end();
     }

@@ -68,3 +68,12 @@ export async function issueCode(page: Page): Promise<{ code: string; link: strin
   const link = `/freischalten?code=${code}`;
   return { code, link };
 }
+
+/** Ages every activation code of the client with this customer number (test database). */
+export function expireCodes(customerNumber: string): void {
+  execFileSync('sqlite3', [
+    path.join(root, 'target', 'e2e-data', 'portal.db'),
+    '.timeout 5000',
+    `UPDATE activation_codes SET valid_until = strftime('%s','now') - 86400 WHERE client_id = (SELECT id FROM clients WHERE customer_number = '${customerNumber.replace(/'/g, "''")}');`,
+  ]);
+}

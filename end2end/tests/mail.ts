@@ -36,3 +36,32 @@ export function linkIn(mail: Mail, path: string): string {
   if (!link) throw new Error(`no ${path} link in: ${mail.text}`);
   return link;
 }
+
+export interface Sms {
+  to: string;
+  text: string;
+  authorization: string | null;
+}
+
+/** Waits until the SMS gateway received the `n`-th SMS for `to` (`+49…`) and returns it. */
+export async function waitForSms(request: APIRequestContext, to: string, n = 1): Promise<Sms> {
+  let found: Sms[] = [];
+  await expect
+    .poll(
+      async () => {
+        const all: Sms[] = await (await request.get(`${SINK}/sms`)).json();
+        found = all.filter((m) => m.to === to);
+        return found.length;
+      },
+      { timeout: 20_000, message: `SMS #${n} for ${to}` },
+    )
+    .toBeGreaterThanOrEqual(n);
+  return found[n - 1];
+}
+
+/** The six-digit code in an SMS. */
+export function codeIn(sms: Sms): string {
+  const code = sms.text.match(/\b\d{6}\b/);
+  if (!code) throw new Error(`no code in: ${sms.text}`);
+  return code[0];
+}

@@ -1,8 +1,8 @@
 import { Page } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible } from './fixtures';
-import { uniqueEmail } from './mail';
-import { confirmWithTotp, enrolTotp, enrolTotpTo, registerConfirmed, signIn } from './journeys';
-import { createClient, issueCode, signedInStaff } from './desk';
+import { linkIn, uniqueEmail, waitForMail } from './mail';
+import { confirmWithTotp, enrolTotp, enrolTotpTo, fillRegistration, registerConfirmed, signIn } from './journeys';
+import { createClient, expireCodes, issueCode, signedInStaff } from './desk';
 
 function customerNumber(): string {
   return `T${Date.now() % 1e9}${Math.floor(Math.random() * 90 + 10)}`;
@@ -74,9 +74,9 @@ test('staff issue a code and letter; the citizen unlocks the profile from the QR
   await mail.focus();
   await citizenPage.keyboard.press('Space');
   await expect(mail).toHaveAttribute('aria-checked', 'true');
-  // SMS needs a mobile number the job centre holds: the switch falls back with a message.
+  // SMS needs a confirmed mobile number: the switch falls back with a message.
   await citizenPage.getByRole('switch', { name: 'SMS-Benachrichtigung' }).click();
-  await expect(citizenPage.getByText('Für SMS-Benachrichtigungen braucht Ihr Jobcenter Ihre Mobilfunknummer.')).toBeVisible();
+  await expect(citizenPage.getByText('Für SMS-Benachrichtigungen bestätigen Sie bitte zuerst Ihre Mobilfunknummer')).toBeVisible();
   await expect(citizenPage.getByRole('switch', { name: 'SMS-Benachrichtigung' })).toHaveAttribute('aria-checked', 'false');
   await citizenPage.reload();
   await expect(online).toHaveAttribute('aria-checked', 'true');
@@ -148,6 +148,24 @@ test('the code field formats and checks while typing; wrong and revoked codes sa
   await context.close();
 });
 
+test('an expired code says when it expired and what to do', async ({ page, browser, request }) => {
+  await signedInStaff(page, uniqueEmail('staff-abgelaufen'));
+  const number = customerNumber();
+  await createClient(page, `Abgelaufen${Date.now() % 100000}`, number);
+  const { link } = await issueCode(page);
+  expireCodes(number);
+  const context = await browser.newContext();
+  const citizenPage = await context.newPage();
+  await citizen(citizenPage, request, 'spaet');
+  await citizenPage.goto(link);
+  await citizenPage.getByRole('button', { name: 'Freischalten' }).click();
+  await expect(citizenPage.getByRole('alert').first()).toContainText(
+    /Dieser Freischaltcode ist am \d{2}\.\d{2}\.\d{4} abgelaufen. Bitte wenden Sie sich an Ihr Jobcenter/,
+  );
+  await expectAccessible(citizenPage);
+  await context.close();
+});
+
 test('without JavaScript: code entry and switches work as forms', async ({ browser, page, request }) => {
   await signedInStaff(page, uniqueEmail('staff-ohne-js'));
   await createClient(page, `Ohnejs${Date.now() % 100000}`, customerNumber());
@@ -196,6 +214,35 @@ test('the letter\'s QR link leads back to the code entry after the first sign-in
   await expect(citizenPage).toHaveURL(/\/mfa\/einrichten\?weiter=/);
   await enrolTotpTo(citizenPage, /\/freischalten\?code=/);
   await expect(citizenPage.getByLabel('Freischaltcode *')).toHaveValue(code);
+  await context.close();
+});
+
+test('a visitor without an account registers from the QR link and comes back to the filled-in code', async ({ page, browser, request }) => {
+  await signedInStaff(page, uniqueEmail('staff-qr-neu'));
+  await createClient(page, `Neuling${Date.now() % 100000}`, customerNumber());
+  const { code, link } = await issueCode(page);
+  const context = await browser.newContext();
+  const visitor = await context.newPage();
+  await visitor.goto(link);
+  await expect(visitor).toHaveURL(/\/anmelden\?weiter=/);
+  await visitor.getByRole('link', { name: 'Jetzt registrieren' }).click();
+  await expect(visitor).toHaveURL(/\/registrieren\?weiter=/);
+  await hydrated(visitor);
+  const email = uniqueEmail('qr-registrierung');
+  await fillRegistration(visitor, email);
+  await visitor.getByRole('button', { name: 'Registrieren' }).click();
+  await expect(visitor.getByRole('status')).toContainText('Registrierung erfolgreich');
+  await visitor.goto(linkIn(await waitForMail(request, email), '/registrieren/bestaetigen'));
+  await expect(visitor.getByRole('heading', { name: 'E-Mail-Adresse bestätigt' })).toBeVisible();
+  await visitor.getByRole('main').getByRole('link', { name: 'Anmelden' }).click();
+  await expect(visitor).toHaveURL(/\/anmelden\?weiter=/);
+  await visitor.getByLabel('Benutzername / E-Mail-Adresse').fill(email);
+  await visitor.getByLabel('Passwort', { exact: true }).fill('Kx9!vTq2#mLpW');
+  await visitor.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await enrolTotpTo(visitor, /\/freischalten\?code=/);
+  await expect(visitor.getByLabel('Freischaltcode *')).toHaveValue(code);
+  await visitor.getByRole('button', { name: 'Freischalten' }).click();
+  await expect(visitor.getByRole('heading', { level: 1 })).toHaveText('Freischaltung erfolgreich');
   await context.close();
 });
 

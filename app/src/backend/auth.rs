@@ -46,16 +46,26 @@ pub(super) fn link(state: &AppState, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", state.settings.public_url)
 }
 
+/// `url` with `&weiter=<next>` appended.
+fn with_next(url: &str, next: Option<&str>) -> String {
+    match next {
+        Some(next) => format!("{url}&weiter={}", crate::domain::navigation::encode_path(next)),
+        None => url.to_owned(),
+    }
+}
+
 pub(super) fn reset_page(state: &AppState) -> String {
     format!("{}/passwort-vergessen", state.settings.public_url)
 }
 
 /// Registers an account (or, for a known address, mails its owner) and sends the
-/// confirmation link. Both cases answer `Ok(Ok(()))`.
+/// confirmation link, which carries `next` (a local path to continue with after signing
+/// in). Both cases answer `Ok(Ok(()))`.
 pub async fn register(
     state: &AppState,
     form: &RegistrationForm<'_>,
     language: Language,
+    next: Option<&str>,
     requester: &Requester,
 ) -> Result<Result<(), RegistrationProblems>, AuthError> {
     let mut problems = match registration::validate(form) {
@@ -85,7 +95,7 @@ pub async fn register(
                 language,
                 email.as_str(),
                 &state.settings.portal_name,
-                &link(state, "/registrieren/bestaetigen", &token),
+                &with_next(&link(state, "/registrieren/bestaetigen", &token), next),
             );
             outbox::enqueue(&mut tx, &mail, now).await?;
             audit::record(&mut *tx, now, Some(account_id), AuditEvent::Registered, requester).await?;

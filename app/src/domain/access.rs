@@ -42,7 +42,9 @@ const SIGNED_IN_ONLY: [&str; 4] = ["/konto", "/profil", "/freischalten", "/inter
 /// Pages only for visitors who are not signed in (or have not finished signing in).
 const BEFORE_SIGN_IN: [&str; 4] = ["/anmelden", "/anmelden/passkey", "/registrieren", "/passwort-vergessen"];
 /// Server functions a half-signed-in visitor may call.
-const API_DURING_SIGN_IN: [&str; 4] = ["/api/mfa/", "/api/auth/sign-out", "/api/auth/current-account", "/api/site/"];
+/// (The e-mail change link works by its token alone, like the registration link.)
+const API_DURING_SIGN_IN: [&str; 5] =
+    ["/api/mfa/", "/api/auth/sign-out", "/api/auth/current-account", "/api/site/", "/api/account/email/confirm"];
 
 fn below(path: &str, prefix: &str) -> bool {
     path == prefix || path.starts_with(&format!("{prefix}/"))

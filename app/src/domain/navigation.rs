@@ -20,9 +20,25 @@ pub fn encode_path(path: &str) -> String {
         .collect()
 }
 
+/// `page` with `?weiter=<next>` if `next` is a local path (the way back after signing in
+/// or registering), else `page` alone.
+pub fn with_next(page: &str, next: &str) -> String {
+    match local_path(next) {
+        Some(next) => format!("{page}?weiter={}", encode_path(next)),
+        None => page.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{local_path, with_next};
+
+    #[test]
+    fn the_way_back_is_kept_only_when_local() {
+        assert_eq!(with_next("/registrieren", "/freischalten?code=HET2-2X8A-UXAS"), "/registrieren?weiter=/freischalten%3Fcode%3DHET2-2X8A-UXAS");
+        assert_eq!(with_next("/registrieren", "https://evil.example"), "/registrieren");
+        assert_eq!(with_next("/registrieren", ""), "/registrieren");
+    }
 
     #[test]
     fn only_local_paths_pass() {

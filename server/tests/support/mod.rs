@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod sms_gateway;
 pub mod smtp;
 
 use std::collections::HashMap;

@@ -21,7 +21,9 @@ use crate::{
 pub fn ConfirmEmailPage() -> impl IntoView {
     let i18n = use_i18n();
     // Read once: the token belongs to this visit of the page.
-    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    let (token, next) = use_query_map().with_untracked(|q| (q.get("token").unwrap_or_default(), q.get("weiter").unwrap_or_default()));
+    // Signing in continues where the visitor was going before registering.
+    let sign_in = crate::domain::navigation::with_next("/anmelden", &next);
     let result = Resource::new(
         move || token.clone(),
         |token| async move {
@@ -35,20 +37,20 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, confirm.title).to_string()) />
         <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
+            {move || { let sign_in = sign_in.clone(); Suspend::new(async move {
                 match result.await {
                     Ok(LinkOutcome::Valid) => view! {
                         <div class="notice notice--success" role="status">
                             <h2>{t!(i18n, confirm.success_title)}</h2>
                             <p>{t!(i18n, confirm.success_text)}</p>
                         </div>
-                        <p><a class="button" href="/anmelden">{t!(i18n, site.sign_in)}</a></p>
+                        <p><a class="button" href=sign_in>{t!(i18n, site.sign_in)}</a></p>
                     }
                     .into_any(),
                     Ok(problem) => view! { <LinkProblem problem new_link="/registrieren/link-anfordern" /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
-            })}
+            })}}
         </Suspense>
     }
 }

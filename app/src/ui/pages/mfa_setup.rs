@@ -31,10 +31,7 @@ fn weiter() -> Option<String> {
 
 /// `path` with the way on kept.
 fn keeping_weiter(path: &str, weiter: &Option<String>) -> String {
-    match weiter {
-        Some(w) => format!("{path}?weiter={}", crate::domain::navigation::encode_path(w)),
-        None => path.to_owned(),
-    }
+    crate::domain::navigation::with_next(path, weiter.as_deref().unwrap_or_default())
 }
 
 /// Loads the factor summary and renders `content` with it.

@@ -51,6 +51,10 @@ type Rejected = (RegistrationProblems, String, bool, bool);
 #[component]
 fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> impl IntoView {
     let i18n = use_i18n();
+    // The way back (e.g. the letter's QR link) travels with the confirmation link.
+    let next = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("weiter"))
+        .filter(|n| crate::domain::navigation::local_path(n).is_some());
     let (problems, email, terms, consent) = rejected.unwrap_or_default();
     let password = RwSignal::new(String::new());
     let repetition = RwSignal::new(String::new());
@@ -93,6 +97,7 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
+            {next.map(|next| view! { <input type="hidden" name="weiter" value=next /> })}
 
             <h2>{t!(i18n, register.email_heading)}</h2>
             <p>{t!(i18n, register.email_intro)}</p>

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::auth::{SignIn, SignInOutcome, SignInProblem},
+    domain::navigation::with_next,
     ui::translate::*,
     ui::components::{
         error::ErrorNotice,
@@ -146,7 +147,8 @@ pub fn SignInPage() -> impl IntoView {
             </div>
         </ActionForm>
         <p class="section">
-            {t!(i18n, sign_in.no_account)}" "<a href="/registrieren">{t!(i18n, sign_in.register_now)}</a>
+            {t!(i18n, sign_in.no_account)}" "
+            <a href=move || with_next("/registrieren", &next.get())>{t!(i18n, sign_in.register_now)}</a>
         </p>
         <div class="notice">
             <p>{t!(i18n, sign_in.lost_access)}</p>
