@@ -30,6 +30,22 @@ export async function waitForMail(request: APIRequestContext, to: string, n = 1)
   return found[n - 1];
 }
 
+/** Waits until the SMTP sink received a mail for `to` with `subject` and returns it. */
+export async function waitForSubject(request: APIRequestContext, to: string, subject: string): Promise<Mail> {
+  let found: Mail | undefined;
+  await expect
+    .poll(
+      async () => {
+        const all: Mail[] = await (await request.get(`${SINK}/messages`)).json();
+        found = all.find((m) => m.to.includes(to.toLowerCase()) && m.subject === subject);
+        return found !== undefined;
+      },
+      { timeout: 20_000, message: `mail "${subject}" for ${to}` },
+    )
+    .toBe(true);
+  return found as Mail;
+}
+
 /** The first link in the mail's text whose path starts with `path`. */
 export function linkIn(mail: Mail, path: string): string {
   const link = mail.text.split(/\s+/).find((word) => word.startsWith('http') && new URL(word).pathname === path);
