@@ -43,6 +43,7 @@ async function citizenWithProfile(
   await awayFromStepEnd(page);
   await signIn(page, email);
   await confirmWithTotp(page, secret, 0);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mein Konto');
   await page.goto('/profil');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Profil bearbeiten');
   return { page, email, secret };
