@@ -109,7 +109,7 @@ async fn register_confirm_sign_in_sign_out(backend: Backend) {
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.body.contains(&address), "account page shows the address");
     assert!(account.body.contains("Abmelden"));
-    assert_eq!(app.state.db.pool().size() > 0, true);
+    assert!(app.state.db.pool().size() > 0);
 
     let out = app.call("auth/sign-out", &[], Some(&cookie)).await;
     assert_eq!(out.status, StatusCode::OK);

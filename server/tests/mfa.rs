@@ -108,11 +108,11 @@ async fn totp_accepts_one_step_either_side_and_never_a_replay(backend: Backend) 
     };
     app.clock.advance(120);
     // One step late is fine.
-    let (cookie, _) = password_only(&app, &address).await;
+    let (cookie, _) = password_only(app, &address).await;
     let late = code_at(-30);
     assert!(second_factor(cookie.clone(), late.clone()).await.json["SignedIn"].is_object());
     // The same code again: a replay.
-    let (cookie, _) = password_only(&app, &address).await;
+    let (cookie, _) = password_only(app, &address).await;
     assert_eq!(second_factor(cookie.clone(), late).await.json, json!("Wrong"));
     // Two steps away is too far, either way.
     assert_eq!(second_factor(cookie.clone(), code_at(-60)).await.json, json!("Wrong"));
@@ -120,7 +120,7 @@ async fn totp_accepts_one_step_either_side_and_never_a_replay(backend: Backend) 
     // One step early is fine (the clock of the phone may be ahead).
     assert!(second_factor(cookie, code_at(30)).await.json["SignedIn"].is_object());
     // Not a number, wrong length.
-    let (cookie, _) = password_only(&app, &address).await;
+    let (cookie, _) = password_only(app, &address).await;
     assert_eq!(second_factor(cookie.clone(), "12345".into()).await.json, json!("Wrong"));
     assert_eq!(second_factor(cookie, "abcdef".into()).await.json, json!("Wrong"));
     owned.stop().await;

@@ -92,7 +92,7 @@ fn decode_header(value: &str) -> String {
             None
         };
         let encoded = decoded.is_some();
-        if !out.is_empty() && !(encoded && previous_encoded) {
+        if !(out.is_empty() || encoded && previous_encoded) {
             out.push(' ');
         }
         out.push_str(&decoded.unwrap_or_else(|| word.to_owned()));
