@@ -68,6 +68,9 @@ pub struct Settings {
     pub throttle: app::backend::throttle::ThrottlePolicy,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// `DEEMED_NOTICE_DAYS`: days after the notification mail at which an online
+    /// document counts as made known (§ 37 Abs. 2a SGB X).
+    pub deemed_notice_days: i64,
 }
 
 /// Outgoing mail settings.
@@ -198,6 +201,7 @@ impl Settings {
             secret_key: get("SECRET_KEY"),
             password_hash_concurrency: parse_number(&get, "PASSWORD_HASH_CONCURRENCY", (cores / 2).max(1))?,
             throttle,
+            deemed_notice_days: parse_number(&get, "DEEMED_NOTICE_DAYS", app::domain::postbox::DEFAULT_DEEMED_NOTICE_DAYS)?,
             trust_forwarded_for: match get("TRUST_FORWARDED_FOR") {
                 Some(v) => parse_bool("TRUST_FORWARDED_FOR", &v)?,
                 None => false,

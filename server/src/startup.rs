@@ -79,6 +79,7 @@ impl Application {
                 development: settings.environment == crate::config::Environment::Development,
                 secure_cookies: settings.is_https(),
                 throttle: settings.throttle,
+                deemed_notice_days: settings.deemed_notice_days,
             }),
             clock,
             hasher,

@@ -30,10 +30,18 @@ pub fn remember<T: Serialize>(form: &str, value: &T) {
         return;
     }
     let Ok(state) = super::state() else { return };
-    let Ok(json) = serde_json::to_vec(&Envelope { form: form.to_owned(), value }) else { return };
+    if let Some(cookie) = cookie(&state, form, value) {
+        super::set_cookie(&cookie);
+    }
+}
+
+/// The signed flash cookie carrying `value` for the page of `form` (also used by the
+/// plain HTTP upload handlers, which redirect back like a server function does).
+pub fn cookie<T: Serialize>(state: &crate::backend::AppState, form: &str, value: &T) -> Option<cookie::Cookie<'static>> {
+    let json = serde_json::to_vec(&Envelope { form: form.to_owned(), value }).ok()?;
     let signature = state.secret.sign(PURPOSE, &json);
     let value = format!("{}.{}", URL_SAFE_NO_PAD.encode(&json), URL_SAFE_NO_PAD.encode(signature));
-    super::set_cookie(&base_cookie(value, state.settings.secure_cookies).max_age(cookie::time::Duration::seconds(120)).build());
+    Some(base_cookie(value, state.settings.secure_cookies).max_age(cookie::time::Duration::seconds(120)).build())
 }
 
 /// Takes (and clears) the value stored for `form`, if the cookie is present and genuine.

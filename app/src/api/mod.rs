@@ -6,12 +6,13 @@ pub mod auth;
 pub mod dev;
 pub mod email_change;
 pub mod mfa;
+pub mod postbox;
 pub mod profile;
 pub mod security;
 pub mod staff;
 pub mod error;
 #[cfg(feature = "ssr")]
-pub(crate) mod flash;
+pub mod flash;
 pub mod site;
 
 pub use error::ApiError;

@@ -77,6 +77,10 @@ pub enum AuditEvent {
     EmailChangeRequested,
     /// The e-mail address was changed.
     EmailChanged,
+    /// Staff sent a document or message to a client.
+    PostboxItemSent,
+    /// The citizen downloaded a file.
+    FileDownloaded,
 }
 
 impl AuditEvent {
@@ -117,6 +121,8 @@ impl AuditEvent {
             AuditEvent::MobileRemoved => "mobile_removed",
             AuditEvent::EmailChangeRequested => "email_change_requested",
             AuditEvent::EmailChanged => "email_changed",
+            AuditEvent::PostboxItemSent => "postbox_item_sent",
+            AuditEvent::FileDownloaded => "file_downloaded",
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod clients;
 pub mod clock;
 pub mod demo;
+pub mod files;
 pub mod email_change;
 pub mod job_centres;
 pub mod mail;
@@ -17,6 +18,7 @@ pub mod outbox;
 pub mod password_policy;
 pub mod qr;
 pub mod passwords;
+pub mod postbox;
 pub mod profiles;
 pub mod request;
 pub mod second_factor;
@@ -46,6 +48,8 @@ pub struct PortalSettings {
     pub secure_cookies: bool,
     /// Sign-in throttling thresholds.
     pub throttle: throttle::ThrottlePolicy,
+    /// Days after the notification at which an online document counts as made known.
+    pub deemed_notice_days: i64,
 }
 
 /// Everything a request handler needs; cheap to clone.

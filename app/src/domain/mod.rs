@@ -11,4 +11,6 @@ pub mod language;
 pub mod mobile_number;
 pub mod navigation;
 pub mod password;
+pub mod postbox;
 pub mod registration;
+pub mod upload;

@@ -20,7 +20,7 @@ use crate::{domain::language::Language, ui::translate::*};
 use components::layout::{SiteFooter, SiteHeader};
 use pages::{
     account, activation, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
-    profile, second_factor, security, sign_in, sign_in_passkey, staff,
+    postbox, profile, second_factor, security, sign_in, sign_in_passkey, staff,
 };
 
 /// Per-request facts the server decides and the browser needs to render the same page.
@@ -122,6 +122,9 @@ fn Layout(portal_name: String) -> impl IntoView {
                     <Route path=path!("/intern") view=staff::desk::DeskPage ssr=SsrMode::Async />
                     <Route path=path!("/intern/kunden/neu") view=staff::new_client::NewClientPage ssr=SsrMode::Async />
                     <Route path=path!("/intern/kunden/:id") view=staff::client::ClientPage ssr=SsrMode::Async />
+                    <Route path=path!("/intern/postversand") view=staff::print_queue::PrintQueuePage ssr=SsrMode::Async />
+                    <Route path=path!("/postfach") view=postbox::inbox::InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/postfach/:id") view=postbox::item::ItemPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/passkey") view=help::PasskeyHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/totp") view=help::TotpHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/wiederherstellungscodes") view=help::RecoveryHelpPage ssr=SsrMode::Async />

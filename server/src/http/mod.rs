@@ -6,6 +6,7 @@ pub mod cache_control;
 pub mod health;
 pub mod language;
 pub mod origin_check;
+pub mod postbox_files;
 pub mod request_context;
 pub mod security_headers;
 
@@ -76,6 +77,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz).with_state(state.db.clone()))
         .route("/sprache", get(language::switch).with_state(language::SwitchPolicy::new(settings)))
+        .merge(postbox_files::routes(state.clone()))
         .merge(pages)
         .layer(middleware::from_fn_with_state(cache, cache_control::apply))
         .layer(middleware::from_fn(access::gate))

@@ -225,6 +225,19 @@ pub fn email_change_notice(language: Language, to: &str, portal: &str, new_email
     )
 }
 
+/// "Neue Mitteilung in Ihrem Postfach": only the link, never the content.
+pub fn new_postbox_item(language: Language, to: &str, portal: &str, link: &str) -> Mail {
+    let l = locale(language);
+    compose(
+        language,
+        to,
+        td_string!(l, mail.postbox_subject).to_string(),
+        &[td_string!(l, mail.postbox_body, portal = portal).to_string()],
+        Some(Action { label: td_string!(l, mail.postbox_action).to_string(), url: link }),
+        portal,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

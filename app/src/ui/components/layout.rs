@@ -52,6 +52,7 @@ pub fn SiteHeader() -> impl IntoView {
                 >
                     {site.signed_in_as.clone().map(|_| view! {
                         <ul class="site-nav__list">
+                            <PostboxLink />
                             <li>
                                 <a class="site-nav__link" href="/konto">{t!(i18n, site.my_account)}</a>
                             </li>
@@ -61,6 +62,29 @@ pub fn SiteHeader() -> impl IntoView {
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// "Postfach" with the number of unread items, for citizens with a profile.
+#[component]
+fn PostboxLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let unread = Resource::new(|| (), |_| crate::api::postbox::postbox_unread());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                unread.await.ok().flatten().map(|count| view! {
+                    <li>
+                        <a class="site-nav__link" href="/postfach">
+                            {t!(i18n, postbox.title)}
+                            {(count > 0).then(|| view! {
+                                " " <span class="badge">{count}<span class="visually-hidden">" "{t!(i18n, postbox.unread_suffix)}</span></span>
+                            })}
+                        </a>
+                    </li>
+                })
+            })}
+        </Suspense>
     }
 }
 

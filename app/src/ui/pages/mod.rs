@@ -11,6 +11,7 @@ pub mod legal;
 pub mod mfa_setup;
 pub mod not_found;
 pub mod password_reset;
+pub mod postbox;
 pub mod profile;
 pub mod register;
 pub mod second_factor;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{letter::LetterView, salutation_text, StaffOnly};
+use super::{letter::LetterView, postbox::ClientPostbox, salutation_text, StaffOnly};
 use crate::{
     api::staff::{load_client, ClientDetails, IssueCode, IssueOutcome, RevokeCode, RevokeOutcome, DEFAULT_VALID_DAYS},
     domain::datetime::{format_date, format_date_time},
@@ -162,6 +162,7 @@ fn Details(
                 <OptionHistory history=Signal::stored(details.history.clone()) language />
             }
         })}
+        <ClientPostbox client_id=client.id />
         <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
     }
 }

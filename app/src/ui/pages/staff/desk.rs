@@ -26,7 +26,10 @@ pub fn DeskPage() -> impl IntoView {
         <PageHeading text=Signal::derive(move || t_string!(i18n, staff.desk_title).to_string()) />
         <StaffOnly content=move |desk| view! {
             <p class="lead">{t_string!(i18n, staff.desk_intro, name = desk.staff_name.clone(), job_centre = desk.job_centre.clone())}</p>
-            <p><a class="button" href="/intern/kunden/neu">{t!(i18n, staff.new_client)}</a></p>
+            <div class="button-row">
+                <a class="button" href="/intern/kunden/neu">{t!(i18n, staff.new_client)}</a>
+                <a class="button button--secondary" href="/intern/postversand">{t!(i18n, postbox.queue_title)}</a>
+            </div>
             <search class="section">
                 <form method="get" action="/intern" class="form form--inline">
                     <div class="field">

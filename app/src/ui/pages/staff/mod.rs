@@ -6,6 +6,8 @@ pub mod client;
 pub mod desk;
 pub mod letter;
 pub mod new_client;
+pub mod postbox;
+pub mod print_queue;
 
 use leptos::prelude::*;
 

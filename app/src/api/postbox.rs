@@ -1,0 +1,246 @@
+//! The Leistungspostfach: the citizen's inbox and items, and the staff side (what went
+//! to a client by which channel, with the legal trail; the print queue). Files are
+//! uploaded and downloaded over plain HTTP (`server/src/http/postbox_files.rs`), not
+//! through server functions, so they can be streamed.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::{
+    postbox::{Channel, ChannelReason, ItemKind, ItemProblem},
+    upload::FileProblem,
+};
+
+/// The result of "Senden" on the staff desk (a plain form post with a file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendOutcome {
+    /// Sent by this channel.
+    Sent {
+        /// Online or post.
+        channel: Channel,
+    },
+    /// Nothing was sent; the form comes back with what was typed.
+    Refused {
+        /// Field problems.
+        problems: Vec<ItemProblem>,
+        /// The file's problem.
+        file: Option<FileProblem>,
+        /// Kind as chosen.
+        kind: String,
+        /// Subject as typed.
+        subject: String,
+        /// Text as typed.
+        body: String,
+    },
+}
+
+/// An attached file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    /// Download at `/dateien/{id}`.
+    pub id: i64,
+    /// File name.
+    pub filename: String,
+    /// Bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+/// An item as the citizen sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostboxItemView {
+    /// Id.
+    pub id: i64,
+    /// Kind.
+    pub kind: ItemKind,
+    /// Subject.
+    pub subject: String,
+    /// Text (empty in lists).
+    pub body: String,
+    /// Provided at.
+    pub created_at: i64,
+    /// First opened at.
+    pub opened_at: Option<i64>,
+    /// Counts as made known on (documents only).
+    pub deemed_notice_at: Option<i64>,
+    /// Files.
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A page of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostboxPage {
+    /// Items, newest first.
+    pub items: Vec<PostboxItemView>,
+    /// This page (from 1).
+    pub page: i64,
+    /// Number of pages (at least 1).
+    pub pages: i64,
+    /// Items matching the filter.
+    pub total: i64,
+    /// Unopened items (all kinds).
+    pub unread: i64,
+}
+
+/// An item as staff see it, with channel and legal trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffItemView {
+    /// The item (body included).
+    pub item: PostboxItemView,
+    /// Online or post.
+    pub channel: Channel,
+    /// Why.
+    pub reason: ChannelReason,
+    /// When the mail server accepted the notification mail.
+    pub notified_at: Option<i64>,
+    /// When staff marked it printed and posted.
+    pub printed_at: Option<i64>,
+}
+
+/// One entry of the print queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintQueueEntry {
+    /// The item.
+    pub item: StaffItemView,
+    /// The client's id (link to the record).
+    pub client_id: i64,
+    /// The client's name.
+    pub client_name: String,
+    /// The customer number.
+    pub customer_number: String,
+}
+
+#[cfg(feature = "ssr")]
+mod support {
+    use super::*;
+    use crate::backend::{postbox::Item, profiles::Profile, AppState};
+
+    /// The signed-in citizen's profile, or why not.
+    pub async fn own_profile(state: &AppState) -> Result<Profile, ApiError> {
+        let session = super::super::full_session()?;
+        crate::backend::profiles::find_for_account(&state.db, session.account_id)
+            .await
+            .map_err(super::super::unavailable)?
+            .ok_or(ApiError::ProfileRequired)
+    }
+
+    /// The view of an item; `with_body` for the item page.
+    pub async fn view(state: &AppState, item: &Item, with_body: bool) -> Result<PostboxItemView, ApiError> {
+        let attachments = crate::backend::postbox::attachments(&state.db, item.id)
+            .await
+            .map_err(super::super::unavailable)?
+            .into_iter()
+            .map(|f| AttachmentView { id: f.id, filename: f.filename, size: f.size, sha256: f.sha256 })
+            .collect();
+        let deemed = (item.channel == Channel::Online && item.kind.needs_document()).then(|| {
+            crate::domain::postbox::deemed_notice(item.created_at, item.notified_at, state.settings.deemed_notice_days)
+        });
+        Ok(PostboxItemView {
+            id: item.id,
+            kind: item.kind,
+            subject: item.subject.clone(),
+            body: if with_body { item.body.clone() } else { String::new() },
+            created_at: item.created_at,
+            opened_at: item.opened_at,
+            deemed_notice_at: deemed,
+            attachments,
+        })
+    }
+
+    /// The staff view of an item.
+    pub async fn staff_view(state: &AppState, item: &Item) -> Result<StaffItemView, ApiError> {
+        Ok(StaffItemView {
+            item: view(state, item, true).await?,
+            channel: item.channel,
+            reason: item.reason,
+            notified_at: item.notified_at,
+            printed_at: item.printed_at,
+        })
+    }
+}
+
+/// "Postfach": one page of the inbox, optionally of one kind.
+#[server(endpoint = "postbox/inbox")]
+pub async fn my_postbox(kind: Option<String>, page: Option<i64>) -> Result<PostboxPage, ApiError> {
+    use crate::backend::postbox::{self, PAGE_SIZE};
+    let state = super::state()?;
+    let profile = support::own_profile(&state).await?;
+    let kind = kind.as_deref().and_then(ItemKind::parse);
+    let page = page.unwrap_or(1).max(1);
+    let (items, total) = postbox::inbox(&state.db, profile.client_id, kind, page).await.map_err(super::unavailable)?;
+    let unread = postbox::unread(&state.db, profile.client_id).await.map_err(super::unavailable)?;
+    let mut views = Vec::with_capacity(items.len());
+    for item in &items {
+        views.push(support::view(&state, item, false).await?);
+    }
+    Ok(PostboxPage { items: views, page, pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1), total, unread })
+}
+
+/// Opens an item (the first opening is recorded for the legal trail).
+#[server(endpoint = "postbox/item")]
+pub async fn open_postbox_item(id: i64) -> Result<PostboxItemView, ApiError> {
+    use crate::backend::postbox;
+    let state = super::state()?;
+    let profile = support::own_profile(&state).await?;
+    let mut item = postbox::find_online(&state.db, profile.client_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
+    item.opened_at = Some(postbox::mark_opened(&state.db, item.id, state.clock.now()).await.map_err(super::unavailable)?);
+    support::view(&state, &item, true).await
+}
+
+/// Unopened items for the header, or `None` without a profile.
+#[server(endpoint = "postbox/unread")]
+pub async fn postbox_unread() -> Result<Option<i64>, ApiError> {
+    let state = super::state()?;
+    let Ok(profile) = support::own_profile(&state).await else { return Ok(None) };
+    Ok(Some(crate::backend::postbox::unread(&state.db, profile.client_id).await.map_err(super::unavailable)?))
+}
+
+/// Everything sent to a client of the desk's job centre, newest first.
+#[server(endpoint = "staff/postbox")]
+pub async fn client_postbox(client_id: i64) -> Result<Vec<StaffItemView>, ApiError> {
+    use super::staff::support::{own_client, staff_member};
+    let state = super::state()?;
+    let staff = staff_member().await?;
+    let client = own_client(&staff, client_id).await?;
+    let items = crate::backend::postbox::for_client(&state.db, client.id).await.map_err(super::unavailable)?;
+    let mut views = Vec::with_capacity(items.len());
+    for item in &items {
+        views.push(support::staff_view(&state, item).await?);
+    }
+    Ok(views)
+}
+
+/// "Postversand": the desk's print queue.
+#[server(endpoint = "staff/print-queue")]
+pub async fn print_queue() -> Result<Vec<PrintQueueEntry>, ApiError> {
+    let state = super::state()?;
+    let staff = super::staff::support::staff_member().await?;
+    let queue = crate::backend::postbox::print_queue(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?;
+    let mut entries = Vec::with_capacity(queue.len());
+    for (item, client_name, customer_number) in &queue {
+        entries.push(PrintQueueEntry {
+            item: support::staff_view(&state, item).await?,
+            client_id: item.client_id,
+            client_name: client_name.clone(),
+            customer_number: customer_number.clone(),
+        });
+    }
+    Ok(entries)
+}
+
+/// "Als versendet markieren": the item was printed and posted.
+#[server(endpoint = "staff/mark-printed")]
+pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
+    let state = super::state()?;
+    let staff = super::staff::support::staff_member().await?;
+    let done = crate::backend::postbox::mark_printed(&state.db, staff.job_centre_id, item_id, staff.account_id, state.clock.now())
+        .await
+        .map_err(super::unavailable)?;
+    if !done {
+        return Err(ApiError::NotFound);
+    }
+    super::flash::remember("staff-mark-printed", &item_id);
+    Ok(true)
+}

@@ -1,0 +1,306 @@
+//! The Leistungspostfach: items (documents and messages) between a job centre and a
+//! client. Sending decides the channel from the client's Online-Kommunikation at that
+//! moment — online into the postbox (with a notification mail if E-Mail-Benachrichtigung
+//! is on) or by post onto the job centre's print queue — and records the legal trail
+//! (provided, notification accepted, first opened). Owns `postbox_items` and
+//! `postbox_attachments`.
+
+use sqlx::{Any, Row};
+
+use super::{
+    accounts,
+    audit::{self, AuditEvent},
+    clients::Client,
+    files::{self, FileMeta},
+    mail::templates,
+    outbox,
+    profiles,
+    request::Requester,
+    store::{Db, StoreError},
+    AppState,
+};
+use crate::domain::{
+    communication::CommunicationOption,
+    postbox::{Channel, ChannelReason, ItemKind},
+};
+
+/// Items per page of the inbox.
+pub const PAGE_SIZE: i64 = 20;
+
+/// Who wrote an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The job centre to the citizen.
+    ToCitizen,
+    /// The citizen to the job centre.
+    FromCitizen,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::ToCitizen => "to_citizen",
+            Direction::FromCitizen => "from_citizen",
+        }
+    }
+}
+
+/// An item as stored, with its legal trail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Id.
+    pub id: i64,
+    /// The client.
+    pub client_id: i64,
+    /// Kind.
+    pub kind: ItemKind,
+    /// Subject.
+    pub subject: String,
+    /// Text.
+    pub body: String,
+    /// Online or post.
+    pub channel: Channel,
+    /// Why.
+    pub reason: ChannelReason,
+    /// Sent (and, online, provided) at.
+    pub created_at: i64,
+    /// When the mail server accepted the notification mail.
+    pub notified_at: Option<i64>,
+    /// When the citizen first opened it.
+    pub opened_at: Option<i64>,
+    /// When staff marked it printed and posted.
+    pub printed_at: Option<i64>,
+}
+
+const ITEM_COLUMNS: &str = "i.id, i.client_id, i.kind, i.subject, i.body, i.channel, i.channel_reason, i.created_at, \
+     i.opened_at, i.printed_at, o.sent_at AS notified_at";
+const ITEM_FROM: &str = "postbox_items i LEFT JOIN outbox o ON o.id = i.notification_outbox_id";
+
+fn item_from_row(row: &sqlx::any::AnyRow) -> Result<Item, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let reason: String = row.try_get("channel_reason")?;
+    let channel: String = row.try_get("channel")?;
+    let bad = || StoreError::Sql(sqlx::Error::Decode("unknown postbox value".into()));
+    Ok(Item {
+        id: row.try_get("id")?,
+        client_id: row.try_get("client_id")?,
+        kind: ItemKind::parse(&kind).ok_or_else(bad)?,
+        subject: row.try_get("subject")?,
+        body: row.try_get("body")?,
+        channel: if channel == "online" { Channel::Online } else { Channel::Post },
+        reason: ChannelReason::parse(&reason).ok_or_else(bad)?,
+        created_at: row.try_get("created_at")?,
+        notified_at: row.try_get("notified_at")?,
+        opened_at: row.try_get("opened_at")?,
+        printed_at: row.try_get("printed_at")?,
+    })
+}
+
+/// A new item from staff.
+#[derive(Debug, Clone)]
+pub struct NewItem<'a> {
+    /// Kind.
+    pub kind: ItemKind,
+    /// Subject (checked).
+    pub subject: &'a str,
+    /// Text (checked).
+    pub body: &'a str,
+}
+
+/// Sends an item from `staff_account_id` to `client` inside the caller's transaction
+/// (which may already hold its uploaded `attachments`). Returns the item id and channel.
+pub async fn send(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, Any>,
+    client: &Client,
+    staff_account_id: i64,
+    item: &NewItem<'_>,
+    attachments: &[FileMeta],
+    requester: &Requester,
+) -> Result<(i64, Channel), StoreError> {
+    let now = state.clock.now();
+    let profile = profiles::find_for_client(&state.db, client.id).await?;
+    let options = match &profile {
+        Some(profile) => profiles::options(&state.db, profile.id).await?,
+        None => Vec::new(),
+    };
+    let on = |option| options.iter().any(|(o, enabled)| *o == option && *enabled);
+    let reason = ChannelReason::decide(profile.is_some(), on(CommunicationOption::OnlineCommunication));
+    let channel = reason.channel();
+    let row = sqlx::query(
+        "INSERT INTO postbox_items (client_id, direction, kind, subject, body, channel, channel_reason, sent_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(client.id)
+    .bind(Direction::ToCitizen.as_str())
+    .bind(item.kind.as_str())
+    .bind(item.subject.trim())
+    .bind(item.body.trim())
+    .bind(channel.as_str())
+    .bind(reason.as_str())
+    .bind(staff_account_id)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    for (position, file) in attachments.iter().enumerate() {
+        sqlx::query("INSERT INTO postbox_attachments (item_id, file_id, position) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(file.id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let (Channel::Online, Some(profile), true) = (channel, &profile, on(CommunicationOption::EmailNotifications)) {
+        if let Some(account) = accounts::find_by_id(&state.db, profile.account_id).await? {
+            let link = format!("{}/postfach/{id}", state.settings.public_url);
+            let mail = templates::new_postbox_item(account.language, &account.email, &state.settings.portal_name, &link);
+            let outbox_id = outbox::enqueue(tx, &mail, now).await?;
+            sqlx::query("UPDATE postbox_items SET notification_outbox_id = $1 WHERE id = $2")
+                .bind(outbox_id)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    audit::record(&mut **tx, now, Some(staff_account_id), AuditEvent::PostboxItemSent, requester).await?;
+    Ok((id, channel))
+}
+
+/// One page of the online items for a client, newest first, optionally of one kind,
+/// and how many there are in all.
+pub async fn inbox(db: &Db, client_id: i64, kind: Option<ItemKind>, page: i64) -> Result<(Vec<Item>, i64), StoreError> {
+    let kind_filter = kind.map(ItemKind::as_str).unwrap_or("");
+    let rows = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} \
+         WHERE i.client_id = $1 AND i.channel = 'online' AND i.direction = 'to_citizen' AND ($2 = '' OR i.kind = $2) \
+         ORDER BY i.id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(client_id)
+    .bind(kind_filter)
+    .bind(PAGE_SIZE)
+    .bind((page.max(1) - 1) * PAGE_SIZE)
+    .fetch_all(db.pool())
+    .await?;
+    let total = sqlx::query(
+        "SELECT COUNT(*) AS n FROM postbox_items \
+         WHERE client_id = $1 AND channel = 'online' AND direction = 'to_citizen' AND ($2 = '' OR kind = $2)",
+    )
+    .bind(client_id)
+    .bind(kind_filter)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?;
+    Ok((rows.iter().map(item_from_row).collect::<Result<_, _>>()?, total))
+}
+
+/// Unopened online items of a client.
+pub async fn unread(db: &Db, client_id: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "SELECT COUNT(*) AS n FROM postbox_items \
+         WHERE client_id = $1 AND channel = 'online' AND direction = 'to_citizen' AND opened_at IS NULL",
+    )
+    .bind(client_id)
+    .fetch_one(db.pool())
+    .await?
+    .try_get("n")?)
+}
+
+/// The online item `id` of `client_id` (the citizen's view), if it is theirs.
+pub async fn find_online(db: &Db, client_id: i64, id: i64) -> Result<Option<Item>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.id = $1 AND i.client_id = $2 AND i.channel = 'online'"
+    ))
+    .bind(id)
+    .bind(client_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| item_from_row(&row)).transpose()
+}
+
+/// Records the first opening (later openings change nothing). Returns the time stored.
+pub async fn mark_opened(db: &Db, id: i64, now: i64) -> Result<i64, StoreError> {
+    sqlx::query("UPDATE postbox_items SET opened_at = $1 WHERE id = $2 AND opened_at IS NULL")
+        .bind(now)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    let row = sqlx::query("SELECT opened_at FROM postbox_items WHERE id = $1").bind(id).fetch_one(db.pool()).await?;
+    Ok(row.try_get::<Option<i64>, _>("opened_at")?.unwrap_or(now))
+}
+
+/// Every item of a client (the staff view), newest first.
+pub async fn for_client(db: &Db, client_id: i64) -> Result<Vec<Item>, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.client_id = $1 ORDER BY i.id DESC"))
+        .bind(client_id)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(item_from_row).collect()
+}
+
+/// The job centre's print queue: items by post not yet marked as sent, oldest first,
+/// with the client's name and customer number.
+pub async fn print_queue(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, String, String)>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS}, c.given_name, c.family_name, c.customer_number \
+         FROM {ITEM_FROM} JOIN clients c ON c.id = i.client_id \
+         WHERE c.job_centre_id = $1 AND i.channel = 'post' AND i.printed_at IS NULL ORDER BY i.id"
+    ))
+    .bind(job_centre_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let name = format!("{} {}", row.try_get::<String, _>("given_name")?, row.try_get::<String, _>("family_name")?);
+            Ok((item_from_row(row)?, name, row.try_get("customer_number")?))
+        })
+        .collect()
+}
+
+/// Marks an item of the print queue as printed and posted; `false` if it is not in
+/// this job centre's queue.
+pub async fn mark_printed(db: &Db, job_centre_id: i64, id: i64, staff_account_id: i64, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE postbox_items SET printed_at = $1, printed_by = $2 \
+         WHERE id = $3 AND channel = 'post' AND printed_at IS NULL \
+           AND client_id IN (SELECT id FROM clients WHERE job_centre_id = $4)",
+    )
+    .bind(now)
+    .bind(staff_account_id)
+    .bind(id)
+    .bind(job_centre_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The files attached to an item, in order.
+pub async fn attachments(db: &Db, item_id: i64) -> Result<Vec<FileMeta>, StoreError> {
+    let rows = sqlx::query("SELECT file_id FROM postbox_attachments WHERE item_id = $1 ORDER BY position")
+        .bind(item_id)
+        .fetch_all(db.pool())
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        if let Some(meta) = files::meta(db, row.try_get("file_id")?).await? {
+            out.push(meta);
+        }
+    }
+    Ok(out)
+}
+
+/// Who may download a file: the client (for an online item) and the client's job
+/// centre. Returns `(client_id, job_centre_id, online)` of the item the file belongs to.
+pub async fn file_owner(db: &Db, file_id: i64) -> Result<Option<(i64, i64, bool)>, StoreError> {
+    let row = sqlx::query(
+        "SELECT i.client_id, c.job_centre_id, i.channel FROM postbox_attachments a \
+         JOIN postbox_items i ON i.id = a.item_id JOIN clients c ON c.id = i.client_id WHERE a.file_id = $1",
+    )
+    .bind(file_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| {
+        Ok((row.try_get("client_id")?, row.try_get("job_centre_id")?, row.try_get::<String, _>("channel")? == "online"))
+    })
+    .transpose()
+}
