@@ -1,52 +1,12 @@
-import { Browser, Page, APIRequestContext } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible } from './fixtures';
 import { codeIn, linkIn, uniqueEmail, waitForMail, waitForSms, waitForSubject } from './mail';
 import { confirmWithTotp, enrolTotp, registerConfirmed, signIn, awayFromStepEnd, PASSWORD } from './journeys';
-import { createClient, issueCode, signedInStaff } from './desk';
-
-function customerNumber(): string {
-  return `K${Date.now() % 1e9}${Math.floor(Math.random() * 90 + 10)}`;
-}
+import { citizenWithProfile } from './desk';
 
 /** A German mobile number no other test uses: "0151 2xxxxxx" and its `+49` form. */
 function mobileNumber(): { typed: string; international: string } {
   const digits = `2${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
   return { typed: `0151 ${digits}`, international: `+49151${digits}` };
-}
-
-/**
- * Staff issue a code in `staffPage`; a new citizen in a context of its own unlocks the
- * profile with it. Returns the citizen's page (on "Profil bearbeiten"), address and secret.
- */
-async function citizenWithProfile(
-  browser: Browser,
-  staffPage: Page,
-  request: APIRequestContext,
-  prefix: string,
-  javaScriptEnabled = true,
-): Promise<{ page: Page; email: string; secret: string }> {
-  await signedInStaff(staffPage, uniqueEmail(`staff-${prefix}`));
-  await createClient(staffPage, `Kontakt${Date.now() % 100000}`, customerNumber());
-  const { code } = await issueCode(staffPage);
-  const email = uniqueEmail(prefix);
-  const setup = await browser.newContext();
-  const setupPage = await setup.newPage();
-  await registerConfirmed(setupPage, request, email);
-  await signIn(setupPage, email);
-  const { secret } = await enrolTotp(setupPage);
-  await setupPage.goto(`/freischalten?code=${code}`);
-  await setupPage.getByRole('button', { name: 'Freischalten' }).click();
-  await expect(setupPage.getByRole('heading', { level: 1 })).toHaveText('Freischaltung erfolgreich');
-  await setup.close();
-  const context = await browser.newContext({ javaScriptEnabled });
-  const page = await context.newPage();
-  await awayFromStepEnd(page);
-  await signIn(page, email);
-  await confirmWithTotp(page, secret, 0);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mein Konto');
-  await page.goto('/profil');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Profil bearbeiten');
-  return { page, email, secret };
 }
 
 test('the mobile number is confirmed with a code by SMS before SMS notifications can be switched on', async ({ browser, page, request }) => {

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Page } from '@playwright/test';
+import { APIRequestContext, Browser, Page } from '@playwright/test';
 import { expect, hydrated } from './fixtures';
-import { enrolTotp, PASSWORD, signIn } from './journeys';
+import { awayFromStepEnd, confirmWithTotp, enrolTotp, PASSWORD, registerConfirmed, signIn } from './journeys';
+import { uniqueEmail } from './mail';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -77,3 +78,40 @@ export function expireCodes(customerNumber: string): void {
     `UPDATE activation_codes SET valid_until = strftime('%s','now') - 86400 WHERE client_id = (SELECT id FROM clients WHERE customer_number = '${customerNumber.replace(/'/g, "''")}');`,
   ]);
 }
+
+/**
+ * Staff issue a code in `staffPage`; a new citizen in a context of its own unlocks the
+ * profile with it. Returns the citizen's page (on "Profil bearbeiten"), address and secret.
+ */
+export async function citizenWithProfile(
+  browser: Browser,
+  staffPage: Page,
+  request: APIRequestContext,
+  prefix: string,
+  javaScriptEnabled = true,
+): Promise<{ page: Page; email: string; secret: string; clientUrl: string }> {
+  await signedInStaff(staffPage, uniqueEmail(`staff-${prefix}`));
+  await createClient(staffPage, `Kontakt${Date.now() % 100000}`, `K${Date.now() % 1e9}${Math.floor(Math.random() * 90 + 10)}`);
+  const clientUrl = staffPage.url();
+  const { code } = await issueCode(staffPage);
+  const email = uniqueEmail(prefix);
+  const setup = await browser.newContext();
+  const setupPage = await setup.newPage();
+  await registerConfirmed(setupPage, request, email);
+  await signIn(setupPage, email);
+  const { secret } = await enrolTotp(setupPage);
+  await setupPage.goto(`/freischalten?code=${code}`);
+  await setupPage.getByRole('button', { name: 'Freischalten' }).click();
+  await expect(setupPage.getByRole('heading', { level: 1 })).toHaveText('Freischaltung erfolgreich');
+  await setup.close();
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await awayFromStepEnd(page);
+  await signIn(page, email);
+  await confirmWithTotp(page, secret, 0);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mein Konto');
+  await page.goto('/profil');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Profil bearbeiten');
+  return { page, email, secret, clientUrl };
+}
+

@@ -80,4 +80,5 @@ pub fn Attachment(file: AttachmentView) -> impl IntoView {
             <span class="field__hint">"SHA-256: "<code class="hash">{file.sha256}</code></span>
         </li>
     }
+    .into_any()
 }

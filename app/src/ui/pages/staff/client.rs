@@ -4,8 +4,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{letter::LetterView, postbox::ClientPostbox, salutation_text, StaffOnly};
+use super::{
+    letter::LetterView,
+    postbox::{use_send_outcome, ClientPostbox},
+    salutation_text, StaffOnly,
+};
 use crate::{
+    api::postbox::{client_postbox, StaffItemView},
     api::staff::{load_client, ClientDetails, IssueCode, IssueOutcome, RevokeCode, RevokeOutcome, DEFAULT_VALID_DAYS},
     domain::datetime::{format_date, format_date_time},
     ui::{
@@ -30,6 +35,8 @@ pub fn ClientPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeCode>::new();
     let revoked = latest(revoke, use_flash::<RevokeOutcome>("staff-revoke-code"));
     let details = Resource::new(move || revoke.version().get(), move |_| load_client(id));
+    let items = Resource::new(move || id, client_postbox);
+    let sent = StoredValue::new(use_send_outcome());
     view! {
         {move || match issued.get() {
             Some(Ok(IssueOutcome::Issued(letter))) => view! {
@@ -50,7 +57,11 @@ pub fn ClientPage() -> impl IntoView {
                         <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
                             {move || Suspend::new(async move {
                                 match details.await {
-                                    Ok(details) => view! { <Details details issue revoke revoked invalid_validity /> }.into_any(),
+                                    Ok(details) => {
+                                        let items = items.await;
+                                        let sent = sent.get_value();
+                                        view! { <Details details items sent issue revoke revoked invalid_validity /> }.into_any()
+                                    }
                                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                                 }
                             })}
@@ -66,6 +77,8 @@ pub fn ClientPage() -> impl IntoView {
 #[component]
 fn Details(
     details: ClientDetails,
+    items: Result<Vec<StaffItemView>, crate::api::ApiError>,
+    sent: Option<crate::api::postbox::SendOutcome>,
     issue: ServerAction<IssueCode>,
     revoke: ServerAction<RevokeCode>,
     revoked: Signal<Option<Result<RevokeOutcome, crate::api::ApiError>>>,
@@ -162,7 +175,7 @@ fn Details(
                 <OptionHistory history=Signal::stored(details.history.clone()) language />
             }
         })}
-        <ClientPostbox client_id=client.id />
+        <ClientPostbox client_id=client.id items outcome=sent />
         <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
     }
 }

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::postbox::{client_postbox, SendOutcome, StaffItemView},
+    api::postbox::{SendOutcome, StaffItemView},
     domain::{
         datetime::{format_date, format_date_time},
         postbox::{Channel, ChannelReason, ItemKind, ItemProblem},
@@ -29,12 +29,25 @@ pub fn reason_text(i18n: I18n, reason: ChannelReason) -> String {
     .to_string()
 }
 
-/// Send form and sent items of client `client_id`.
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The result of the last "Senden" (read by the page before anything loads, like every
+/// flash value).
+pub fn use_send_outcome() -> Option<SendOutcome> {
+    use_flash::<SendOutcome>("staff-send")
+}
+
+/// Send form and sent `items` of client `client_id` (loaded by the page together with
+/// the record); `outcome` from [`use_send_outcome`].
 #[component]
-pub fn ClientPostbox(client_id: i64) -> impl IntoView {
+pub fn ClientPostbox(
+    client_id: i64,
+    items: Result<Vec<StaffItemView>, crate::api::ApiError>,
+    outcome: Option<SendOutcome>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let outcome = use_flash::<SendOutcome>("staff-send");
-    let items = Resource::new(move || client_id, client_postbox);
     let (problems, file_problem, kind, subject, body) = match outcome.clone() {
         Some(SendOutcome::Refused { problems, file, kind, subject, body }) => (problems, file, kind, subject, body),
         _ => (Vec::new(), None, String::new(), String::new(), String::new()),
@@ -102,8 +115,11 @@ pub fn ClientPostbox(client_id: i64) -> impl IntoView {
                     <label class="field__label" for="text">{t!(i18n, postbox.text)}</label>
                     <p class="field__hint" id="text-hint">{t!(i18n, postbox.text_hint)}</p>
                     {text_error.clone().map(|e| view! { <p class="field__error" id="text-error">{e}</p> })}
+                    // The kept text as escaped markup: a text child would need a hydration
+                    // marker, which inside a textarea would become part of its value.
                     <textarea class="field__input" id="text" name="body" rows="5" maxlength="10000"
-                        aria-invalid=text_error.is_some().then_some("true") aria-describedby=described("text", true, text_error.is_some())>{body}</textarea>
+                        inner_html=escape_html(&body)
+                        aria-invalid=text_error.is_some().then_some("true") aria-describedby=described("text", true, text_error.is_some())></textarea>
                 </div>
                 <div class="field" class:field--error=file_error.is_some()>
                     <label class="field__label" for="datei">{t!(i18n, postbox.file)}</label>
@@ -114,21 +130,17 @@ pub fn ClientPostbox(client_id: i64) -> impl IntoView {
                 </div>
                 <button type="submit" class="button">{t!(i18n, postbox.send)}</button>
             </form>
-            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match items.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                        Ok(items) if items.is_empty() => view! { <p class="section">{t!(i18n, postbox.staff_none)}</p> }.into_any(),
-                        Ok(items) => view! {
-                            <h3 class="section">{t!(i18n, postbox.staff_sent_heading)}</h3>
-                            <ul class="item-list">
-                                {items.into_iter().map(|item| view! { <SentItem item /> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            {match items {
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                Ok(items) if items.is_empty() => view! { <p class="section">{t!(i18n, postbox.staff_none)}</p> }.into_any(),
+                Ok(items) => view! {
+                    <h3 class="section">{t!(i18n, postbox.staff_sent_heading)}</h3>
+                    <ul class="item-list">
+                        {items.into_iter().map(|item| view! { <SentItem item /> }.into_any()).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            }}
         </section>
     }
 }
@@ -179,4 +191,5 @@ pub fn SentItem(item: StaffItemView) -> impl IntoView {
             })}
         </li>
     }
+    .into_any()
 }
