@@ -16,6 +16,7 @@ on_both_databases!(
     with_online_communication_off_it_goes_to_the_print_queue,
     only_the_owner_and_their_job_centre_see_items_and_files,
     refused_uploads_leave_nothing_behind,
+    citizens_write_with_evidence_get_a_receipt_and_staff_reply,
 );
 
 /// A job centre with one signed-in staff member; returns the staff cookie.
@@ -106,6 +107,36 @@ async fn download(app: &TestApp, file: i64, cookie: Option<&str>) -> reqwest::Re
         request = request.header(header::COOKIE, cookie);
     }
     request.send().await.expect("download")
+}
+
+/// The citizen's form: `files` as (name, bytes, claimed MIME type).
+async fn write(app: &TestApp, cookie: &str, kind: &str, subject: &str, body: &str, reply_to: Option<i64>, files: Vec<(&str, Vec<u8>, &str)>) -> reqwest::Response {
+    let mut form = multipart::Form::new().text("kind", kind.to_owned()).text("subject", subject.to_owned()).text("body", body.to_owned());
+    if let Some(id) = reply_to {
+        form = form.text("reply_to", id.to_string());
+    }
+    for (name, bytes, mime) in files {
+        form = form.part("files", multipart::Part::bytes(bytes).file_name(name.to_owned()).mime_str(mime).expect("mime"));
+    }
+    app.client
+        .post(app.url("/postfach/senden"))
+        .header(header::ORIGIN, &app.base_url)
+        .header(header::COOKIE, cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("write")
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn png() -> Vec<u8> {
+    let mut bytes = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    bytes.extend((0..5000u32).map(|i| (i % 200) as u8));
+    bytes
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {
@@ -272,5 +303,88 @@ async fn refused_uploads_leave_nothing_behind(backend: Backend) {
     assert_eq!(send(&app, &desk, &client, "bescheid", "Genau 10 MB", Some(("gross.pdf", largest))).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app, "postbox_items").await, 1);
     assert_eq!(count(&app, "file_chunks").await, 40);
+    app.stop().await;
+}
+
+async fn citizens_write_with_evidence_get_a_receipt_and_staff_reply(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let desk = staff_of(&app, "Jobcenter Hafen").await;
+    let other_desk = staff_of(&app, "Jobcenter Berg").await;
+    let client = new_client(&app, &desk, "H-1").await;
+    let other_client = new_client(&app, &desk, "H-2").await;
+    let (_, cookie) = citizen_of(&app, &desk, &client, "schreiberin", &["online"]).await;
+    let (_, stranger) = citizen_of(&app, &desk, &other_client, "nachbar", &["online"]).await;
+    // Refused: a renamed program, six files, evidence without a file. Nothing is stored.
+    let mut exe = b"MZ\x90\x00".to_vec();
+    exe.extend(std::iter::repeat_n(0u8, 2048));
+    let refused = write(&app, &cookie, "nachweis", "Lohnabrechnung", "", None, vec![("lohn.pdf", exe, "application/pdf")]).await;
+    assert_eq!(refused.status(), StatusCode::SEE_OTHER);
+    assert_eq!(refused.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/postfach/schreiben?art=nachweis"));
+    let six = (0..6).map(|_| ("bild.png", png(), "image/png")).collect();
+    write(&app, &cookie, "nachweis", "Viele", "", None, six).await;
+    write(&app, &cookie, "nachweis", "Ohne", "", None, vec![]).await;
+    assert_eq!(count(&app, "postbox_items").await, 0);
+    assert_eq!(count(&app, "files").await, 0);
+    // Evidence: a PDF and a PNG.
+    let document = pdf("Lohnabrechnung");
+    let picture = png();
+    let sent = write(
+        &app,
+        &cookie,
+        "nachweis",
+        "Lohnabrechnung März",
+        "Anbei meine Nachweise.",
+        None,
+        vec![("Lohn März.pdf", document.clone(), "application/pdf"), ("foto.png", picture.clone(), "image/png")],
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let location = sent.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let id: i64 = location.rsplit('/').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("item page: {location}"));
+    let item = app.call("postbox/item", &[("id", &id.to_string())], Some(&cookie)).await.json;
+    assert_eq!(item["from_citizen"], json!(true));
+    let hashes: Vec<Value> = item["attachments"].as_array().cloned().unwrap_or_default().iter().map(|f| f["sha256"].clone()).collect();
+    assert_eq!(hashes, vec![json!(sha256_hex(&document)), json!(sha256_hex(&picture))]);
+    // The receipt names files, sizes and hashes; only for the owner and their job centre.
+    let receipt = app.client.get(app.url(&format!("/postfach/{id}/eingangsbestaetigung"))).header(header::COOKIE, &cookie).send().await.expect("receipt");
+    assert_eq!(receipt.status(), StatusCode::OK);
+    let text = receipt.text().await.expect("text");
+    assert!(text.contains("Eingangsbestätigung") && text.contains("Lohn März.pdf") && text.contains(&sha256_hex(&picture)), "{text}");
+    for cookie in [&stranger, &other_desk] {
+        let answer = app.client.get(app.url(&format!("/postfach/{id}/eingangsbestaetigung"))).header(header::COOKIE, cookie.as_str()).send().await.expect("receipt");
+        assert_eq!(answer.status(), StatusCode::NOT_FOUND);
+    }
+    // Staff see it in their inbox, reply; the citizen sees the reply in the conversation.
+    let inbox = app.call("staff/inbox", &[], Some(&desk)).await.json;
+    assert_eq!(inbox[0]["item"]["subject"], json!("Lohnabrechnung März"));
+    assert_eq!(inbox[0]["done_at"], Value::Null);
+    assert_eq!(app.call("staff/inbox", &[], Some(&other_desk)).await.json, json!([]));
+    assert_eq!(app.call("staff/conversation", &[("id", &id.to_string())], Some(&other_desk)).await.json, json!("NotFound"));
+    let mut form = multipart::Form::new().text("kind", "nachricht").text("subject", "AW: Lohnabrechnung März").text("body", "Danke, erhalten.");
+    form = form.text("reply_to", id.to_string());
+    let reply = app
+        .client
+        .post(app.url(&format!("/intern/kunden/{client}/senden")))
+        .header(header::ORIGIN, &app.base_url)
+        .header(header::COOKIE, &desk)
+        .multipart(form)
+        .send()
+        .await
+        .expect("reply");
+    assert_eq!(reply.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()), Some(format!("/intern/nachrichten/{id}").as_str()));
+    let conversation = app.call("postbox/conversation", &[("id", &id.to_string())], Some(&cookie)).await.json;
+    let subjects: Vec<Value> = conversation.as_array().cloned().unwrap_or_default().iter().map(|i| i["subject"].clone()).collect();
+    assert_eq!(subjects, vec![json!("Lohnabrechnung März"), json!("AW: Lohnabrechnung März")]);
+    assert_eq!(app.call("postbox/unread", &[], Some(&cookie)).await.json, json!(1), "the reply is unread");
+    // Done, then reopened by a new message from the citizen.
+    assert_eq!(app.call("staff/mark-done", &[("thread_id", &id.to_string())], Some(&other_desk)).await.json, json!("NotFound"));
+    assert_eq!(app.call("staff/mark-done", &[("thread_id", &id.to_string())], Some(&desk)).await.json, json!(true));
+    assert!(app.call("staff/inbox", &[], Some(&desk)).await.json[0]["done_at"].is_i64());
+    // Another citizen cannot write into this conversation.
+    assert_eq!(write(&app, &stranger, "nachricht", "Fremd", "Hallo", Some(id), vec![]).await.status(), StatusCode::NOT_FOUND);
+    let again = write(&app, &cookie, "nachricht", "Noch eine Frage", "Wann kommt das Geld?", Some(id), vec![]).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.call("staff/inbox", &[], Some(&desk)).await.json[0]["done_at"], Value::Null);
+    assert_eq!(app.call("staff/conversation", &[("id", &id.to_string())], Some(&desk)).await.json["items"].as_array().map(Vec::len), Some(3));
     app.stop().await;
 }

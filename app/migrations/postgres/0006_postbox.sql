@@ -33,10 +33,15 @@ CREATE TABLE postbox_items (
     notification_outbox_id BIGINT,
     opened_at              BIGINT,
     printed_at             BIGINT,
-    printed_by             BIGINT
+    printed_by             BIGINT,
+    thread_id              BIGINT,
+    done_at                BIGINT,
+    done_by                BIGINT
 );
 CREATE INDEX postbox_items_client ON postbox_items (client_id, id);
 CREATE INDEX postbox_items_print ON postbox_items (channel, printed_at);
+CREATE INDEX postbox_items_thread ON postbox_items (thread_id);
+CREATE INDEX postbox_items_inbox ON postbox_items (direction, done_at);
 
 CREATE TABLE postbox_attachments (
     item_id  BIGINT  NOT NULL REFERENCES postbox_items(id) ON DELETE CASCADE,

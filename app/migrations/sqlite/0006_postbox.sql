@@ -33,10 +33,15 @@ CREATE TABLE postbox_items (
     notification_outbox_id INTEGER,
     opened_at              INTEGER,
     printed_at             INTEGER,
-    printed_by             INTEGER
+    printed_by             INTEGER,
+    thread_id              INTEGER,
+    done_at                INTEGER,
+    done_by                INTEGER
 );
 CREATE INDEX postbox_items_client ON postbox_items (client_id, id);
 CREATE INDEX postbox_items_print ON postbox_items (channel, printed_at);
+CREATE INDEX postbox_items_thread ON postbox_items (thread_id);
+CREATE INDEX postbox_items_inbox ON postbox_items (direction, done_at);
 
 CREATE TABLE postbox_attachments (
     item_id  INTEGER NOT NULL REFERENCES postbox_items(id) ON DELETE CASCADE,

@@ -48,11 +48,38 @@ pub struct AttachmentView {
     pub sha256: String,
 }
 
+/// The result of a citizen's "Absenden" (a plain form post with files).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CitizenSendOutcome {
+    /// Received as item `id` (its page shows the Eingangsbestätigung).
+    Received {
+        /// The new item.
+        id: i64,
+    },
+    /// Nothing was stored; the form comes back with what was typed.
+    Refused {
+        /// Field problems.
+        problems: Vec<ItemProblem>,
+        /// The files' problem.
+        file: Option<FileProblem>,
+        /// Kind as chosen.
+        kind: String,
+        /// Subject as typed.
+        subject: String,
+        /// Text as typed.
+        body: String,
+    },
+}
+
 /// An item as the citizen sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostboxItemView {
     /// Id.
     pub id: i64,
+    /// Written by the citizen (else by the job centre).
+    pub from_citizen: bool,
+    /// The first item of its conversation.
+    pub thread_id: i64,
     /// Kind.
     pub kind: ItemKind,
     /// Subject.
@@ -99,6 +126,36 @@ pub struct StaffItemView {
     pub printed_at: Option<i64>,
 }
 
+/// A conversation on the staff side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffConversation {
+    /// The client's id.
+    pub client_id: i64,
+    /// The client's name.
+    pub client_name: String,
+    /// The customer number.
+    pub customer_number: String,
+    /// The conversation's first item.
+    pub thread_id: i64,
+    /// Marked done at.
+    pub done_at: Option<i64>,
+    /// Every item, oldest first.
+    pub items: Vec<StaffItemView>,
+}
+
+/// One conversation in the staff inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffInboxEntry {
+    /// The citizen's newest message in it.
+    pub item: PostboxItemView,
+    /// Done at.
+    pub done_at: Option<i64>,
+    /// The client's name.
+    pub client_name: String,
+    /// The customer number.
+    pub customer_number: String,
+}
+
 /// One entry of the print queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrintQueueEntry {
@@ -139,6 +196,8 @@ mod support {
         });
         Ok(PostboxItemView {
             id: item.id,
+            from_citizen: item.direction == crate::backend::postbox::Direction::FromCitizen,
+            thread_id: item.thread_id,
             kind: item.kind,
             subject: item.subject.clone(),
             body: if with_body { item.body.clone() } else { String::new() },
@@ -242,5 +301,81 @@ pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
         return Err(ApiError::NotFound);
     }
     super::flash::remember("staff-mark-printed", &item_id);
+    Ok(true)
+}
+
+/// The conversation of the citizen's item `id`, oldest first.
+#[server(endpoint = "postbox/conversation")]
+pub async fn postbox_conversation(id: i64) -> Result<Vec<PostboxItemView>, ApiError> {
+    use crate::backend::postbox;
+    let state = super::state()?;
+    let profile = support::own_profile(&state).await?;
+    let item = postbox::find_online(&state.db, profile.client_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
+    let items = postbox::conversation(&state.db, profile.client_id, item.thread_id, true).await.map_err(super::unavailable)?;
+    let mut views = Vec::with_capacity(items.len());
+    for item in &items {
+        views.push(support::view(&state, item, true).await?);
+    }
+    Ok(views)
+}
+
+/// "Nachrichten": the job centre's conversations with messages from citizens (open ones
+/// first; each conversation once, with its newest citizen message).
+#[server(endpoint = "staff/inbox")]
+pub async fn staff_inbox() -> Result<Vec<StaffInboxEntry>, ApiError> {
+    let state = super::state()?;
+    let staff = super::staff::support::staff_member().await?;
+    let rows = crate::backend::postbox::staff_inbox(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?;
+    let mut seen = std::collections::HashSet::new();
+    let mut entries = Vec::new();
+    for (item, client_name, customer_number) in &rows {
+        if seen.insert(item.thread_id) {
+            entries.push(StaffInboxEntry {
+                item: support::view(&state, item, false).await?,
+                done_at: item.done_at,
+                client_name: client_name.clone(),
+                customer_number: customer_number.clone(),
+            });
+        }
+    }
+    Ok(entries)
+}
+
+/// A conversation of the desk's job centre (`id` is any item of it).
+#[server(endpoint = "staff/conversation")]
+pub async fn open_conversation(id: i64) -> Result<StaffConversation, ApiError> {
+    use crate::backend::postbox;
+    let state = super::state()?;
+    let staff = super::staff::support::staff_member().await?;
+    let item = postbox::find_for_job_centre(&state.db, staff.job_centre_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
+    let client = super::staff::support::own_client(&staff, item.client_id).await?;
+    let items = postbox::conversation(&state.db, client.id, item.thread_id, false).await.map_err(super::unavailable)?;
+    let mut views = Vec::with_capacity(items.len());
+    for item in &items {
+        views.push(support::staff_view(&state, item).await?);
+    }
+    Ok(StaffConversation {
+        client_id: client.id,
+        client_name: client.record.full_name(),
+        customer_number: client.record.customer_number,
+        thread_id: item.thread_id,
+        done_at: items.iter().filter(|i| i.direction == postbox::Direction::FromCitizen).filter_map(|i| i.done_at).max(),
+        items: views,
+    })
+}
+
+/// "Als erledigt markieren": the conversation needs nothing more from staff (a new
+/// message from the citizen opens it again).
+#[server(endpoint = "staff/mark-done")]
+pub async fn mark_done(thread_id: i64) -> Result<bool, ApiError> {
+    let state = super::state()?;
+    let staff = super::staff::support::staff_member().await?;
+    let done = crate::backend::postbox::mark_done(&state.db, staff.job_centre_id, thread_id, staff.account_id, state.clock.now())
+        .await
+        .map_err(super::unavailable)?;
+    if !done {
+        return Err(ApiError::NotFound);
+    }
+    super::flash::remember("staff-mark-done", &thread_id);
     Ok(true)
 }

@@ -79,8 +79,8 @@ pub enum AuditEvent {
     EmailChanged,
     /// Staff sent a document or message to a client.
     PostboxItemSent,
-    /// The citizen downloaded a file.
-    FileDownloaded,
+    /// A citizen sent a message or evidence.
+    PostboxMessageReceived,
 }
 
 impl AuditEvent {
@@ -122,7 +122,7 @@ impl AuditEvent {
             AuditEvent::EmailChangeRequested => "email_change_requested",
             AuditEvent::EmailChanged => "email_changed",
             AuditEvent::PostboxItemSent => "postbox_item_sent",
-            AuditEvent::FileDownloaded => "file_downloaded",
+            AuditEvent::PostboxMessageReceived => "postbox_message_received",
         }
     }
 }

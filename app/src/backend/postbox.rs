@@ -28,7 +28,7 @@ use crate::domain::{
 pub const PAGE_SIZE: i64 = 20;
 
 /// Who wrote an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Direction {
     /// The job centre to the citizen.
     ToCitizen,
@@ -52,6 +52,12 @@ pub struct Item {
     pub id: i64,
     /// The client.
     pub client_id: i64,
+    /// Who wrote it.
+    pub direction: Direction,
+    /// The first item of its conversation (itself if it started one).
+    pub thread_id: i64,
+    /// When staff marked the conversation done (citizen messages).
+    pub done_at: Option<i64>,
     /// Kind.
     pub kind: ItemKind,
     /// Subject.
@@ -72,8 +78,8 @@ pub struct Item {
     pub printed_at: Option<i64>,
 }
 
-const ITEM_COLUMNS: &str = "i.id, i.client_id, i.kind, i.subject, i.body, i.channel, i.channel_reason, i.created_at, \
-     i.opened_at, i.printed_at, o.sent_at AS notified_at";
+const ITEM_COLUMNS: &str = "i.id, i.client_id, i.direction, i.thread_id, i.done_at, i.kind, i.subject, i.body, i.channel, \
+     i.channel_reason, i.created_at, i.opened_at, i.printed_at, o.sent_at AS notified_at";
 const ITEM_FROM: &str = "postbox_items i LEFT JOIN outbox o ON o.id = i.notification_outbox_id";
 
 fn item_from_row(row: &sqlx::any::AnyRow) -> Result<Item, StoreError> {
@@ -81,9 +87,14 @@ fn item_from_row(row: &sqlx::any::AnyRow) -> Result<Item, StoreError> {
     let reason: String = row.try_get("channel_reason")?;
     let channel: String = row.try_get("channel")?;
     let bad = || StoreError::Sql(sqlx::Error::Decode("unknown postbox value".into()));
+    let id: i64 = row.try_get("id")?;
+    let direction: String = row.try_get("direction")?;
     Ok(Item {
-        id: row.try_get("id")?,
+        id,
         client_id: row.try_get("client_id")?,
+        direction: if direction == "from_citizen" { Direction::FromCitizen } else { Direction::ToCitizen },
+        thread_id: row.try_get::<Option<i64>, _>("thread_id")?.unwrap_or(id),
+        done_at: row.try_get("done_at")?,
         kind: ItemKind::parse(&kind).ok_or_else(bad)?,
         subject: row.try_get("subject")?,
         body: row.try_get("body")?,
@@ -116,6 +127,7 @@ pub async fn send(
     staff_account_id: i64,
     item: &NewItem<'_>,
     attachments: &[FileMeta],
+    thread: Option<i64>,
     requester: &Requester,
 ) -> Result<(i64, Channel), StoreError> {
     let now = state.clock.now();
@@ -143,14 +155,7 @@ pub async fn send(
     .fetch_one(&mut **tx)
     .await?;
     let id: i64 = row.try_get("id")?;
-    for (position, file) in attachments.iter().enumerate() {
-        sqlx::query("INSERT INTO postbox_attachments (item_id, file_id, position) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(file.id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
-    }
+    attach(tx, id, thread, attachments).await?;
     if let (Channel::Online, Some(profile), true) = (channel, &profile, on(CommunicationOption::EmailNotifications)) {
         if let Some(account) = accounts::find_by_id(&state.db, profile.account_id).await? {
             let link = format!("{}/postfach/{id}", state.settings.public_url);
@@ -167,13 +172,140 @@ pub async fn send(
     Ok((id, channel))
 }
 
-/// One page of the online items for a client, newest first, optionally of one kind,
+/// Links the files and the conversation of a new item.
+async fn attach(tx: &mut sqlx::Transaction<'_, Any>, id: i64, thread: Option<i64>, attachments: &[FileMeta]) -> Result<(), StoreError> {
+    sqlx::query("UPDATE postbox_items SET thread_id = $1 WHERE id = $2").bind(thread.unwrap_or(id)).bind(id).execute(&mut **tx).await?;
+    for (position, file) in attachments.iter().enumerate() {
+        sqlx::query("INSERT INTO postbox_attachments (item_id, file_id, position) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(file.id)
+            .bind(position as i64)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The conversation `thread` of `client_id`, if it exists (a reply must continue one
+/// of the client's own conversations).
+pub async fn thread_of(db: &Db, client_id: i64, thread: i64) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query("SELECT thread_id FROM postbox_items WHERE id = $1 AND client_id = $2 AND channel = 'online'")
+        .bind(thread)
+        .bind(client_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(match row {
+        Some(row) => Some(row.try_get::<Option<i64>, _>("thread_id")?.unwrap_or(thread)),
+        None => None,
+    })
+}
+
+/// A message or evidence from the citizen of `client_id` (inside the caller's
+/// transaction, which holds the uploaded files). Returns the item id.
+#[allow(clippy::too_many_arguments)]
+pub async fn submit_from_citizen(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    client_id: i64,
+    account_id: i64,
+    item: &NewItem<'_>,
+    attachments: &[FileMeta],
+    thread: Option<i64>,
+    now: i64,
+    requester: &Requester,
+) -> Result<i64, StoreError> {
+    // The citizen's own items count as read for them.
+    let row = sqlx::query(
+        "INSERT INTO postbox_items (client_id, direction, kind, subject, body, channel, channel_reason, created_at, opened_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(client_id)
+    .bind(Direction::FromCitizen.as_str())
+    .bind(item.kind.as_str())
+    .bind(item.subject.trim())
+    .bind(item.body.trim())
+    .bind(Channel::Online.as_str())
+    .bind(ChannelReason::SentByCitizen.as_str())
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = row.try_get("id")?;
+    attach(tx, id, thread, attachments).await?;
+    // A new message reopens a conversation staff had closed.
+    if let Some(thread) = thread {
+        sqlx::query("UPDATE postbox_items SET done_at = NULL, done_by = NULL WHERE thread_id = $1").bind(thread).execute(&mut **tx).await?;
+    }
+    audit::record(&mut **tx, now, Some(account_id), AuditEvent::PostboxMessageReceived, requester).await?;
+    Ok(id)
+}
+
+/// Every item of conversation `thread` of `client_id`, oldest first (online ones only
+/// when `online_only`, i.e. for the citizen).
+pub async fn conversation(db: &Db, client_id: i64, thread: i64, online_only: bool) -> Result<Vec<Item>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.client_id = $1 AND i.thread_id = $2 AND ($3 = 0 OR i.channel = 'online') ORDER BY i.id"
+    ))
+    .bind(client_id)
+    .bind(thread)
+    .bind(i64::from(online_only))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(item_from_row).collect()
+}
+
+/// The job centre's inbox: conversations with a message from a citizen, open ones
+/// first, newest first, with the client's name and customer number.
+pub async fn staff_inbox(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, String, String)>, StoreError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS}, c.given_name, c.family_name, c.customer_number \
+         FROM {ITEM_FROM} JOIN clients c ON c.id = i.client_id \
+         WHERE c.job_centre_id = $1 AND i.direction = 'from_citizen' \
+         ORDER BY CASE WHEN i.done_at IS NULL THEN 0 ELSE 1 END, i.id DESC LIMIT 200"
+    ))
+    .bind(job_centre_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let name = format!("{} {}", row.try_get::<String, _>("given_name")?, row.try_get::<String, _>("family_name")?);
+            Ok((item_from_row(row)?, name, row.try_get("customer_number")?))
+        })
+        .collect()
+}
+
+/// Item `id` if its client belongs to `job_centre_id` (the staff view).
+pub async fn find_for_job_centre(db: &Db, job_centre_id: i64, id: i64) -> Result<Option<Item>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} JOIN clients c ON c.id = i.client_id WHERE i.id = $1 AND c.job_centre_id = $2"
+    ))
+    .bind(id)
+    .bind(job_centre_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| item_from_row(&row)).transpose()
+}
+
+/// Marks conversation `thread` done; `false` if it is not this job centre's.
+pub async fn mark_done(db: &Db, job_centre_id: i64, thread: i64, staff_account_id: i64, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE postbox_items SET done_at = $1, done_by = $2 \
+         WHERE thread_id = $3 AND done_at IS NULL AND client_id IN (SELECT id FROM clients WHERE job_centre_id = $4)",
+    )
+    .bind(now)
+    .bind(staff_account_id)
+    .bind(thread)
+    .bind(job_centre_id)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// One page of the online items for a client (received and written), newest first, optionally of one kind,
 /// and how many there are in all.
 pub async fn inbox(db: &Db, client_id: i64, kind: Option<ItemKind>, page: i64) -> Result<(Vec<Item>, i64), StoreError> {
     let kind_filter = kind.map(ItemKind::as_str).unwrap_or("");
     let rows = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} \
-         WHERE i.client_id = $1 AND i.channel = 'online' AND i.direction = 'to_citizen' AND ($2 = '' OR i.kind = $2) \
+         WHERE i.client_id = $1 AND i.channel = 'online' AND ($2 = '' OR i.kind = $2) \
          ORDER BY i.id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(client_id)
@@ -184,7 +316,7 @@ pub async fn inbox(db: &Db, client_id: i64, kind: Option<ItemKind>, page: i64) -
     .await?;
     let total = sqlx::query(
         "SELECT COUNT(*) AS n FROM postbox_items \
-         WHERE client_id = $1 AND channel = 'online' AND direction = 'to_citizen' AND ($2 = '' OR kind = $2)",
+         WHERE client_id = $1 AND channel = 'online' AND ($2 = '' OR kind = $2)",
     )
     .bind(client_id)
     .bind(kind_filter)
@@ -303,4 +435,32 @@ pub async fn file_owner(db: &Db, file_id: i64) -> Result<Option<(i64, i64, bool)
         Ok((row.try_get("client_id")?, row.try_get("job_centre_id")?, row.try_get::<String, _>("channel")? == "online"))
     })
     .transpose()
+}
+
+/// The Eingangsbestätigung (receipt) of a citizen's item: when it arrived and every
+/// file with size and SHA-256, as plain text.
+pub fn receipt_text(language: crate::domain::language::Language, portal: &str, item: &Item, files: &[FileMeta]) -> String {
+    use crate::{domain::datetime::format_date_time, i18n::*};
+    let l = match language {
+        crate::domain::language::Language::De => Locale::de,
+        crate::domain::language::Language::En => Locale::en,
+    };
+    let mut text = format!(
+        "{}\n\n{}\n{}: {}\n{}: {}\n{}: {}\n",
+        td_string!(l, postbox.receipt_title),
+        td_string!(l, postbox.receipt_intro, portal = portal),
+        td_string!(l, postbox.receipt_number),
+        item.id,
+        td_string!(l, postbox.received_at),
+        format_date_time(item.created_at, language),
+        td_string!(l, postbox.subject),
+        item.subject,
+    );
+    if files.is_empty() {
+        text.push_str(&format!("{}\n", td_string!(l, postbox.receipt_no_files)));
+    }
+    for file in files {
+        text.push_str(&format!("\n{}\n  {}: {} Bytes\n  SHA-256: {}\n", file.filename, td_string!(l, postbox.size), file.size, file.sha256));
+    }
+    text
 }

@@ -60,6 +60,8 @@ pub enum ChannelReason {
     OnlineCommunicationOff,
     /// The client has no unlocked profile.
     NoProfile,
+    /// The citizen wrote it (it reaches the job centre online).
+    SentByCitizen,
 }
 
 impl ChannelReason {
@@ -72,10 +74,18 @@ impl ChannelReason {
         }
     }
 
+    /// Every reason.
+    pub const ALL: [ChannelReason; 4] = [
+        ChannelReason::OnlineCommunicationOn,
+        ChannelReason::OnlineCommunicationOff,
+        ChannelReason::NoProfile,
+        ChannelReason::SentByCitizen,
+    ];
+
     /// The channel that follows.
     pub fn channel(self) -> Channel {
         match self {
-            ChannelReason::OnlineCommunicationOn => Channel::Online,
+            ChannelReason::OnlineCommunicationOn | ChannelReason::SentByCitizen => Channel::Online,
             ChannelReason::OnlineCommunicationOff | ChannelReason::NoProfile => Channel::Post,
         }
     }
@@ -86,14 +96,13 @@ impl ChannelReason {
             ChannelReason::OnlineCommunicationOn => "online_on",
             ChannelReason::OnlineCommunicationOff => "online_off",
             ChannelReason::NoProfile => "no_profile",
+            ChannelReason::SentByCitizen => "from_citizen",
         }
     }
 
     /// The reason named `name`.
     pub fn parse(name: &str) -> Option<ChannelReason> {
-        [ChannelReason::OnlineCommunicationOn, ChannelReason::OnlineCommunicationOff, ChannelReason::NoProfile]
-            .into_iter()
-            .find(|r| r.as_str() == name)
+        ChannelReason::ALL.into_iter().find(|r| r.as_str() == name)
     }
 }
 
@@ -133,6 +142,11 @@ pub enum ItemProblem {
     DocumentMissing,
 }
 
+/// What a citizen may send: a message, or evidence ("Nachweis hochladen").
+pub fn citizen_may_send(kind: ItemKind) -> bool {
+    matches!(kind, ItemKind::Nachricht | ItemKind::Nachweis)
+}
+
 /// Checks subject and text of a new item of `kind`; `has_file` tells whether a file came.
 pub fn check_item(kind: ItemKind, subject: &str, text: &str, has_file: bool) -> Vec<ItemProblem> {
     let mut problems = Vec::new();
@@ -159,7 +173,7 @@ mod tests {
         assert_eq!(ChannelReason::decide(true, false), ChannelReason::OnlineCommunicationOff);
         assert_eq!(ChannelReason::decide(false, true), ChannelReason::NoProfile);
         assert_eq!(ChannelReason::NoProfile.channel(), Channel::Post);
-        for reason in [ChannelReason::OnlineCommunicationOn, ChannelReason::OnlineCommunicationOff, ChannelReason::NoProfile] {
+        for reason in ChannelReason::ALL {
             assert_eq!(ChannelReason::parse(reason.as_str()), Some(reason));
         }
     }

@@ -124,7 +124,10 @@ fn Layout(portal_name: String) -> impl IntoView {
                     <Route path=path!("/intern/kunden/:id") view=staff::client::ClientPage ssr=SsrMode::Async />
                     <Route path=path!("/intern/postversand") view=staff::print_queue::PrintQueuePage ssr=SsrMode::Async />
                     <Route path=path!("/postfach") view=postbox::inbox::InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/postfach/schreiben") view=postbox::write::WritePage ssr=SsrMode::Async />
                     <Route path=path!("/postfach/:id") view=postbox::item::ItemPage ssr=SsrMode::Async />
+                    <Route path=path!("/intern/nachrichten") view=staff::messages::MessagesPage ssr=SsrMode::Async />
+                    <Route path=path!("/intern/nachrichten/:id") view=staff::messages::ConversationPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/passkey") view=help::PasskeyHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/totp") view=help::TotpHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/hilfe/wiederherstellungscodes") view=help::RecoveryHelpPage ssr=SsrMode::Async />

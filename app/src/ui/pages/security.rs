@@ -418,7 +418,7 @@ fn event_label(i18n: I18n, event: &str) -> &'static str {
         "email_change_requested" => t_string!(i18n, events.email_change_requested),
         "email_changed" => t_string!(i18n, events.email_changed),
         "postbox_item_sent" => t_string!(i18n, events.postbox_item_sent),
-        "file_downloaded" => t_string!(i18n, events.file_downloaded),
+        "postbox_message_received" => t_string!(i18n, events.postbox_message_received),
         _ => t_string!(i18n, events.other),
     }
 }

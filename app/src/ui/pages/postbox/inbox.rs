@@ -31,7 +31,11 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, postbox.title).to_string()) />
         <p class="lead">{t!(i18n, postbox.intro)}</p>
-        <search>
+        <div class="button-row">
+            <a class="button" href="/postfach/schreiben">{t!(i18n, postbox.write_title)}</a>
+            <a class="button button--secondary" href="/postfach/schreiben?art=nachweis">{t!(i18n, postbox.write_evidence_title)}</a>
+        </div>
+        <search class="section">
             <form method="get" action="/postfach" class="form form--inline">
                 <div class="field">
                     <label class="field__label" for="art">{t!(i18n, postbox.filter_label)}</label>
@@ -69,6 +73,7 @@ pub fn InboxPage() -> impl IntoView {
                                                     <a href=format!("/postfach/{}", item.id)>{item.subject}</a>
                                                 </h2>
                                                 <p class="item__meta">
+                                                    {item.from_citizen.then(|| view! { {t!(i18n, postbox.from_you)}" · " })}
                                                     {kind_label(i18n, item.kind)}" · "{format_date_time(item.created_at, language)}
                                                     {unread.then(|| view! { " · " <strong class="badge">{t!(i18n, postbox.new_badge)}</strong> })}
                                                     {(!item.attachments.is_empty()).then(|| view! { " · " {t!(i18n, postbox.has_attachment)} })}

@@ -1,8 +1,10 @@
-//! The citizen's Leistungspostfach: `/postfach` (inbox with filter and pages) and
-//! `/postfach/{id}` (one item with its files).
+//! The citizen's Leistungspostfach: `/postfach` (inbox with filter and pages),
+//! `/postfach/{id}` (one item with its files and conversation) and
+//! `/postfach/schreiben` (message or evidence to the job centre).
 
 pub mod inbox;
 pub mod item;
+pub mod write;
 
 use crate::{domain::postbox::ItemKind, ui::translate::*};
 

@@ -28,6 +28,7 @@ pub fn DeskPage() -> impl IntoView {
             <p class="lead">{t_string!(i18n, staff.desk_intro, name = desk.staff_name.clone(), job_centre = desk.job_centre.clone())}</p>
             <div class="button-row">
                 <a class="button" href="/intern/kunden/neu">{t!(i18n, staff.new_client)}</a>
+                <a class="button button--secondary" href="/intern/nachrichten">{t!(i18n, postbox.staff_inbox_title)}</a>
                 <a class="button button--secondary" href="/intern/postversand">{t!(i18n, postbox.queue_title)}</a>
             </div>
             <search class="section">

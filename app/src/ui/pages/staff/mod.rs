@@ -5,6 +5,7 @@
 pub mod client;
 pub mod desk;
 pub mod letter;
+pub mod messages;
 pub mod new_client;
 pub mod postbox;
 pub mod print_queue;

@@ -25,6 +25,7 @@ pub fn reason_text(i18n: I18n, reason: ChannelReason) -> String {
         ChannelReason::OnlineCommunicationOn => t_string!(i18n, postbox.reason_online_on),
         ChannelReason::OnlineCommunicationOff => t_string!(i18n, postbox.reason_online_off),
         ChannelReason::NoProfile => t_string!(i18n, postbox.reason_no_profile),
+        ChannelReason::SentByCitizen => t_string!(i18n, postbox.reason_from_citizen),
     }
     .to_string()
 }
@@ -134,8 +135,7 @@ pub fn ClientPostbox(
                 Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 Ok(items) if items.is_empty() => view! { <p class="section">{t!(i18n, postbox.staff_none)}</p> }.into_any(),
                 Ok(items) => view! {
-                    <h3 class="section">{t!(i18n, postbox.staff_sent_heading)}</h3>
-                    <ul class="item-list">
+                    <ul class="item-list section" aria-label=move || t_string!(i18n, postbox.staff_sent_heading)>
                         {items.into_iter().map(|item| view! { <SentItem item /> }.into_any()).collect_view()}
                     </ul>
                 }
@@ -151,10 +151,12 @@ pub fn SentItem(item: StaffItemView) -> impl IntoView {
     let i18n = use_i18n();
     let language = use_site().language;
     let channel = match item.channel {
+        _ if item.item.from_citizen => t_string!(i18n, postbox.from_client).to_string(),
         Channel::Online => t_string!(i18n, postbox.channel_online).to_string(),
         Channel::Post => t_string!(i18n, postbox.channel_post).to_string(),
     };
     let trail = match item.channel {
+        _ if item.item.from_citizen => vec![(t_string!(i18n, postbox.received_at).to_string(), format_date_time(item.item.created_at, language))],
         Channel::Online => vec![
             (t_string!(i18n, postbox.provided_at).to_string(), format_date_time(item.item.created_at, language)),
             (
@@ -179,8 +181,11 @@ pub fn SentItem(item: StaffItemView) -> impl IntoView {
     };
     view! {
         <li class="card item" data-testid="sent-item">
-            <h4 class="item__title">{item.item.subject.clone()}</h4>
+            <h3 class="item__title">{item.item.subject.clone()}</h3>
             <p class="item__meta">{kind_label(i18n, item.item.kind)}" · "{channel}" — "{reason_text(i18n, item.reason)}</p>
+            {(!item.item.body.is_empty()).then(|| view! {
+                <div class="item__body">{item.item.body.lines().map(|line| view! { <p>{line.to_owned()}</p> }).collect_view()}</div>
+            })}
             <dl class="facts">
                 {trail.into_iter().map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> }).collect_view()}
             </dl>
