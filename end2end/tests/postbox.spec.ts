@@ -104,3 +104,72 @@ test('a file that is not a PDF is refused with a message and the form keeps its 
   await expect(page.getByText('Noch nichts gesendet.')).toBeVisible();
   await citizen.context().close();
 });
+
+/** A tiny but real PNG header followed by data (the type is recognised by content). */
+function png(): Buffer {
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(3000, 7)]);
+}
+
+test('the citizen uploads evidence, gets a receipt, staff reply and the citizen reads the reply', async ({ browser, page, request }) => {
+  const { page: citizen } = await citizenWithProfile(browser, page, request, 'nachweis');
+  await switchOn(citizen, 'Online-Kommunikation');
+  await citizen.goto('/postfach');
+  await citizen.getByRole('link', { name: 'Nachweis hochladen' }).click();
+  await expect(citizen.getByRole('heading', { level: 1 })).toHaveText('Nachweis hochladen');
+  await expectAccessible(citizen);
+
+  // A program renamed to .pdf is refused; what was typed stays.
+  await citizen.getByLabel('Betreff *').fill('Lohnabrechnung');
+  await citizen.getByLabel('Nachweise (Dateien) *').setInputFiles({
+    name: 'lohn.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(2048)]),
+  });
+  await citizen.getByRole('button', { name: 'Absenden' }).click();
+  await expect(citizen.getByRole('alert')).toContainText('Eine Datei ist weder PDF noch JPEG noch PNG.');
+  await expect(citizen.getByLabel('Betreff *')).toHaveValue('Lohnabrechnung');
+
+  // A PDF and a PNG.
+  const subject = `Lohnabrechnung ${Date.now() % 100000}`;
+  await citizen.getByLabel('Betreff *').fill(subject);
+  await citizen.getByLabel('Text').fill('Anbei meine Lohnabrechnung und ein Foto der Bescheinigung.');
+  await citizen.getByLabel('Nachweise (Dateien) *').setInputFiles([
+    { name: 'Lohn März.pdf', mimeType: 'application/pdf', buffer: pdf('Lohn') },
+    { name: 'bescheinigung.png', mimeType: 'image/png', buffer: png() },
+  ]);
+  await citizen.getByRole('button', { name: 'Absenden' }).click();
+  await expect(citizen.getByRole('heading', { level: 1 })).toHaveText(subject);
+  await expect(citizen.getByRole('status')).toContainText('Ihre Nachricht ist eingegangen.');
+  const receipt = citizen.getByRole('region', { name: 'Eingangsbestätigung' });
+  await expect(receipt).toContainText('Lohn März.pdf');
+  await expect(receipt).toContainText('bescheinigung.png');
+  await expect(citizen.getByRole('heading', { name: 'Eingangsbestätigung' })).toBeVisible();
+  await expectAccessible(citizen);
+  const [download] = await Promise.all([
+    citizen.waitForEvent('download'),
+    citizen.getByRole('link', { name: 'Eingangsbestätigung herunterladen' }).click(),
+  ]);
+  const text = readFileSync(await download.path(), 'utf8');
+  expect(text).toContain('Lohn März.pdf');
+  expect(text).toMatch(/SHA-256: [0-9a-f]{64}/);
+
+  // Staff: inbox, conversation, reply, done.
+  await page.goto('/intern');
+  await page.getByRole('link', { name: 'Nachrichten' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Nachrichten');
+  await page.getByRole('link', { name: subject }).click();
+  await expect(page.getByText('Anbei meine Lohnabrechnung')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Text *').fill('Vielen Dank, wir haben Ihre Nachweise erhalten.');
+  await page.getByRole('button', { name: 'Antwort senden' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Ihre Antwort wurde gesendet.' })).toBeVisible();
+  await page.getByRole('button', { name: 'Als erledigt markieren' }).click();
+  await expect(page.getByText(/Erledigt am/)).toBeVisible();
+
+  // The citizen sees the reply.
+  await citizen.goto('/postfach');
+  await citizen.getByRole('link', { name: `AW: ${subject}` }).click();
+  await expect(citizen.getByText('Vielen Dank, wir haben Ihre Nachweise erhalten.')).toBeVisible();
+  await expect(citizen.getByRole('region', { name: 'Verlauf' })).toContainText(subject);
+  await citizen.context().close();
+});

@@ -123,7 +123,7 @@ fn Receipt(item: PostboxItemView) -> impl IntoView {
                 view! { <p>{t!(i18n, postbox.receipt_no_files)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="eingangsbestaetigung">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, postbox.files)>
                         <table class="table">
                             <thead>
                                 <tr>
