@@ -71,6 +71,9 @@ pub struct Settings {
     /// `DEEMED_NOTICE_DAYS`: days after the notification mail at which an online
     /// document counts as made known (§ 37 Abs. 2a SGB X).
     pub deemed_notice_days: i64,
+    /// `APPOINTMENT_REMINDER_HOURS`: hours before an appointment at which the SMS
+    /// reminder goes out.
+    pub reminder_lead_hours: i64,
 }
 
 /// Outgoing mail settings.
@@ -201,6 +204,7 @@ impl Settings {
             secret_key: get("SECRET_KEY"),
             password_hash_concurrency: parse_number(&get, "PASSWORD_HASH_CONCURRENCY", (cores / 2).max(1))?,
             throttle,
+            reminder_lead_hours: parse_number(&get, "APPOINTMENT_REMINDER_HOURS", 24)?,
             deemed_notice_days: parse_number(&get, "DEEMED_NOTICE_DAYS", app::domain::postbox::DEFAULT_DEEMED_NOTICE_DAYS)?,
             trust_forwarded_for: match get("TRUST_FORWARDED_FOR") {
                 Some(v) => parse_bool("TRUST_FORWARDED_FOR", &v)?,

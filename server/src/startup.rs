@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::{cli, config::Settings, http, ServerError};
 use app::backend::{
+    appointments,
     clock::Clock,
     demo,
     mail::transport::MailTransport,
@@ -80,6 +81,7 @@ impl Application {
                 secure_cookies: settings.is_https(),
                 throttle: settings.throttle,
                 deemed_notice_days: settings.deemed_notice_days,
+                reminder_lead_hours: settings.reminder_lead_hours,
             }),
             clock,
             hasher,
@@ -128,6 +130,14 @@ impl Application {
             self.state.mail_wake.clone(),
             stopping_rx.clone(),
         ));
+        let reminders = tokio::spawn(appointments::run(
+            self.state.db.clone(),
+            self.state.clock.clone(),
+            self.state.settings.reminder_lead_hours,
+            self.state.settings.portal_name.clone(),
+            self.state.mail_wake.clone(),
+            stopping_rx.clone(),
+        ));
         let signal = async move {
             shutdown.await;
             let _ = stopping_tx.send(true);
@@ -151,6 +161,9 @@ impl Application {
         // The worker finishes the message it is sending, then stops.
         if tokio::time::timeout(DRAIN_TIMEOUT, worker).await.is_err() {
             tracing::warn!("outbox worker did not stop in time");
+        }
+        if tokio::time::timeout(DRAIN_TIMEOUT, reminders).await.is_err() {
+            tracing::warn!("reminder loop did not stop in time");
         }
         // Closing waits for borrowed connections; never longer than the drain time.
         if tokio::time::timeout(DRAIN_TIMEOUT, self.state.db.close()).await.is_err() {

@@ -2,6 +2,7 @@
 //! capability; each function reads the session, authorizes, calls a backend service
 //! and maps its errors to [`ApiError`].
 
+pub mod appointments;
 pub mod auth;
 pub mod dev;
 pub mod email_change;

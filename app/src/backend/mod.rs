@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activation_codes;
+pub mod appointments;
 pub mod audit;
 pub mod auth;
 pub mod clients;
@@ -50,6 +51,8 @@ pub struct PortalSettings {
     pub throttle: throttle::ThrottlePolicy,
     /// Days after the notification at which an online document counts as made known.
     pub deemed_notice_days: i64,
+    /// Hours before an appointment at which the SMS reminder goes out.
+    pub reminder_lead_hours: i64,
 }
 
 /// Everything a request handler needs; cheap to clone.

@@ -38,7 +38,7 @@ pub const SECOND_FACTOR_PAGE: &str = "/anmelden/zweiter-faktor";
 /// Pages (and everything below them) open to everyone at every stage.
 const ALWAYS_OPEN: [&str; 6] = ["/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache", "/nutzungsbedingungen", "/hilfe"];
 /// Pages (and everything below them) that need a full sign-in.
-const SIGNED_IN_ONLY: [&str; 5] = ["/konto", "/profil", "/freischalten", "/intern", "/postfach"];
+const SIGNED_IN_ONLY: [&str; 6] = ["/konto", "/profil", "/freischalten", "/intern", "/postfach", "/termine"];
 /// Pages only for visitors who are not signed in (or have not finished signing in).
 const BEFORE_SIGN_IN: [&str; 4] = ["/anmelden", "/anmelden/passkey", "/registrieren", "/passwort-vergessen"];
 /// Server functions a half-signed-in visitor may call.

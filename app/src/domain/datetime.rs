@@ -43,6 +43,16 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// Days since 1970-01-01 of a civil date (for other domain modules).
+pub fn days_since_epoch(year: i64, month: u32, day: u32) -> i64 {
+    days_from_civil(year, month, day)
+}
+
+/// The civil (UTC) date of a day number since 1970-01-01.
+pub fn civil_date(days: i64) -> (i64, u32, u32) {
+    civil_from_days(days)
+}
+
 /// Unix time of 01:00 UTC on the last Sunday of `month` (the EU summer-time switch).
 fn last_sunday_0100_utc(year: i64, month: u32) -> i64 {
     // Only used for March and October, which both have 31 days.

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod activation_code;
+pub mod appointment;
 pub mod client_record;
 pub mod communication;
 pub mod datetime;

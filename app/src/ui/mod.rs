@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::{domain::language::Language, ui::translate::*};
 use components::layout::{SiteFooter, SiteHeader};
 use pages::{
-    account, activation, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
+    account, activation, appointments, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
     postbox, profile, second_factor, security, sign_in, sign_in_passkey, staff,
 };
 
@@ -124,6 +124,7 @@ fn Layout(portal_name: String) -> impl IntoView {
                     <Route path=path!("/intern/kunden/:id") view=staff::client::ClientPage ssr=SsrMode::Async />
                     <Route path=path!("/intern/postversand") view=staff::print_queue::PrintQueuePage ssr=SsrMode::Async />
                     <Route path=path!("/postfach") view=postbox::inbox::InboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/termine") view=appointments::AppointmentsPage ssr=SsrMode::Async />
                     <Route path=path!("/postfach/schreiben") view=postbox::write::WritePage ssr=SsrMode::Async />
                     <Route path=path!("/postfach/:id") view=postbox::item::ItemPage ssr=SsrMode::Async />
                     <Route path=path!("/intern/nachrichten") view=staff::messages::MessagesPage ssr=SsrMode::Async />

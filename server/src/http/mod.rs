@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod cache_control;
+pub mod calendar;
 pub mod health;
 pub mod language;
 pub mod origin_check;
@@ -78,6 +79,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/readyz", get(health::readyz).with_state(state.db.clone()))
         .route("/sprache", get(language::switch).with_state(language::SwitchPolicy::new(settings)))
         .merge(postbox_files::routes(state.clone()))
+        .merge(calendar::routes(state.clone()))
         .merge(pages)
         .layer(middleware::from_fn_with_state(cache, cache_control::apply))
         .layer(middleware::from_fn(access::gate))

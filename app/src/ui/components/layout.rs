@@ -82,6 +82,9 @@ fn PostboxLink() -> impl IntoView {
                             })}
                         </a>
                     </li>
+                    <li>
+                        <a class="site-nav__link" href="/termine">{t!(i18n, appointments.title)}</a>
+                    </li>
                 })
             })}
         </Suspense>

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod activation;
+pub mod appointments;
 pub mod dev_mails;
 pub mod email_change;
 pub mod email_links;

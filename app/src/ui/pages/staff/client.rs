@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::{
+    appointments::ClientAppointments,
     letter::LetterView,
     postbox::{use_send_outcome, ClientPostbox},
     salutation_text, StaffOnly,
 };
 use crate::{
+    api::appointments::{client_appointments, AppointmentOutcome, CancelAppointment, CreateAppointment},
     api::postbox::{client_postbox, StaffItemView},
     api::staff::{load_client, ClientDetails, IssueCode, IssueOutcome, RevokeCode, RevokeOutcome, DEFAULT_VALID_DAYS},
     domain::datetime::{format_date, format_date_time},
@@ -36,6 +38,13 @@ pub fn ClientPage() -> impl IntoView {
     let revoked = latest(revoke, use_flash::<RevokeOutcome>("staff-revoke-code"));
     let details = Resource::new(move || revoke.version().get(), move |_| load_client(id));
     let items = Resource::new(move || id, client_postbox);
+    let create_appointment = ServerAction::<CreateAppointment>::new();
+    let cancel_appointment = ServerAction::<CancelAppointment>::new();
+    let appointments = Resource::new(
+        move || (id, create_appointment.version().get(), cancel_appointment.version().get()),
+        |(id, _, _)| client_appointments(id),
+    );
+    let appointment_flash = StoredValue::new(use_flash::<AppointmentOutcome>("staff-appointment"));
     let sent = StoredValue::new(use_send_outcome());
     view! {
         {move || match issued.get() {
@@ -60,7 +69,17 @@ pub fn ClientPage() -> impl IntoView {
                                     Ok(details) => {
                                         let items = items.await;
                                         let sent = sent.get_value();
-                                        view! { <Details details items sent issue revoke revoked invalid_validity /> }.into_any()
+                                        let appointments = appointments.await;
+                                        // The latest result: the action's, or the flash after a plain form post.
+                                        let appointment_outcome = match create_appointment.value().get_untracked() {
+                                            Some(Ok(outcome)) => Some(outcome),
+                                            _ => appointment_flash.get_value(),
+                                        };
+                                        let schedule = view! {
+                                            <ClientAppointments client_id=id appointments create=create_appointment cancel=cancel_appointment outcome=appointment_outcome />
+                                        }
+                                        .into_any();
+                                        view! { <Details details items sent schedule issue revoke revoked invalid_validity /> }.into_any()
                                     }
                                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                                 }
@@ -79,6 +98,7 @@ fn Details(
     details: ClientDetails,
     items: Result<Vec<StaffItemView>, crate::api::ApiError>,
     sent: Option<crate::api::postbox::SendOutcome>,
+    schedule: AnyView,
     issue: ServerAction<IssueCode>,
     revoke: ServerAction<RevokeCode>,
     revoked: Signal<Option<Result<RevokeOutcome, crate::api::ApiError>>>,
@@ -175,6 +195,7 @@ fn Details(
                 <OptionHistory history=Signal::stored(details.history.clone()) language />
             }
         })}
+        {schedule}
         <ClientPostbox client_id=client.id items outcome=sent />
         <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
     }

@@ -2,6 +2,7 @@
 //! codes and print their letters. Only for staff of a job centre, who see only their
 //! own job centre's clients (the server functions enforce it).
 
+pub mod appointments;
 pub mod client;
 pub mod desk;
 pub mod letter;
