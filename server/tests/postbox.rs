@@ -17,6 +17,7 @@ on_both_databases!(
     only_the_owner_and_their_job_centre_see_items_and_files,
     refused_uploads_leave_nothing_behind,
     citizens_write_with_evidence_get_a_receipt_and_staff_reply,
+    the_inbox_has_pages_and_a_kind_filter,
 );
 
 /// A job centre with one signed-in staff member; returns the staff cookie.
@@ -261,8 +262,8 @@ async fn only_the_owner_and_their_job_centre_see_items_and_files(backend: Backen
         assert_ne!(app.call(endpoint, &form, Some(&half)).await.status, StatusCode::OK, "{endpoint} half signed in");
         assert_eq!(app.call(endpoint, &form, Some(&no_profile)).await.json, json!("ProfileRequired"), "{endpoint} without profile");
     }
-    for endpoint in ["staff/postbox", "staff/print-queue", "staff/mark-printed"] {
-        let form = [("client_id", client.as_str()), ("item_id", id.as_str())];
+    for endpoint in ["staff/postbox", "staff/print-queue", "staff/mark-printed", "staff/inbox", "staff/conversation", "staff/mark-done"] {
+        let form = [("client_id", client.as_str()), ("item_id", id.as_str()), ("id", id.as_str()), ("thread_id", id.as_str())];
         assert_ne!(app.call(endpoint, &form, Some(&owner)).await.status, StatusCode::OK, "{endpoint} as citizen");
         assert_ne!(app.call(endpoint, &form, None).await.status, StatusCode::OK, "{endpoint} anonymous");
     }
@@ -386,5 +387,26 @@ async fn citizens_write_with_evidence_get_a_receipt_and_staff_reply(backend: Bac
     assert_eq!(again.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.call("staff/inbox", &[], Some(&desk)).await.json[0]["done_at"], Value::Null);
     assert_eq!(app.call("staff/conversation", &[("id", &id.to_string())], Some(&desk)).await.json["items"].as_array().map(Vec::len), Some(3));
+    app.stop().await;
+}
+
+async fn the_inbox_has_pages_and_a_kind_filter(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let desk = staff_of(&app, "Jobcenter Seiten").await;
+    let client = new_client(&app, &desk, "P-1").await;
+    let (_, cookie) = citizen_of(&app, &desk, &client, "seiten", &["online"]).await;
+    for i in 0..21 {
+        assert_eq!(send(&app, &desk, &client, "nachricht", &format!("Nachricht {i}"), None).await.status(), StatusCode::SEE_OTHER);
+    }
+    send(&app, &desk, &client, "schreiben", "Ein Schreiben", Some(("s.pdf", pdf("s")))).await;
+    let first = app.call("postbox/inbox", &[], Some(&cookie)).await.json;
+    assert_eq!((first["total"].clone(), first["pages"].clone(), first["unread"].clone()), (json!(22), json!(2), json!(22)));
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(20));
+    assert_eq!(first["items"][0]["subject"], json!("Ein Schreiben"), "newest first");
+    let second = app.call("postbox/inbox", &[("page", "2")], Some(&cookie)).await.json;
+    let subjects: Vec<Value> = second["items"].as_array().cloned().unwrap_or_default().iter().map(|i| i["subject"].clone()).collect();
+    assert_eq!(subjects, vec![json!("Nachricht 1"), json!("Nachricht 0")]);
+    let letters = app.call("postbox/inbox", &[("kind", "schreiben")], Some(&cookie)).await.json;
+    assert_eq!((letters["total"].clone(), letters["pages"].clone()), (json!(1), json!(1)));
     app.stop().await;
 }
