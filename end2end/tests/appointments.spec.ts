@@ -35,7 +35,7 @@ async function createAppointment(staff: Page, clientUrl: string, hours: number, 
   const { date, time } = inHours(hours);
   await staff.getByLabel('Datum *').fill(date);
   await staff.getByLabel('Uhrzeit *').fill(time);
-  await staff.getByLabel('Terminart *').selectOption('vor_ort');
+  await staff.getByLabel('Form des Termins *').selectOption('vor_ort');
   await staff.getByLabel('Ort oder Zugang *').fill('Musterstraße 1, Raum 204');
   await staff.getByLabel('Betreff des Termins *').fill(subject);
   await staff.getByRole('button', { name: 'Termin anlegen' }).click();
