@@ -68,7 +68,7 @@ test('an appointment within a day is reminded by SMS at once, one in two days no
 
   // The citizen: upcoming appointments and the calendar file.
   await citizen.goto('/konto');
-  await citizen.getByRole('link', { name: 'Termine' }).click();
+  await citizen.getByRole('main').getByRole('link', { name: 'Termine' }).click();
   await expect(citizen.getByRole('heading', { level: 1 })).toHaveText('Termine');
   await expectAccessible(citizen);
   const entry = citizen.getByTestId('appointment').filter({ hasText: soon });

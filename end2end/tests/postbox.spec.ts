@@ -44,8 +44,13 @@ test('a Bescheid reaches the postbox: notification mail, opened by the citizen, 
   const mail = await waitForSubject(request, email, 'Neue Mitteilung in Ihrem Postfach');
   expect(mail.text).not.toContain(subject);
   await citizen.goto('/konto');
-  await expect(citizen.getByRole('link', { name: /Postfach 1 ungelesen/ })).toBeVisible();
-  await citizen.getByRole('link', { name: /Postfach/ }).click();
+  await hydrated(citizen);
+  // On a phone the header navigation sits behind "Menü".
+  const menu = citizen.getByRole('button', { name: 'Menü' });
+  if (await menu.isVisible()) await menu.click();
+  const headerLink = citizen.getByRole('banner').getByRole('link', { name: /Postfach 1 ungelesen/ });
+  await expect(headerLink).toBeVisible();
+  await headerLink.click();
   await expect(citizen.getByRole('heading', { level: 1 })).toHaveText('Postfach');
   await expect(citizen.getByText('Ungelesen: 1')).toBeVisible();
   await expectAccessible(citizen);

@@ -90,7 +90,11 @@ pub fn AccountPage() -> impl IntoView {
                             <section class="card card--action section" aria-labelledby="profil">
                                 <h2 id="profil">{t!(i18n, profile.title)}</h2>
                                 <p>{t!(i18n, profile.link_text)}</p>
-                                <p><a class="button" href="/profil">{t!(i18n, profile.title)}</a></p>
+                                <div class="button-row">
+                                    <a class="button" href="/profil">{t!(i18n, profile.title)}</a>
+                                    <a class="button button--secondary" href="/postfach">{t!(i18n, postbox.title)}</a>
+                                    <a class="button button--secondary" href="/termine">{t!(i18n, appointments.title)}</a>
+                                </div>
                             </section>
                         }.into_any()
                     } else {
