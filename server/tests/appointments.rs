@@ -5,10 +5,13 @@
 
 mod support;
 
-use app::backend::{appointments, job_centres, outbox, passwords, staff};
+use app::backend::{appointments, outbox};
 use reqwest::{header, StatusCode};
 use serde_json::json;
-use support::{Backend, TestApp, PASSWORD};
+use support::{
+    desk::{new_client, staff_email, staff_of},
+    Backend, TestApp, PASSWORD,
+};
 
 on_both_databases!(
     the_reminder_goes_out_once_a_day_before,
@@ -16,39 +19,6 @@ on_both_databases!(
     racing_workers_send_each_reminder_once,
     appointments_are_for_their_client_and_job_centre_only,
 );
-
-async fn staff_of(app: &TestApp, centre: &str) -> String {
-    let now = app.clock.now();
-    let record = job_centres::NewJobCentre {
-        name: centre.to_owned(),
-        street: "Weg 1".into(),
-        postcode: "12345".into(),
-        city: "Stadt".into(),
-        phone: "0800 1".into(),
-        email: "info@example.org".into(),
-    };
-    job_centres::create(&app.state.db, &record, now).await.expect("job centre");
-    let email = format!("staff.{}@example.org", centre.to_lowercase().replace(' ', "-"));
-    let hash = passwords::hash_blocking(PASSWORD.as_bytes()).expect("hash");
-    staff::create_account(&app.state.db, centre, &email, "Sachbearbeitung", Some(hash), now).await.expect("staff");
-    app.full_sign_in(&email, PASSWORD).await
-}
-
-async fn new_client(app: &TestApp, desk: &str, number: &str) -> String {
-    let form = [
-        ("customer_number", number),
-        ("salutation", "herr"),
-        ("given_name", "Max"),
-        ("family_name", "Mustermann"),
-        ("birth_date", "1980-01-02"),
-        ("street", "Weg 2"),
-        ("postcode", "12345"),
-        ("city", "Stadt"),
-        ("mobile", ""),
-    ];
-    let created = app.call("staff/create-client", &form, Some(desk)).await;
-    created.json["Created"]["next"].as_str().and_then(|n| n.rsplit('/').next()).expect("client").to_owned()
-}
 
 /// A citizen with a profile, SMS-Benachrichtigung on and a confirmed number.
 async fn citizen_with_sms(app: &TestApp, desk: &str, client: &str, name: &str, mobile: &str) -> String {
@@ -109,7 +79,7 @@ async fn wait_for_reminders(app: &TestApp, mobile: &str, n: usize) {
 async fn the_reminder_goes_out_once_a_day_before(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Erinnerung").await;
-    let client = new_client(&app, &desk, "E-1").await;
+    let client = new_client(&app, &desk, "E-1", "").await.to_string();
     citizen_with_sms(&app, &desk, &client, "termin", "0151 7000001").await;
     let mobile = "+491517000001";
     // Whole minutes, 48 hours ahead.
@@ -131,7 +101,7 @@ async fn the_reminder_goes_out_once_a_day_before(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     assert_eq!(reminders_to(&app, mobile).await, 1);
     // (Sessions have timed out while the clock moved on: sign in again.)
-    let desk = app.full_sign_in("staff.jobcenter-erinnerung@example.org", PASSWORD).await;
+    let desk = app.full_sign_in(&staff_email("Jobcenter Erinnerung"), PASSWORD).await;
     let cookie = app.full_sign_in("termin@example.org", PASSWORD).await;
     let staff_view = app.call("staff/appointments", &[("client_id", &client)], Some(&desk)).await.json;
     assert_eq!(staff_view[0]["reminder"][1], json!("sent"), "{staff_view}");
@@ -150,7 +120,7 @@ async fn the_reminder_goes_out_once_a_day_before(backend: Backend) {
 async fn no_reminder_when_cancelled_or_sms_switched_off(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Absage").await;
-    let client = new_client(&app, &desk, "A-1").await;
+    let client = new_client(&app, &desk, "A-1", "").await.to_string();
     let cookie = citizen_with_sms(&app, &desk, &client, "absage", "0151 7000002").await;
     let mobile = "+491517000002";
     let starts_at = (app.clock.now() / 60 + 48 * 60) * 60;
@@ -161,7 +131,7 @@ async fn no_reminder_when_cancelled_or_sms_switched_off(backend: Backend) {
     assert_eq!(app.call("staff/cancel-appointment", &[("client_id", &client), ("id", &first)], Some(&desk)).await.json, json!(true));
     assert_eq!(app.call("profile/option", &[("option", "sms"), ("enabled", "false")], Some(&cookie)).await.json["Saved"]["enabled"], json!(false));
     app.clock.advance(25 * 3600);
-    let desk = app.full_sign_in("staff.jobcenter-absage@example.org", PASSWORD).await;
+    let desk = app.full_sign_in(&staff_email("Jobcenter Absage"), PASSWORD).await;
     for _ in 0..50 {
         let list = app.call("staff/appointments", &[("client_id", &client)], Some(&desk)).await.json;
         if list[1]["reminder"].is_array() {
@@ -179,7 +149,7 @@ async fn no_reminder_when_cancelled_or_sms_switched_off(backend: Backend) {
 async fn racing_workers_send_each_reminder_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Wettlauf").await;
-    let client = new_client(&app, &desk, "W-1").await;
+    let client = new_client(&app, &desk, "W-1", "").await.to_string();
     citizen_with_sms(&app, &desk, &client, "wettlauf", "0151 7000003").await;
     let mobile = "+491517000003";
     let base = (app.clock.now() / 60 + 48 * 60) * 60;
@@ -208,8 +178,8 @@ async fn appointments_are_for_their_client_and_job_centre_only(backend: Backend)
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Eigen").await;
     let other_desk = staff_of(&app, "Jobcenter Fremd").await;
-    let client = new_client(&app, &desk, "F-1").await;
-    let other_client = new_client(&app, &desk, "F-2").await;
+    let client = new_client(&app, &desk, "F-1", "").await.to_string();
+    let other_client = new_client(&app, &desk, "F-2", "").await.to_string();
     let owner = citizen_with_sms(&app, &desk, &client, "eigen", "0151 7000004").await;
     let stranger = citizen_with_sms(&app, &desk, &other_client, "fremd", "0151 7000005").await;
     let starts_at = (app.clock.now() / 60 + 72 * 60) * 60;

@@ -6,10 +6,10 @@
 
 mod support;
 
-use app::backend::{job_centres, passwords, staff};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use support::{
+    desk::{audit_count, new_client, staff_of},
     sms_gateway::{code_in, SmsGatewayStub},
     Backend, TestApp, PASSWORD,
 };
@@ -40,39 +40,8 @@ async fn spawn(backend: Backend, gateway: &SmsGatewayStub) -> TestApp {
 
 /// A citizen with an unlocked profile; returns the session cookie.
 async fn citizen_with_profile(app: &TestApp, name: &str) -> String {
-    let now = app.clock.now();
-    let centre = format!("Jobcenter {name}");
-    let record = job_centres::NewJobCentre {
-        name: centre.clone(),
-        street: "Weg 1".into(),
-        postcode: "12345".into(),
-        city: "Stadt".into(),
-        phone: "0800 1".into(),
-        email: "info@example.org".into(),
-    };
-    job_centres::create(&app.state.db, &record, now).await.expect("job centre");
-    let staff_email = format!("staff.{name}@example.org");
-    let hash = passwords::hash_blocking(PASSWORD.as_bytes()).expect("hash");
-    staff::create_account(&app.state.db, &centre, &staff_email, "Sachbearbeitung", Some(hash), now).await.expect("staff");
-    let desk = app.full_sign_in(&staff_email, PASSWORD).await;
-    let created = app
-        .call(
-            "staff/create-client",
-            &[
-                ("customer_number", &format!("K-{name}")),
-                ("salutation", "frau"),
-                ("given_name", "Erika"),
-                ("family_name", "Mustermann"),
-                ("birth_date", "1984-08-12"),
-                ("street", "Heidestraße 17"),
-                ("postcode", "12345"),
-                ("city", "Musterstadt"),
-                ("mobile", "0151 1111111"),
-            ],
-            Some(&desk),
-        )
-        .await;
-    let client = created.json["Created"]["next"].as_str().and_then(|n| n.rsplit('/').next()).expect("client").to_owned();
+    let desk = staff_of(app, &format!("Jobcenter {name}")).await;
+    let client = new_client(app, &desk, &format!("K-{name}"), "0151 1111111").await.to_string();
     let issued = app.call("staff/issue-code", &[("client_id", &client), ("valid_days", "30")], Some(&desk)).await;
     let code = issued.json["Issued"]["code"].as_str().expect("code").to_owned();
     let address = app.registered(name).await;
@@ -80,17 +49,6 @@ async fn citizen_with_profile(app: &TestApp, name: &str) -> String {
     let redeemed = app.call("profile/redeem", &[("code", &code)], Some(&cookie)).await;
     assert_eq!(redeemed.json, json!("Activated"));
     format!("session={}", redeemed.cookie("session").expect("new session"))
-}
-
-async fn audit_count(app: &TestApp, event: &str) -> i64 {
-    use sqlx::Row;
-    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE event = $1")
-        .bind(event)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("count")
-        .try_get("n")
-        .expect("n")
 }
 
 async fn a_mobile_number_is_confirmed_by_sms_before_the_sms_switch_turns_on(backend: Backend) {

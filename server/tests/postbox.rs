@@ -6,10 +6,12 @@
 
 mod support;
 
-use app::backend::{job_centres, passwords, staff};
 use reqwest::{header, multipart, StatusCode};
 use serde_json::{json, Value};
-use support::{Backend, TestApp, PASSWORD};
+use support::{
+    desk::{new_client, staff_of},
+    Backend, TestApp, PASSWORD,
+};
 
 on_both_databases!(
     a_document_reaches_the_postbox_with_notification_and_trail,
@@ -19,45 +21,6 @@ on_both_databases!(
     citizens_write_with_evidence_get_a_receipt_and_staff_reply,
     the_inbox_has_pages_and_a_kind_filter,
 );
-
-/// A job centre with one signed-in staff member; returns the staff cookie.
-async fn staff_of(app: &TestApp, centre: &str) -> String {
-    let now = app.clock.now();
-    let record = job_centres::NewJobCentre {
-        name: centre.to_owned(),
-        street: "Weg 1".into(),
-        postcode: "12345".into(),
-        city: "Stadt".into(),
-        phone: "0800 1".into(),
-        email: "info@example.org".into(),
-    };
-    job_centres::create(&app.state.db, &record, now).await.expect("job centre");
-    let email = format!("staff.{}@example.org", centre.to_lowercase().replace(' ', "-"));
-    let hash = passwords::hash_blocking(PASSWORD.as_bytes()).expect("hash");
-    staff::create_account(&app.state.db, centre, &email, "Sachbearbeitung", Some(hash), now).await.expect("staff");
-    app.full_sign_in(&email, PASSWORD).await
-}
-
-async fn new_client(app: &TestApp, desk: &str, number: &str) -> String {
-    let created = app
-        .call(
-            "staff/create-client",
-            &[
-                ("customer_number", number),
-                ("salutation", "frau"),
-                ("given_name", "Erika"),
-                ("family_name", "Mustermann"),
-                ("birth_date", "1984-08-12"),
-                ("street", "Heidestraße 17"),
-                ("postcode", "12345"),
-                ("city", "Musterstadt"),
-                ("mobile", ""),
-            ],
-            Some(desk),
-        )
-        .await;
-    created.json["Created"]["next"].as_str().and_then(|n| n.rsplit('/').next()).expect("client").to_owned()
-}
 
 /// A citizen who unlocked `client`'s profile with `options` switched on; returns the
 /// citizen's address and cookie.
@@ -148,7 +111,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 async fn a_document_reaches_the_postbox_with_notification_and_trail(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Nord").await;
-    let client = new_client(&app, &desk, "N-1").await;
+    let client = new_client(&app, &desk, "N-1", "").await.to_string();
     let (address, cookie) = citizen_of(&app, &desk, &client, "post.online", &["online", "email"]).await;
     let bytes = pdf("Bewilligungsbescheid");
     let sent = send(&app, &desk, &client, "bescheid", "Bewilligung von Bürgergeld", Some(("Bescheid März.pdf", bytes.clone()))).await;
@@ -201,8 +164,8 @@ async fn with_online_communication_off_it_goes_to_the_print_queue(backend: Backe
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Süd").await;
     let other_desk = staff_of(&app, "Jobcenter West").await;
-    let client = new_client(&app, &desk, "S-1").await;
-    let without_profile = new_client(&app, &desk, "S-2").await;
+    let client = new_client(&app, &desk, "S-1", "").await.to_string();
+    let without_profile = new_client(&app, &desk, "S-2", "").await.to_string();
     let (address, cookie) = citizen_of(&app, &desk, &client, "post.papier", &["email"]).await;
     send(&app, &desk, &client, "schreiben", "Einladung", Some(("einladung.pdf", pdf("Einladung")))).await;
     send(&app, &desk, &without_profile, "nachricht", "Hinweis", None).await;
@@ -230,8 +193,8 @@ async fn only_the_owner_and_their_job_centre_see_items_and_files(backend: Backen
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Ost").await;
     let other_desk = staff_of(&app, "Jobcenter Mitte").await;
-    let client = new_client(&app, &desk, "O-1").await;
-    let other_client = new_client(&app, &desk, "O-2").await;
+    let client = new_client(&app, &desk, "O-1", "").await.to_string();
+    let other_client = new_client(&app, &desk, "O-2", "").await.to_string();
     let (_, owner) = citizen_of(&app, &desk, &client, "eigentuemerin", &["online"]).await;
     let (_, stranger) = citizen_of(&app, &desk, &other_client, "fremde", &["online"]).await;
     send(&app, &desk, &client, "bescheid", "Bescheid", Some(("b.pdf", pdf("x")))).await;
@@ -274,7 +237,7 @@ async fn only_the_owner_and_their_job_centre_see_items_and_files(backend: Backen
 async fn refused_uploads_leave_nothing_behind(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Land").await;
-    let client = new_client(&app, &desk, "L-1").await;
+    let client = new_client(&app, &desk, "L-1", "").await.to_string();
     let refused = |response: reqwest::Response| async move {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let flash = response.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|c| c.starts_with("flash="));
@@ -311,8 +274,8 @@ async fn citizens_write_with_evidence_get_a_receipt_and_staff_reply(backend: Bac
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Hafen").await;
     let other_desk = staff_of(&app, "Jobcenter Berg").await;
-    let client = new_client(&app, &desk, "H-1").await;
-    let other_client = new_client(&app, &desk, "H-2").await;
+    let client = new_client(&app, &desk, "H-1", "").await.to_string();
+    let other_client = new_client(&app, &desk, "H-2", "").await.to_string();
     let (_, cookie) = citizen_of(&app, &desk, &client, "schreiberin", &["online"]).await;
     let (_, stranger) = citizen_of(&app, &desk, &other_client, "nachbar", &["online"]).await;
     // Refused: a renamed program, six files, evidence without a file. Nothing is stored.
@@ -393,7 +356,7 @@ async fn citizens_write_with_evidence_get_a_receipt_and_staff_reply(backend: Bac
 async fn the_inbox_has_pages_and_a_kind_filter(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let desk = staff_of(&app, "Jobcenter Seiten").await;
-    let client = new_client(&app, &desk, "P-1").await;
+    let client = new_client(&app, &desk, "P-1", "").await.to_string();
     let (_, cookie) = citizen_of(&app, &desk, &client, "seiten", &["online"]).await;
     for i in 0..21 {
         assert_eq!(send(&app, &desk, &client, "nachricht", &format!("Nachricht {i}"), None).await.status(), StatusCode::SEE_OTHER);

@@ -5,10 +5,12 @@
 
 mod support;
 
-use app::backend::{job_centres, passwords, staff};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{Backend, TestApp, PASSWORD};
+use support::{
+    desk::{audit_count, new_client, staff_of},
+    Backend, TestApp, PASSWORD,
+};
 
 on_both_databases!(
     staff_functions_are_for_own_staff_only,
@@ -20,46 +22,6 @@ on_both_databases!(
     the_letters_link_survives_the_first_sign_in,
 );
 
-/// A job centre with one staff member, signed in; returns the staff cookie.
-async fn job_centre_with_staff(app: &TestApp, name: &str) -> String {
-    let now = app.clock.now();
-    let centre = job_centres::NewJobCentre {
-        name: name.to_owned(),
-        street: "Weg 1".into(),
-        postcode: "12345".into(),
-        city: "Stadt".into(),
-        phone: "0800 1".into(),
-        email: "info@example.org".into(),
-    };
-    job_centres::create(&app.state.db, &centre, now).await.expect("job centre");
-    let email = format!("staff.{}@example.org", name.to_lowercase().replace(' ', "-"));
-    let hash = passwords::hash_blocking(PASSWORD.as_bytes()).expect("hash");
-    staff::create_account(&app.state.db, name, &email, "Sachbearbeitung", Some(hash), now).await.expect("staff");
-    app.full_sign_in(&email, PASSWORD).await
-}
-
-async fn new_client(app: &TestApp, cookie: &str, number: &str, mobile: &str) -> i64 {
-    let answer = app
-        .call(
-            "staff/create-client",
-            &[
-                ("customer_number", number),
-                ("salutation", "frau"),
-                ("given_name", "Erika"),
-                ("family_name", "Mustermann"),
-                ("birth_date", "1984-08-12"),
-                ("street", "Heidestraße 17"),
-                ("postcode", "12345"),
-                ("city", "Musterstadt"),
-                ("mobile", mobile),
-            ],
-            Some(cookie),
-        )
-        .await;
-    let next = answer.json["Created"]["next"].as_str().unwrap_or_else(|| panic!("not created: {}", answer.body));
-    next.rsplit('/').next().and_then(|id| id.parse().ok()).expect("id")
-}
-
 async fn issue(app: &TestApp, cookie: &str, client: i64, days: &str) -> String {
     let answer = app.call("staff/issue-code", &[("client_id", &client.to_string()), ("valid_days", days)], Some(cookie)).await;
     answer.json["Issued"]["code"].as_str().unwrap_or_else(|| panic!("not issued: {}", answer.body)).to_owned()
@@ -70,21 +32,10 @@ async fn citizen(app: &TestApp, name: &str) -> String {
     app.full_sign_in(&address, PASSWORD).await
 }
 
-async fn audit_count(app: &TestApp, event: &str) -> i64 {
-    use sqlx::Row;
-    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE event = $1")
-        .bind(event)
-        .fetch_one(app.state.db.pool())
-        .await
-        .expect("count")
-        .try_get("n")
-        .expect("n")
-}
-
 async fn staff_functions_are_for_own_staff_only(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let own = job_centre_with_staff(&app, "Jobcenter Nord").await;
-    let other = job_centre_with_staff(&app, "Jobcenter Süd").await;
+    let own = staff_of(&app, "Jobcenter Nord").await;
+    let other = staff_of(&app, "Jobcenter Süd").await;
     let client = new_client(&app, &own, "N-100", "").await;
     let id = client.to_string();
     let citizen = citizen(&app, "neugierig").await;
@@ -156,7 +107,7 @@ async fn profile_functions_need_a_full_sign_in_and_a_profile(backend: Backend) {
 
 async fn a_code_unlocks_exactly_one_profile_even_in_parallel(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let desk = job_centre_with_staff(&app, "Jobcenter Ost").await;
+    let desk = staff_of(&app, "Jobcenter Ost").await;
     let client = new_client(&app, &desk, "O-1", "").await;
     let code = issue(&app, &desk, client, "30").await;
     assert_eq!(audit_count(&app, "activation_code_issued").await, 1);
@@ -191,7 +142,7 @@ async fn a_code_unlocks_exactly_one_profile_even_in_parallel(backend: Backend) {
 
 async fn expired_revoked_unknown_and_too_many_codes_are_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let mut desk = job_centre_with_staff(&app, "Jobcenter West").await;
+    let mut desk = staff_of(&app, "Jobcenter West").await;
     let client = new_client(&app, &desk, "W-1", "").await;
     let cookie = citizen(&app, "pech").await;
     let redeem = |code: String| {
@@ -238,7 +189,7 @@ async fn expired_revoked_unknown_and_too_many_codes_are_refused(backend: Backend
 
 async fn options_are_saved_with_history_and_sms_needs_a_mobile_number(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let desk = job_centre_with_staff(&app, "Jobcenter Mitte").await;
+    let desk = staff_of(&app, "Jobcenter Mitte").await;
     let without_mobile = new_client(&app, &desk, "M-1", "").await;
     let code = issue(&app, &desk, without_mobile, "30").await;
     let cookie = citizen(&app, "schalter").await;
@@ -275,7 +226,7 @@ async fn options_are_saved_with_history_and_sms_needs_a_mobile_number(backend: B
 
 async fn staff_input_is_checked_on_the_server(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let desk = job_centre_with_staff(&app, "Jobcenter Land").await;
+    let desk = staff_of(&app, "Jobcenter Land").await;
     let answer = app
         .call(
             "staff/create-client",

@@ -82,6 +82,12 @@ const ITEM_COLUMNS: &str = "i.id, i.client_id, i.direction, i.thread_id, i.done_
      i.channel_reason, i.created_at, i.opened_at, i.printed_at, o.sent_at AS notified_at";
 const ITEM_FROM: &str = "postbox_items i LEFT JOIN outbox o ON o.id = i.notification_outbox_id";
 
+/// An item with its client's name and customer number (staff lists).
+fn with_client(row: &sqlx::any::AnyRow) -> Result<(Item, String, String), StoreError> {
+    let name = format!("{} {}", row.try_get::<String, _>("given_name")?, row.try_get::<String, _>("family_name")?);
+    Ok((item_from_row(row)?, name, row.try_get("customer_number")?))
+}
+
 fn item_from_row(row: &sqlx::any::AnyRow) -> Result<Item, StoreError> {
     let kind: String = row.try_get("kind")?;
     let reason: String = row.try_get("channel_reason")?;
@@ -264,12 +270,7 @@ pub async fn staff_inbox(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, Strin
     .bind(job_centre_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let name = format!("{} {}", row.try_get::<String, _>("given_name")?, row.try_get::<String, _>("family_name")?);
-            Ok((item_from_row(row)?, name, row.try_get("customer_number")?))
-        })
-        .collect()
+    rows.iter().map(with_client).collect()
 }
 
 /// Item `id` if its client belongs to `job_centre_id` (the staff view).
@@ -381,12 +382,7 @@ pub async fn print_queue(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, Strin
     .bind(job_centre_id)
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            let name = format!("{} {}", row.try_get::<String, _>("given_name")?, row.try_get::<String, _>("family_name")?);
-            Ok((item_from_row(row)?, name, row.try_get("customer_number")?))
-        })
-        .collect()
+    rows.iter().map(with_client).collect()
 }
 
 /// Marks an item of the print queue as printed and posted; `false` if it is not in

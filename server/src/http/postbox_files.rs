@@ -98,13 +98,9 @@ async fn send_to_client(
         Ok(read) => read,
         Err(error) => return unavailable(error),
     };
-    let thread = match form.reply_to {
-        Some(id) => match postbox::thread_of(&state.db, client.id, id).await {
-            Ok(Some(thread)) => Some(thread),
-            Ok(None) => return not_found(),
-            Err(error) => return unavailable(error),
-        },
-        None => None,
+    let thread = match conversation_of(&state, client.id, form.reply_to).await {
+        Ok(thread) => thread,
+        Err(response) => return response,
     };
     // Replies come back to the conversation page.
     let back = match form.reply_to {
@@ -132,6 +128,17 @@ async fn send_to_client(
         SendOutcome::Refused { problems, file: file_problem, kind: form.kind, subject: form.subject, body: form.body }
     };
     back_with_flash(&state, &back, "staff-send", &outcome)
+}
+
+/// The conversation a reply continues (`None` for a new one); 404 if it is not the
+/// client's.
+async fn conversation_of(state: &AppState, client_id: i64, reply_to: Option<i64>) -> Result<Option<i64>, Response> {
+    let Some(id) = reply_to else { return Ok(None) };
+    match postbox::thread_of(&state.db, client_id, id).await {
+        Ok(Some(thread)) => Ok(Some(thread)),
+        Ok(None) => Err(not_found()),
+        Err(error) => Err(unavailable(error)),
+    }
 }
 
 /// A redirect to `back` carrying `outcome` for the page's form `form`.
@@ -236,13 +243,9 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
         Ok(read) => read,
         Err(error) => return unavailable(error),
     };
-    let thread = match form.reply_to {
-        Some(id) => match postbox::thread_of(&state.db, client.id, id).await {
-            Ok(Some(thread)) => Some(thread),
-            Ok(None) => return not_found(),
-            Err(error) => return unavailable(error),
-        },
-        None => None,
+    let thread = match conversation_of(&state, client.id, form.reply_to).await {
+        Ok(thread) => thread,
+        Err(response) => return response,
     };
     let kind = ItemKind::parse(&form.kind).filter(|k| citizen_may_send(*k)).unwrap_or(ItemKind::Nachricht);
     // Evidence needs a file; a message needs a text (checked like staff items).

@@ -1,0 +1,65 @@
+//! Job centres, staff and client records for the tests, made the way operators and
+//! the desk make them.
+
+use app::backend::{job_centres, passwords, staff};
+
+use super::{TestApp, PASSWORD};
+
+/// A job centre called `name` with one staff member (`staff.<name>@example.org`), signed
+/// in with a second factor; returns the staff member's cookie.
+pub async fn staff_of(app: &TestApp, name: &str) -> String {
+    let now = app.clock.now();
+    let centre = job_centres::NewJobCentre {
+        name: name.to_owned(),
+        street: "Weg 1".into(),
+        postcode: "12345".into(),
+        city: "Stadt".into(),
+        phone: "0800 1".into(),
+        email: "info@example.org".into(),
+    };
+    job_centres::create(&app.state.db, &centre, now).await.expect("job centre");
+    let hash = passwords::hash_blocking(PASSWORD.as_bytes()).expect("hash");
+    staff::create_account(&app.state.db, name, &staff_email(name), "Sachbearbeitung", Some(hash), now).await.expect("staff");
+    app.full_sign_in(&staff_email(name), PASSWORD).await
+}
+
+/// The address of the staff member [`staff_of`] made for job centre `name`.
+pub fn staff_email(name: &str) -> String {
+    format!("staff.{}@example.org", name.to_lowercase().replace(' ', "-"))
+}
+
+/// A client record "Erika Mustermann" with customer number `number` and `mobile` (may
+/// be empty), created on the desk of `desk`; returns its id.
+pub async fn new_client(app: &TestApp, desk: &str, number: &str, mobile: &str) -> i64 {
+    let answer = app
+        .call(
+            "staff/create-client",
+            &[
+                ("customer_number", number),
+                ("salutation", "frau"),
+                ("given_name", "Erika"),
+                ("family_name", "Mustermann"),
+                ("birth_date", "1984-08-12"),
+                ("street", "Heidestraße 17"),
+                ("postcode", "12345"),
+                ("city", "Musterstadt"),
+                ("mobile", mobile),
+            ],
+            Some(desk),
+        )
+        .await;
+    let next = answer.json["Created"]["next"].as_str().unwrap_or_else(|| panic!("not created: {}", answer.body));
+    next.rsplit('/').next().and_then(|id| id.parse().ok()).expect("id")
+}
+
+/// How many security-log entries of `event` there are.
+pub async fn audit_count(app: &TestApp, event: &str) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE event = $1")
+        .bind(event)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("count")
+        .try_get("n")
+        .expect("n")
+}
