@@ -107,6 +107,7 @@ test('the e-mail address changes with the password and a link sent to the new ad
 
   // The new address signs in.
   await page.getByRole('button', { name: 'Abmelden' }).click();
+  await expect(page).toHaveURL(/\/$/);
   await awayFromStepEnd(page);
   await signIn(page, newEmail);
   await confirmWithTotp(page, secret, 0);
