@@ -12,6 +12,21 @@ use crate::domain::{
     upload::FileProblem,
 };
 
+/// A refused item form (staff or citizen): what is wrong and what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedItem {
+    /// Field problems.
+    pub problems: Vec<ItemProblem>,
+    /// The file's problem.
+    pub file: Option<FileProblem>,
+    /// Kind as chosen.
+    pub kind: String,
+    /// Subject as typed.
+    pub subject: String,
+    /// Text as typed.
+    pub body: String,
+}
+
 /// The result of "Senden" on the staff desk (a plain form post with a file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SendOutcome {
@@ -21,18 +36,7 @@ pub enum SendOutcome {
         channel: Channel,
     },
     /// Nothing was sent; the form comes back with what was typed.
-    Refused {
-        /// Field problems.
-        problems: Vec<ItemProblem>,
-        /// The file's problem.
-        file: Option<FileProblem>,
-        /// Kind as chosen.
-        kind: String,
-        /// Subject as typed.
-        subject: String,
-        /// Text as typed.
-        body: String,
-    },
+    Refused(RefusedItem),
 }
 
 /// An attached file.
@@ -57,18 +61,7 @@ pub enum CitizenSendOutcome {
         id: i64,
     },
     /// Nothing was stored; the form comes back with what was typed.
-    Refused {
-        /// Field problems.
-        problems: Vec<ItemProblem>,
-        /// The files' problem.
-        file: Option<FileProblem>,
-        /// Kind as chosen.
-        kind: String,
-        /// Subject as typed.
-        subject: String,
-        /// Text as typed.
-        body: String,
-    },
+    Refused(RefusedItem),
 }
 
 /// An item as the citizen sees it.

@@ -17,7 +17,7 @@ use axum::{
 };
 
 use app::{
-    api::postbox::{CitizenSendOutcome, SendOutcome},
+    api::postbox::{CitizenSendOutcome, RefusedItem, SendOutcome},
     backend::{
         clients,
         files::{self, FileMeta, FileWriter, UploadError},
@@ -125,7 +125,7 @@ async fn send_to_client(
     } else {
         // Nothing is kept: the transaction with the uploaded chunks is dropped.
         drop(tx);
-        SendOutcome::Refused { problems, file: file_problem, kind: form.kind, subject: form.subject, body: form.body }
+        SendOutcome::Refused(RefusedItem { problems, file: file_problem, kind: form.kind, subject: form.subject, body: form.body })
     };
     back_with_flash(&state, &back, "staff-send", &outcome)
 }
@@ -260,13 +260,13 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
     };
     if !problems.is_empty() || file_problem.is_some() {
         drop(tx);
-        let outcome = CitizenSendOutcome::Refused {
+        let outcome = CitizenSendOutcome::Refused(RefusedItem {
             problems,
             file: file_problem,
             kind: kind.as_str().to_owned(),
             subject: form.subject,
             body: form.body,
-        };
+        });
         return back_with_flash(&state, &back, "citizen-send", &outcome);
     }
     let item = NewItem { kind, subject: &form.subject, body: &form.body };

@@ -50,7 +50,7 @@ fn Item(item: PostboxItemView, conversation: Vec<PostboxItemView>, outcome: Opti
     let language = use_site().language;
     let subject = item.subject.clone();
     let received_now = matches!(outcome, Some(CitizenSendOutcome::Received { id }) if id == item.id);
-    let refused = matches!(outcome, Some(CitizenSendOutcome::Refused { .. })).then_some(outcome).flatten();
+    let refused = matches!(outcome, Some(CitizenSendOutcome::Refused(_))).then_some(outcome).flatten();
     let reply_subject = if item.subject.starts_with("AW: ") { item.subject.clone() } else { format!("AW: {}", item.subject) };
     let others: Vec<PostboxItemView> = conversation.into_iter().filter(|other| other.id != item.id).collect();
     view! {

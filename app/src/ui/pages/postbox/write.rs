@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::postbox::CitizenSendOutcome,
+    api::postbox::{CitizenSendOutcome, RefusedItem},
     domain::{
         postbox::{ItemKind, ItemProblem},
         upload::FileProblem,
@@ -45,7 +45,7 @@ pub fn WritePage() -> impl IntoView {
 pub fn MessageForm(kind: ItemKind, reply_to: Option<i64>, outcome: Option<CitizenSendOutcome>, subject: String) -> impl IntoView {
     let i18n = use_i18n();
     let (problems, file_problem, subject, body) = match outcome {
-        Some(CitizenSendOutcome::Refused { problems, file, subject, body, .. }) => (problems, file, subject, body),
+        Some(CitizenSendOutcome::Refused(RefusedItem { problems, file, subject, body, .. })) => (problems, file, subject, body),
         _ => (Vec::new(), None, subject, String::new()),
     };
     let subject_error = problems.contains(&ItemProblem::Subject).then(|| t_string!(i18n, postbox.error_subject).to_string());

@@ -79,7 +79,7 @@ pub fn ConversationPage() -> impl IntoView {
                 Some(SendOutcome::Sent { .. }) => Some(view! {
                     <div class="notice notice--success" role="status"><p>{t!(i18n, postbox.reply_sent)}</p></div>
                 }.into_any()),
-                Some(SendOutcome::Refused { .. }) => Some(view! {
+                Some(SendOutcome::Refused(_)) => Some(view! {
                     <div class="notice notice--warning" role="alert"><p>{t!(i18n, postbox.reply_refused)}</p></div>
                 }.into_any()),
                 None => None,

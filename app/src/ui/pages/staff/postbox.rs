@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::postbox::{SendOutcome, StaffItemView},
+    api::postbox::{RefusedItem, SendOutcome, StaffItemView},
     domain::{
         datetime::{format_date, format_date_time},
         postbox::{Channel, ChannelReason, ItemKind, ItemProblem},
@@ -50,7 +50,7 @@ pub fn ClientPostbox(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let (problems, file_problem, kind, subject, body) = match outcome.clone() {
-        Some(SendOutcome::Refused { problems, file, kind, subject, body }) => (problems, file, kind, subject, body),
+        Some(SendOutcome::Refused(RefusedItem { problems, file, kind, subject, body })) => (problems, file, kind, subject, body),
         _ => (Vec::new(), None, String::new(), String::new(), String::new()),
     };
     let subject_error = problems.contains(&ItemProblem::Subject).then(|| t_string!(i18n, postbox.error_subject).to_string());
@@ -87,7 +87,7 @@ pub fn ClientPostbox(
                 Some(SendOutcome::Sent { channel: Channel::Post }) => Some(view! {
                     <div class="notice notice--success" role="status"><p>{t!(i18n, postbox.sent_post)}</p></div>
                 }.into_any()),
-                Some(SendOutcome::Refused { .. }) => Some(view! {
+                Some(SendOutcome::Refused(_)) => Some(view! {
                     <div class="error-summary" role="alert" tabindex="-1">
                         <h3 class="error-summary__title">{t!(i18n, form.error_summary_title)}</h3>
                         <ul class="error-summary__list">
