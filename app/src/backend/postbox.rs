@@ -126,6 +126,7 @@ pub struct NewItem<'a> {
 
 /// Sends an item from `staff_account_id` to `client` inside the caller's transaction
 /// (which may already hold its uploaded `attachments`). Returns the item id and channel.
+#[allow(clippy::too_many_arguments)]
 pub async fn send(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, Any>,
