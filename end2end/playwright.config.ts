@@ -20,7 +20,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry: a test that fails twice fails the run; one that passes on retry is listed as flaky.
+  retries: 1,
   reporter: [['list'], ['html', { open: 'never', outputFolder: path.join(root, 'target', 'playwright-report') }]],
   use: {
     baseURL,

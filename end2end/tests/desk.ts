@@ -62,6 +62,9 @@ export async function createClient(page: Page, family: string, number: string): 
 
 /** Issues a code on the open client page; returns the code and the QR link. */
 export async function issueCode(page: Page): Promise<{ code: string; link: string }> {
+  // A click while the page is still hydrating can land on a node that is about to be replaced.
+  await hydrated(page);
+  await expect(page.getByTestId('code-status')).toBeVisible();
   await page.getByRole('button', { name: 'Freischaltcode erzeugen' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Brief mit Freischaltcode');
   const code = (await page.getByTestId('letter-code').innerText()).trim();
