@@ -7,7 +7,8 @@ const root = path.resolve(__dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3117);
 const baseURL = `http://localhost:${port}`;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const dataDir = path.join(root, 'target', 'e2e-data');
+// A second run (another port and E2E_DATA_DIR) can go on beside this one.
+const dataDir = process.env.E2E_DATA_DIR ?? path.join(root, 'target', 'e2e-data');
 const smtpPort = Number(process.env.SMTP_SINK_PORT ?? 2526);
 const sinkHttpPort = Number(process.env.SMTP_SINK_HTTP_PORT ?? 2527);
 

@@ -6,6 +6,8 @@ import { awayFromStepEnd, confirmWithTotp, enrolTotp, PASSWORD, registerConfirme
 import { uniqueEmail } from './mail';
 
 const root = path.resolve(__dirname, '..', '..');
+/** The browser tests' database (see playwright.config.ts). */
+const database = path.join(process.env.E2E_DATA_DIR ?? path.join(root, 'target', 'e2e-data'), 'portal.db');
 
 /** Creates a staff account with the operator command, as the README describes. */
 export function createStaff(email: string, name: string): string {
@@ -15,7 +17,7 @@ export function createStaff(email: string, name: string): string {
     {
       env: {
         ...process.env,
-        DATABASE_URL: `sqlite://${path.join(root, 'target', 'e2e-data', 'portal.db')}`,
+        DATABASE_URL: `sqlite://${database}`,
         PUBLIC_URL: `http://localhost:${process.env.E2E_PORT ?? 3117}`,
         RUST_LOG: 'error',
       },
@@ -76,7 +78,7 @@ export async function issueCode(page: Page): Promise<{ code: string; link: strin
 /** Ages every activation code of the client with this customer number (test database). */
 export function expireCodes(customerNumber: string): void {
   execFileSync('sqlite3', [
-    path.join(root, 'target', 'e2e-data', 'portal.db'),
+    database,
     '.timeout 5000',
     `UPDATE activation_codes SET valid_until = strftime('%s','now') - 86400 WHERE client_id = (SELECT id FROM clients WHERE customer_number = '${customerNumber.replace(/'/g, "''")}');`,
   ]);
