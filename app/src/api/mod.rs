@@ -6,6 +6,7 @@ pub mod appointments;
 pub mod auth;
 pub mod dev;
 pub mod email_change;
+pub mod feedback;
 pub mod mfa;
 pub mod postbox;
 pub mod profile;

@@ -42,3 +42,21 @@ pub async fn list_job_centres() -> Result<Vec<JobCentreContact>, ApiError> {
         })
         .collect())
 }
+
+/// The portal's public address and a QR code of it (for opening it on a phone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalLink {
+    /// The public address, e.g. `https://jobcenter.example.org/`.
+    pub url: String,
+    /// Inline SVG of the QR code (hidden from screen readers; the page names it).
+    pub qr_svg: String,
+}
+
+/// The start page's "Auf dem Handy öffnen".
+#[server(endpoint = "site/portal-link")]
+pub async fn portal_address() -> Result<PortalLink, ApiError> {
+    let state = super::state()?;
+    let url = state.settings.public_url.to_string();
+    let qr_svg = crate::backend::qr::svg(&url).unwrap_or_default();
+    Ok(PortalLink { url, qr_svg })
+}

@@ -1,6 +1,7 @@
 //! Server-only services with the business logic and persistence. Pages never reach
 //! this module directly; server functions in [`crate::api`] call it.
 
+pub mod accessibility_feedback;
 pub mod accounts;
 pub mod activation_codes;
 pub mod appointments;

@@ -8,6 +8,7 @@ pub mod communication;
 pub mod datetime;
 pub mod device;
 pub mod email;
+pub mod feedback;
 pub mod language;
 pub mod mobile_number;
 pub mod navigation;

@@ -163,9 +163,30 @@ pub fn check_item(kind: ItemKind, subject: &str, text: &str, has_file: bool) -> 
     problems
 }
 
+/// Reply prefixes mail programs and this portal put before a subject ("AW:", "Re:").
+const REPLY_PREFIXES: [&str; 3] = ["AW:", "Re:", "RE:"];
+
+/// The subject of a reply to `subject`: `prefix` (the reader's language's "AW:" or
+/// "Re:") in front, unless it already starts with a reply prefix.
+pub fn reply_subject(subject: &str, prefix: &str) -> String {
+    let subject = subject.trim();
+    if REPLY_PREFIXES.iter().any(|p| subject.starts_with(p)) {
+        subject.to_owned()
+    } else {
+        format!("{prefix} {subject}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reply_prefixes_do_not_stack() {
+        assert_eq!(reply_subject("Weiterbewilligung", "AW:"), "AW: Weiterbewilligung");
+        assert_eq!(reply_subject("AW: Weiterbewilligung", "Re:"), "AW: Weiterbewilligung");
+        assert_eq!(reply_subject("Re: Question", "AW:"), "Re: Question");
+    }
 
     #[test]
     fn the_channel_follows_the_switch_at_sending_time() {

@@ -1,13 +1,15 @@
 //! The user interface: the HTML shell, the router and one page module per route.
 
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod installable;
 pub mod pages;
 pub mod translate;
 #[cfg(feature = "ssr")]
-mod shell;
+pub mod shell;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Meta, Title};
+use leptos_meta::{provide_meta_context, Html, Link, Meta, Title};
 #[cfg(feature = "ssr")]
 use leptos_meta::MetaTags;
 use leptos_router::{
@@ -17,11 +19,17 @@ use leptos_router::{
 use serde::{Deserialize, Serialize};
 
 use crate::{domain::language::Language, ui::translate::*};
-use components::layout::{SiteFooter, SiteHeader};
+use components::{
+    layout::{SiteFooter, SiteHeader},
+    service_worker::AppUpdatePrompt,
+};
 use pages::{
-    account, activation, appointments, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
+    accessibility_statement, easy_language, offline, account, activation, appointments, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
     postbox, profile, second_factor, security, sign_in, sign_in_passkey, staff,
 };
+
+/// The header's colour, also the installed app's title bar (manifest and meta tag).
+pub const THEME_COLOUR: &str = "#173f7a";
 
 /// Per-request facts the server decides and the browser needs to render the same page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -91,10 +99,19 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Layout(portal_name: String) -> impl IntoView {
     let i18n = use_i18n();
+    let app_title = portal_name.clone();
     let formatter = move |page: String| format!("{page} – {portal_name}");
     view! {
         <Title formatter />
         <Meta name="description" content=move || t_string!(i18n, home.lead) />
+        // The installable app: manifest, colours and the icons iOS uses.
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Meta name="theme-color" content=THEME_COLOUR />
+        <Link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+        <Meta name="mobile-web-app-capable" content="yes" />
+        <Meta name="apple-mobile-web-app-capable" content="yes" />
+        <Meta name="apple-mobile-web-app-title" content=app_title />
+        <Meta name="apple-mobile-web-app-status-bar-style" content="default" />
         <Router>
             <SiteHeader />
             <main id="inhalt" tabindex="-1" class="page">
@@ -134,12 +151,18 @@ fn Layout(portal_name: String) -> impl IntoView {
                     <Route path=path!("/hilfe/wiederherstellungscodes") view=help::RecoveryHelpPage ssr=SsrMode::Async />
                     <Route path=path!("/impressum") view=legal::ImprintPage ssr=SsrMode::Async />
                     <Route path=path!("/datenschutz") view=legal::PrivacyPage ssr=SsrMode::Async />
-                    <Route path=path!("/barrierefreiheit") view=legal::AccessibilityPage ssr=SsrMode::Async />
-                    <Route path=path!("/leichte-sprache") view=legal::EasyLanguagePage ssr=SsrMode::Async />
+                    <Route path=path!("/hilfe") view=help::HelpIndexPage ssr=SsrMode::Async />
+                    <Route path=path!("/hilfe/freischaltcode") view=help::ActivationHelpPage ssr=SsrMode::Async />
+                    <Route path=path!("/hilfe/app") view=help::AppHelpPage ssr=SsrMode::Async />
+                    <Route path=path!("/barrierefreiheit") view=accessibility_statement::AccessibilityStatementPage ssr=SsrMode::Async />
+                    <Route path=path!("/leichte-sprache") view=easy_language::EasyLanguagePage ssr=SsrMode::Async />
+                    <Route path=path!("/offline") view=offline::OfflinePage ssr=SsrMode::Async />
+                    <Route path=path!("/intern/rueckmeldungen") view=staff::feedback::FeedbackPage ssr=SsrMode::Async />
                     <Route path=path!("/nutzungsbedingungen") view=legal::TermsPage ssr=SsrMode::Async />
                     <Route path=path!("/dev/mails") view=dev_mails::DevMailsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
+            <AppUpdatePrompt />
             <SiteFooter />
         </Router>
     }

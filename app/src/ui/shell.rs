@@ -53,6 +53,12 @@ fn read_hashes(file_name: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Runs before the page is painted: marks the document as scripted and keeps the
+/// install prompt event for [`crate::ui::components::install_hint`].
+const HEAD_SCRIPT: &str = "document.documentElement.classList.add('js');\
+addEventListener('beforeinstallprompt',function(e){e.preventDefault();window.portalInstallPrompt=e;\
+dispatchEvent(new Event('portalinstallable'))});";
+
 /// Preloads the bundle and starts hydration.
 #[component]
 pub fn BundleScripts(bundle: BundleNames) -> impl IntoView {
@@ -65,7 +71,9 @@ pub fn BundleScripts(bundle: BundleNames) -> impl IntoView {
     view! {
         // Marks the page as scripted before it is painted, so hints meant only for
         // browsers without JavaScript (`.without-js`) never flash up.
-        <script nonce=nonce.clone()>"document.documentElement.classList.add('js')"</script>
+        // Also keeps the browser's install offer, which may come before the app is
+        // interactive (the start page's "App installieren" button uses it).
+        <script nonce=nonce.clone()>{HEAD_SCRIPT}</script>
         <link rel="modulepreload" href=bundle.js.to_string() nonce=nonce.clone() />
         <link
             rel="preload"

@@ -5,6 +5,7 @@ pub mod access;
 pub mod cache_control;
 pub mod calendar;
 pub mod health;
+pub mod installable;
 pub mod language;
 pub mod origin_check;
 pub mod postbox_files;
@@ -62,6 +63,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         }
     };
 
+    let installable_routes = installable::routes(&leptos_options, &settings.portal_name);
     let shell_options = leptos_options.clone();
     let pages = Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), move || {
@@ -80,6 +82,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/sprache", get(language::switch).with_state(language::SwitchPolicy::new(settings)))
         .merge(postbox_files::routes(state.clone()))
         .merge(calendar::routes(state.clone()))
+        .merge(installable_routes)
         .merge(pages)
         .layer(middleware::from_fn_with_state(cache, cache_control::apply))
         .layer(middleware::from_fn(access::gate))

@@ -303,3 +303,9 @@ where
 pub fn hard_navigate(path: &str) {
     let _ = window().location().assign(path);
 }
+
+/// Escapes text for markup: a `<textarea>`'s initial content is set with `inner_html`
+/// (a text child would gain the hydration marker in its value).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

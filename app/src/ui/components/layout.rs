@@ -163,6 +163,7 @@ pub fn SiteFooter() -> impl IntoView {
             <div class="site-footer__inner">
                 <nav aria-label=move || t_string!(i18n, site.footer_label)>
                     <ul class="site-footer__list">
+                        <li><a href="/hilfe">{t!(i18n, site.help_link)}</a></li>
                         <li><a href="/impressum">{t!(i18n, legal.imprint_title)}</a></li>
                         <li><a href="/datenschutz">{t!(i18n, legal.privacy_title)}</a></li>
                         <li><a href="/barrierefreiheit">{t!(i18n, legal.accessibility_link)}</a></li>

@@ -3,6 +3,7 @@
 pub mod activation_code_field;
 pub mod error;
 pub mod form;
+pub mod install_hint;
 pub mod layout;
 pub mod messages;
 pub mod option_switch;
@@ -11,3 +12,4 @@ pub mod passkey_sign_in;
 pub mod password_checklist;
 pub mod recovery_codes;
 pub mod page;
+pub mod service_worker;

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::site::{list_job_centres, JobCentreContact},
+    api::site::{list_job_centres, portal_address, JobCentreContact, PortalLink},
     ui::translate::*,
-    ui::components::{error::ErrorNotice, page::PageHeading},
+    ui::components::{error::ErrorNotice, install_hint::InstallHint, page::PageHeading},
 };
 
 /// The start page.
@@ -13,6 +13,7 @@ use crate::{
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let centres = Resource::new(|| (), |_| list_job_centres());
+    let link = Resource::new(|| (), |_| portal_address());
 
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, home.title).to_string()) />
@@ -62,6 +63,13 @@ pub fn HomePage() -> impl IntoView {
         </div>
         <p class="notice">{t!(i18n, home.lost_access)}</p>
 
+        <div class="card-grid section">
+            <InstallHint />
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move { link.await.ok().map(|link| view! { <PhoneLink link /> }) })}
+            </Suspense>
+        </div>
+
         <section aria-labelledby="jobcenter" class="section">
             <h2 id="jobcenter">{t!(i18n, home.job_centres_heading)}</h2>
             <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
@@ -75,6 +83,22 @@ pub fn HomePage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        </section>
+    }
+}
+
+/// "Auf dem Handy öffnen": the portal's address as a QR code and as text.
+#[component]
+fn PhoneLink(link: PortalLink) -> impl IntoView {
+    let i18n = use_i18n();
+    let url = link.url.clone();
+    let label = move || t_string!(i18n, pwa.qr_label, url = url.clone()).to_string();
+    view! {
+        <section class="card section" aria-labelledby="auf-dem-handy">
+            <h2 id="auf-dem-handy">{t!(i18n, pwa.qr_heading)}</h2>
+            <p>{t!(i18n, pwa.qr_text)}</p>
+            <div class="qr__image" role="img" aria-label=label inner_html=link.qr_svg></div>
+            <p class="break-anywhere"><a href=link.url.clone()>{link.url.clone()}</a></p>
         </section>
     }
 }

@@ -1,5 +1,5 @@
-//! Legal and accessibility pages. Until an operator supplies the binding texts they
-//! say plainly what belongs there.
+//! Legal pages (imprint, privacy, terms). Until an operator supplies the binding texts
+//! they say plainly what belongs there.
 
 use leptos::prelude::*;
 
@@ -40,14 +40,6 @@ legal_page!(
 legal_page!(
     /// `/datenschutz`
     PrivacyPage, privacy_title, privacy_text
-);
-legal_page!(
-    /// `/barrierefreiheit`
-    AccessibilityPage, accessibility_title, accessibility_text
-);
-legal_page!(
-    /// `/leichte-sprache`
-    EasyLanguagePage, easy_language_title, easy_language_text
 );
 legal_page!(
     /// `/nutzungsbedingungen`

@@ -1,9 +1,11 @@
 //! One module per route (or per small group of related routes).
 
+pub mod accessibility_statement;
 pub mod account;
 pub mod activation;
 pub mod appointments;
 pub mod dev_mails;
+pub mod easy_language;
 pub mod email_change;
 pub mod email_links;
 pub mod help;
@@ -11,6 +13,7 @@ pub mod home;
 pub mod legal;
 pub mod mfa_setup;
 pub mod not_found;
+pub mod offline;
 pub mod password_reset;
 pub mod postbox;
 pub mod profile;

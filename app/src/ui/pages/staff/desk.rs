@@ -30,6 +30,7 @@ pub fn DeskPage() -> impl IntoView {
                 <a class="button" href="/intern/kunden/neu">{t!(i18n, staff.new_client)}</a>
                 <a class="button button--secondary" href="/intern/nachrichten">{t!(i18n, postbox.staff_inbox_title)}</a>
                 <a class="button button--secondary" href="/intern/postversand">{t!(i18n, postbox.queue_title)}</a>
+                <a class="button button--secondary" href="/intern/rueckmeldungen">{t!(i18n, accessibility.staff_link)}</a>
             </div>
             <search class="section">
                 <form method="get" action="/intern" class="form form--inline">

@@ -5,6 +5,7 @@
 pub mod appointments;
 pub mod client;
 pub mod desk;
+pub mod feedback;
 pub mod letter;
 pub mod messages;
 pub mod new_client;

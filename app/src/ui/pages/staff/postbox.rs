@@ -30,10 +30,6 @@ pub fn reason_text(i18n: I18n, reason: ChannelReason) -> String {
     .to_string()
 }
 
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// The result of the last "Senden" (read by the page before anything loads, like every
 /// flash value).
 pub fn use_send_outcome() -> Option<SendOutcome> {
@@ -119,7 +115,7 @@ pub fn ClientPostbox(
                     // The kept text as escaped markup: a text child would need a hydration
                     // marker, which inside a textarea would become part of its value.
                     <textarea class="field__input" id="text" name="body" rows="5" maxlength="10000"
-                        inner_html=escape_html(&body)
+                        inner_html=crate::ui::components::form::escape_html(&body)
                         aria-invalid=text_error.is_some().then_some("true") aria-describedby=described("text", true, text_error.is_some())></textarea>
                 </div>
                 <div class="field" class:field--error=file_error.is_some()>

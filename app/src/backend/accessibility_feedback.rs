@@ -1,0 +1,116 @@
+//! Feedback on barriers, sent from the accessibility statement and read by staff.
+//! Owns the `accessibility_feedback` table.
+
+use sqlx::Row;
+
+use super::{
+    request::Requester,
+    store::{Db, StoreError},
+    AppState,
+};
+use crate::domain::{
+    feedback::{FeedbackInput, PER_HOUR},
+    language::Language,
+};
+
+const PURPOSE: &str = "accessibility-feedback-source";
+
+/// A stored piece of feedback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    /// Database id.
+    pub id: i64,
+    /// When it arrived (Unix seconds).
+    pub received_at: i64,
+    /// What the visitor entered (trimmed).
+    pub input: FeedbackInput,
+    /// The language the visitor used.
+    pub language: Language,
+    /// When staff marked it as dealt with.
+    pub done_at: Option<i64>,
+}
+
+/// Why feedback was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// [`PER_HOUR`] pieces already came from this source address in the last hour.
+    TooMany,
+}
+
+fn source_key(state: &AppState, requester: &Requester) -> String {
+    state.secret.sign(PURPOSE, requester.ip.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Stores already checked feedback, unless the source address sent too much lately.
+pub async fn submit(
+    state: &AppState,
+    input: &FeedbackInput,
+    language: Language,
+    requester: &Requester,
+    now: i64,
+) -> Result<Result<i64, Refusal>, StoreError> {
+    let key = source_key(state, requester);
+    let mut tx = state.db.pool().begin().await?;
+    let recent: i64 = sqlx::query("SELECT COUNT(*) AS n FROM accessibility_feedback WHERE source_key = $1 AND received_at > $2")
+        .bind(&key)
+        .bind(now - 3600)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+    if recent >= PER_HOUR {
+        return Ok(Err(Refusal::TooMany));
+    }
+    let id: i64 = sqlx::query(
+        "INSERT INTO accessibility_feedback (received_at, message, page, name, email, language, source_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(now)
+    .bind(input.message.trim())
+    .bind(input.page.trim())
+    .bind(input.name.trim())
+    .bind(input.email.trim())
+    .bind(language.tag())
+    .bind(&key)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// All feedback, open first, newest first.
+pub async fn list(db: &Db) -> Result<Vec<Feedback>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, received_at, message, page, name, email, language, done_at FROM accessibility_feedback \
+         ORDER BY CASE WHEN done_at IS NULL THEN 0 ELSE 1 END, received_at DESC, id DESC LIMIT 500",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Feedback {
+                id: row.try_get("id")?,
+                received_at: row.try_get("received_at")?,
+                input: FeedbackInput {
+                    message: row.try_get("message")?,
+                    page: row.try_get("page")?,
+                    name: row.try_get("name")?,
+                    email: row.try_get("email")?,
+                },
+                language: Language::from_tag(&row.try_get::<String, _>("language")?).unwrap_or_default(),
+                done_at: row.try_get("done_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Marks feedback `id` as dealt with by staff account `by`; false if there is none open.
+pub async fn mark_done(db: &Db, id: i64, by: i64, now: i64) -> Result<bool, StoreError> {
+    let result = sqlx::query("UPDATE accessibility_feedback SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL")
+        .bind(now)
+        .bind(by)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
