@@ -35,7 +35,7 @@ pub(crate) mod browser {
         wasm_bindgen::{closure::Closure, JsCast, JsValue},
     };
     use wasm_bindgen_futures::JsFuture;
-    use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
+    use web_sys::{ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
     /// The page's service-worker container, if the browser offers one here (secure
     /// context, support).
@@ -59,24 +59,32 @@ pub(crate) mod browser {
             if registration.waiting().is_some() && controlled() {
                 on_waiting();
             }
+            // A new version may already be installing (found during this page load).
+            if let Some(worker) = registration.installing() {
+                watch(worker, on_waiting.clone(), controlled.clone());
+            }
             let watched = registration.clone();
             let update_found = Closure::<dyn FnMut()>::new(move || {
-                let Some(worker) = watched.installing() else { return };
-                let state_of = worker.clone();
-                let on_waiting = on_waiting.clone();
-                let controlled = controlled.clone();
-                let state_changed = Closure::<dyn FnMut()>::new(move || {
-                    if state_of.state() == ServiceWorkerState::Installed && controlled() {
-                        on_waiting();
-                    }
-                });
-                worker.set_onstatechange(Some(state_changed.as_ref().unchecked_ref()));
-                // Lives as long as the worker it listens to.
-                state_changed.forget();
+                if let Some(worker) = watched.installing() {
+                    watch(worker, on_waiting.clone(), controlled.clone());
+                }
             });
             registration.set_onupdatefound(Some(update_found.as_ref().unchecked_ref()));
             update_found.forget();
         });
+    }
+
+    /// Calls `on_waiting` once `worker` is installed while an older version controls the page.
+    fn watch(worker: ServiceWorker, on_waiting: impl Fn() + 'static, controlled: impl Fn() -> bool + 'static) {
+        let state_of = worker.clone();
+        let state_changed = Closure::<dyn FnMut()>::new(move || {
+            if state_of.state() == ServiceWorkerState::Installed && controlled() {
+                on_waiting();
+            }
+        });
+        worker.set_onstatechange(Some(state_changed.as_ref().unchecked_ref()));
+        // Lives as long as the worker it listens to.
+        state_changed.forget();
     }
 
     /// Lets the waiting version take over and reloads the page once it controls it.

@@ -34,6 +34,19 @@ self.addEventListener('message', (event) => {
   if (event.data === 'skip-waiting') self.skipWaiting();
 });
 
+// Without network: the kept offline page. Any other page first redirects there, so the
+// address matches the page (the app then starts on the right route); the wanted page
+// goes along for "Erneut versuchen".
+function offline(url) {
+  if (url.pathname !== OFFLINE) {
+    return Response.redirect(OFFLINE + '?zurueck=' + encodeURIComponent(url.pathname + url.search), 303);
+  }
+  return caches
+    .open(CACHE)
+    .then((cache) => cache.match(OFFLINE, { ignoreSearch: true }))
+    .then((page) => page || Response.error());
+}
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
@@ -41,9 +54,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
     if (NOT_PAGES.some((pattern) => pattern.test(url.pathname))) return;
-    event.respondWith(
-      fetch(request).catch(() => caches.open(CACHE).then((cache) => cache.match(OFFLINE)).then((page) => page || Response.error())),
-    );
+    event.respondWith(fetch(request).catch(() => offline(url)));
     return;
   }
   if (url.search === '' && SHELL.includes(url.pathname)) {
