@@ -9,8 +9,9 @@ use super::email::EmailAddress;
 pub const MAX_MESSAGE: usize = 5_000;
 /// Longest page address or name.
 pub const MAX_SHORT: usize = 300;
-/// Feedback one source address may send per hour.
-pub const PER_HOUR: i64 = 5;
+/// Feedback one source address may send per hour (enough for a household or an office
+/// behind one address; stops a flood).
+pub const PER_HOUR: i64 = 20;
 
 /// What the visitor entered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -25,7 +25,7 @@ pub fn InstallHint() -> impl IntoView {
                     }>{t!(i18n, pwa.install_button)}</button>
                 </p>
             </Show>
-            <div role="status">
+            <div aria-live="polite">
                 {move || installed.get().then(|| view! { <p class="notice notice--success">{t!(i18n, pwa.installed)}</p> })}
             </div>
             <h3>{t!(i18n, pwa.install_ios_title)}</h3>

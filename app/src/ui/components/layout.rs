@@ -7,15 +7,14 @@ use crate::{domain::language::Language, ui::translate::*, ui::use_site};
 
 /// Skip link, portal name, main navigation and language switch.
 ///
-/// On small screens the navigation collapses behind a "Menü" button once the page is
-/// interactive; without JavaScript it simply stays open.
+/// On small screens the navigation collapses behind a "Menü" button when scripts run
+/// (decided by CSS from the first paint, so nothing moves when the app takes over);
+/// without JavaScript it simply stays open.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let i18n = use_i18n();
     let site = use_site();
-    let (interactive, set_interactive) = signal(false);
     let (open, set_open) = signal(false);
-    Effect::new(move |_| set_interactive.set(true));
 
     view! {
         <a class="skip-link" href="#inhalt" on:click=focus_main>
@@ -34,7 +33,6 @@ pub fn SiteHeader() -> impl IntoView {
                 <button
                     type="button"
                     class="menu-button"
-                    class:is-hidden=move || !interactive.get()
                     aria-controls="hauptnavigation"
                     aria-expanded=move || open.get().to_string()
                     on:click=move |_| set_open.update(|o| *o = !*o)
@@ -47,7 +45,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <nav
                     id="hauptnavigation"
                     class="site-nav"
-                    class:is-collapsed=move || interactive.get() && !open.get()
+                    class:is-open=move || open.get()
                     aria-label=move || t_string!(i18n, site.nav_label)
                 >
                     {site.signed_in_as.clone().map(|_| view! {

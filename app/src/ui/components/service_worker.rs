@@ -14,7 +14,7 @@ pub fn AppUpdatePrompt() -> impl IntoView {
     let (waiting, set_waiting) = signal(false);
     Effect::new(move |_| browser::register(move || set_waiting.set(true)));
     view! {
-        <div class="update-prompt" role="status">
+        <div class="update-prompt" aria-live="polite">
             <Show when=move || waiting.get()>
                 <div class="update-prompt__box">
                     <p>{t!(i18n, pwa.update_available)}</p>

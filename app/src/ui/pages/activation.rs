@@ -82,6 +82,7 @@ pub fn ActivationPage() -> impl IntoView {
                             {t!(i18n, activation.submit)}
                         </button>
                     </ActionForm>
+                    <p class="section"><a href="/hilfe/freischaltcode">{t!(i18n, help.activation_title)}</a></p>
                 }
                 .into_any()
             }
