@@ -141,9 +141,9 @@ mod tests {
     #[test]
     fn both_consents_are_required() {
         let only_terms = validate(&form("a@b.de", "Abcdefghij1!", "Abcdefghij1!", true, false));
-        assert_eq!(only_terms.expect_err("consent missing").consent_missing, true);
+        assert!(only_terms.expect_err("consent missing").consent_missing);
         let only_consent = validate(&form("a@b.de", "Abcdefghij1!", "Abcdefghij1!", false, true));
-        assert_eq!(only_consent.expect_err("terms missing").terms_missing, true);
+        assert!(only_consent.expect_err("terms missing").terms_missing);
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn Item(item: PostboxItemView, conversation: Vec<PostboxItemView>, outcome: Opti
     let subject = item.subject.clone();
     let received_now = matches!(outcome, Some(CitizenSendOutcome::Received { id }) if id == item.id);
     let refused = matches!(outcome, Some(CitizenSendOutcome::Refused(_))).then_some(outcome).flatten();
-    let reply_subject = crate::domain::postbox::reply_subject(&item.subject, &t_string!(i18n, postbox.reply_prefix).to_string());
+    let reply_subject = crate::domain::postbox::reply_subject(&item.subject, t_string!(i18n, postbox.reply_prefix));
     let others: Vec<PostboxItemView> = conversation.into_iter().filter(|other| other.id != item.id).collect();
     view! {
         <PageHeading text=Signal::derive(move || subject.clone()) />

@@ -90,7 +90,7 @@ pub fn ConversationPage() -> impl IntoView {
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                         Ok(conversation) => {
                             let subject = conversation.items.last().map(|i| i.item.subject.clone()).unwrap_or_default();
-                            let reply_subject = crate::domain::postbox::reply_subject(&subject, &t_string!(i18n, postbox.reply_prefix).to_string());
+                            let reply_subject = crate::domain::postbox::reply_subject(&subject, t_string!(i18n, postbox.reply_prefix));
                             view! {
                                 <p class="lead">
                                     <a href=format!("/intern/kunden/{}", conversation.client_id)>{conversation.client_name.clone()}</a>
