@@ -36,7 +36,22 @@ pub const ENROLMENT_PAGE: &str = "/mfa/einrichten";
 pub const SECOND_FACTOR_PAGE: &str = "/anmelden/zweiter-faktor";
 
 /// Pages (and everything below them) open to everyone at every stage.
-const ALWAYS_OPEN: [&str; 6] = ["/impressum", "/datenschutz", "/barrierefreiheit", "/leichte-sprache", "/nutzungsbedingungen", "/hilfe"];
+/// (The language switch and the installable app's files too: a visitor half-way through
+/// signing in may switch the language, and the app's worker and manifest load anywhere.)
+const ALWAYS_OPEN: [&str; 12] = [
+    "/impressum",
+    "/datenschutz",
+    "/barrierefreiheit",
+    "/leichte-sprache",
+    "/nutzungsbedingungen",
+    "/hilfe",
+    "/sprache",
+    "/offline",
+    "/sw.js",
+    "/manifest.webmanifest",
+    "/icons",
+    "/favicon.svg",
+];
 /// Pages (and everything below them) that need a full sign-in.
 const SIGNED_IN_ONLY: [&str; 6] = ["/konto", "/profil", "/freischalten", "/intern", "/postfach", "/termine"];
 /// Pages only for visitors who are not signed in (or have not finished signing in).
@@ -118,6 +133,12 @@ mod tests {
         }
         for path in [ENROLMENT_PAGE, "/mfa/einrichten/totp", "/hilfe/passkey", "/impressum", "/datenschutz"] {
             assert_eq!(page(path, path, NeedsEnrolment), Allow, "{path}");
+        }
+        // The language switch, the offline page and the app's files stay reachable.
+        for path in ["/sprache", "/offline", "/sw.js", "/manifest.webmanifest", "/icons/icon-192.png", "/favicon.svg"] {
+            for visitor in [NeedsEnrolment, NeedsSecondFactor, Anonymous, SignedIn] {
+                assert_eq!(page(path, path, visitor), Allow, "{path} for {visitor:?}");
+            }
         }
     }
 
