@@ -49,7 +49,7 @@ test.describe('registration', () => {
     await password.pressSequentially('ä');
     await expectMet(page, [true, true, true, true, true, false, false]);
     // One polite summary once typing pauses, not an announcement per key.
-    const live = page.locator('[aria-live="polite"]');
+    const live = page.locator('p[aria-live="polite"][aria-atomic="true"]');
     await expect(live).toHaveText('5 von 7 Kriterien erfüllt.', { timeout: 5_000 });
     // The password list is the field's description.
     await expect(password).toHaveAttribute('aria-describedby', /kriterien/);

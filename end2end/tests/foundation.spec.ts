@@ -13,7 +13,7 @@ const pages = [
   { path: '/impressum', de: 'Impressum', en: 'Legal notice' },
   { path: '/datenschutz', de: 'Datenschutz', en: 'Data protection' },
   { path: '/barrierefreiheit', de: 'Erklärung zur Barrierefreiheit', en: 'Accessibility statement' },
-  { path: '/leichte-sprache', de: 'Leichte Sprache', en: 'Easy language' },
+  { path: '/leichte-sprache', de: 'Leichte Sprache', en: 'Easy Read' },
   { path: '/nutzungsbedingungen', de: 'Nutzungsbedingungen', en: 'Terms of use' },
   { path: '/hilfe/passkey', de: 'Hilfe: Anmelden mit Passkey', en: 'Help: signing in with a passkey' },
   { path: '/hilfe/totp', de: 'Hilfe: Anmelden mit Authenticator-App (TOTP)', en: 'Help: signing in with an authenticator app (TOTP)' },
