@@ -11,7 +11,9 @@ pub fn PageHeading(
     text: Signal<String>,
 ) -> impl IntoView {
     view! {
-        <Title text=move || text.get() />
+        // `try_get`: when a visitor leaves before the server has finished the page, the
+        // page is disposed while the title is still read for the discarded response.
+        <Title text=move || text.try_get().unwrap_or_default() />
         <h1 class="page-title">{move || text.get()}</h1>
     }
 }
