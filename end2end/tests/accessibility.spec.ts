@@ -1,6 +1,6 @@
 import { APIRequestContext, Browser, BrowserContext, Page } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible } from './fixtures';
-import { createClient, issueCode, signedInStaff } from './desk';
+import { createClient, inHours, issueCode, signedInStaff } from './desk';
 import { awayFromStepEnd, PASSWORD, totpCode } from './journeys';
 import { linkIn, uniqueEmail, waitForMail } from './mail';
 
@@ -274,14 +274,6 @@ async function checkSecondStep(browser: Browser, failures: string[], lang: Lang,
   await session.context.close();
 }
 
-/** German local date and time `hours` from now, in the appointment form's formats. */
-function inHours(hours: number): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('de-DE', {
-    timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(Date.now() + hours * 3600_000));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };
-}
 
 // The longest test first, so that it starts at once and the others fill the second worker.
 test('signed in as citizen and as staff, de and en: every page of both, and the steps on the way', async ({ browser, request }) => {

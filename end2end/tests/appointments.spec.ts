@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Page, APIRequestContext } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible } from './fixtures';
 import { codeIn, waitForSms, SINK, Sms } from './mail';
-import { citizenWithProfile } from './desk';
+import { citizenWithProfile, inHours } from './desk';
 
 /** Confirms a fresh mobile number and switches SMS-Benachrichtigung on; returns `+49…`. */
 async function smsOn(citizen: Page, request: APIRequestContext): Promise<string> {
@@ -20,14 +20,6 @@ async function smsOn(citizen: Page, request: APIRequestContext): Promise<string>
   return international;
 }
 
-/** German local date and time `hours` from now, in the form's formats. */
-function inHours(hours: number): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('de-DE', {
-    timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-  }).formatToParts(new Date(Date.now() + hours * 3600_000));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };
-}
 
 async function createAppointment(staff: Page, clientUrl: string, hours: number, subject: string): Promise<void> {
   await staff.goto(clientUrl);

@@ -120,3 +120,12 @@ export async function citizenWithProfile(
   return { page, email, secret, clientUrl };
 }
 
+
+/** German local date and time `hours` from now, in the appointment form's formats. */
+export function inHours(hours: number): { date: string; time: string } {
+  const parts = new Intl.DateTimeFormat('de-DE', {
+    timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date(Date.now() + hours * 3600_000));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { date: `${part('year')}-${part('month')}-${part('day')}`, time: `${part('hour')}:${part('minute')}` };
+}
