@@ -59,12 +59,20 @@ const HEAD_SCRIPT: &str = "document.documentElement.classList.add('js');\
 addEventListener('beforeinstallprompt',function(e){e.preventDefault();window.portalInstallPrompt=e;\
 dispatchEvent(new Event('portalinstallable'))});";
 
-/// Preloads the bundle and starts hydration.
+/// Loads the bundle once the server-rendered page is on screen, then hydrates it.
+///
+/// Every page works without the bundle (forms post to the server), so painting it
+/// comes first: the 1.5 MB (compressed) WASM download starts after the first frame
+/// instead of sharing the connection with the stylesheet, and instantiating the
+/// module and hydrating the page run as two tasks, so the browser can handle input
+/// and paint in between. Only the small JS glue is preloaded. (A page opened in a
+/// background tab hydrates when it is first shown.)
 #[component]
 pub fn BundleScripts(bundle: BundleNames) -> impl IntoView {
     let nonce = use_nonce();
     let script = format!(
-        "import({js:?}).then(m=>m.default({{module_or_path:{wasm:?}}}).then(()=>m.hydrate()));",
+        "requestAnimationFrame(()=>setTimeout(()=>{{const w=fetch({wasm:?});\
+import({js:?}).then(m=>m.default({{module_or_path:w}}).then(()=>setTimeout(m.hydrate)))}}));",
         js = bundle.js,
         wasm = bundle.wasm
     );
@@ -75,13 +83,6 @@ pub fn BundleScripts(bundle: BundleNames) -> impl IntoView {
         // interactive (the start page's "App installieren" button uses it).
         <script nonce=nonce.clone()>{HEAD_SCRIPT}</script>
         <link rel="modulepreload" href=bundle.js.to_string() nonce=nonce.clone() />
-        <link
-            rel="preload"
-            href=bundle.wasm.to_string()
-            r#as="fetch"
-            r#type="application/wasm"
-            crossorigin="anonymous"
-        />
         <script type="module" nonce=nonce>
             {script}
         </script>
