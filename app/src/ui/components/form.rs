@@ -214,8 +214,8 @@ pub fn PasswordField(
     }
 }
 
-/// A button that shows or hides passwords; rendered only once the page is interactive
-/// (it needs JavaScript).
+/// A button that shows or hides passwords. It needs JavaScript: hidden without it, and
+/// its place is kept (invisible) until the page is interactive, so nothing moves.
 #[component]
 pub fn RevealToggle(revealed: RwSignal<bool>, #[prop(into)] controls: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -224,8 +224,8 @@ pub fn RevealToggle(revealed: RwSignal<bool>, #[prop(into)] controls: String) ->
     view! {
         <button
             type="button"
-            class="button button--secondary button--small"
-            class:is-hidden=move || !interactive.get()
+            class="button button--secondary button--small with-js"
+            class:is-pending=move || !interactive.get()
             aria-controls=controls
             aria-pressed=move || revealed.get().to_string()
             on:click=move |_| revealed.update(|r| *r = !*r)

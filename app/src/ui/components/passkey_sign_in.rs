@@ -78,7 +78,8 @@ fn PasskeyMessage(message: ReadSignal<Option<String>>) -> impl IntoView {
     }
 }
 
-/// "Passkey verwenden": shown once the page is interactive (it needs JavaScript).
+/// "Passkey verwenden": needs JavaScript, so it is hidden without it and invisible (its
+/// place kept) until the page is interactive.
 #[component]
 pub fn PasskeyButton(
     /// Where to go afterwards.
@@ -89,7 +90,7 @@ pub fn PasskeyButton(
     Effect::new(move |_| set_interactive.set(true));
     let Ceremony { busy, message, run } = use_ceremony(i18n);
     view! {
-        <div class="passkey-sign-in" class:is-hidden=move || !interactive.get()>
+        <div class="passkey-sign-in with-js" class:is-pending=move || !interactive.get()>
             <button type="button" class="button" on:click=move |_| run.run(next.clone()) disabled=move || busy.get()>
                 {t!(i18n, second.passkey)}
             </button>

@@ -316,7 +316,7 @@ pub fn PasskeySetupPage() -> impl IntoView {
                         <div class="notice notice--error" role="alert" class:is-hidden=move || message.get().is_none()>
                             <p>{move || message.get()}</p>
                         </div>
-                        <div class="form" class:is-hidden=move || !interactive.get()>
+                        <div class="form with-js" class:is-pending=move || !interactive.get()>
                             <TextField
                                 id="passkey_name"
                                 name="passkey_name"

@@ -31,7 +31,7 @@ pub fn LetterView(letter: Letter) -> impl IntoView {
             <p>{t!(i18n, letter.issued)}</p>
         </div>
         <div class="button-row no-print">
-            <button type="button" class="button" class:is-hidden=move || !interactive.get() on:click=print>
+            <button type="button" class="button with-js" class:is-pending=move || !interactive.get() on:click=print>
                 {t!(i18n, letter.print)}
             </button>
             <a class="button button--secondary" href=letter.client_page.clone() rel="external">{t!(i18n, letter.back)}</a>
