@@ -70,7 +70,11 @@ pub fn HelpIndexPage() -> impl IntoView {
         <p class="lead">{t!(i18n, help.index_intro)}</p>
         <section class="section" aria-labelledby="ablauf">
             <h2 id="ablauf">{t!(i18n, help.index_registration)}</h2>
-            <p class="prose">{t!(i18n, help.index_steps)}</p>
+            <ol class="steps prose">
+                <li>{t!(i18n, help.index_step_1)}</li>
+                <li>{t!(i18n, help.index_step_2)}</li>
+                <li>{t!(i18n, help.index_step_3)}</li>
+            </ol>
         </section>
         <nav class="section" aria-labelledby="themen">
             <h2 id="themen">{t!(i18n, help.topics)}</h2>
