@@ -15,6 +15,8 @@ TARGET=${CARGO_TARGET_DIR:-target}
 start=$(date +%s)
 LEPTOS_SITE_ROOT="$TARGET/site-release" cargo leptos build --release --frontend-only
 took=$(( $(date +%s) - start ))
+# Before the results file is rewritten (which would mark the tree as changed).
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 
 pkg=$TARGET/site-release/pkg
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
@@ -35,7 +37,7 @@ total_gz=$(( $(gzip -9 -c "$wasm" | wc -c) + $(gzip -9 -c "$js" | wc -c) ))
 {
   echo "# Release bundle size"
   echo
-  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, commit \`$(git describe --always --dirty 2>/dev/null || echo unknown)\`; \`cargo leptos build --release --frontend-only\` took ${took} s (incremental state as found)."
+  echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, commit \`$commit\`; \`cargo leptos build --release --frontend-only\` took ${took} s (incremental state as found)."
   echo
   echo "| Part | File | Bytes | Raw | Gzip bytes | Gzip |"
   echo "|---|---|---:|---:|---:|---:|"
