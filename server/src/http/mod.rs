@@ -12,11 +12,11 @@ pub mod postbox_files;
 pub mod request_context;
 pub mod security_headers;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::{middleware, routing::get, Router};
 use leptos::prelude::{provide_context, use_context};
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::{
     compression::CompressionLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -30,6 +30,18 @@ use app::{
     App,
 };
 
+/// The app's routes, generated once per process.
+///
+/// Generating them renders the app with resource loading switched off by a flag that is
+/// global to the process (leptos_server), and a resource first polled while it is set
+/// stays pending for ever. Each test server built its own list while other servers in the
+/// same test process were rendering pages, and about one test run in ten hung that way
+/// (leptos issue #4773).
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the complete router for `state`.
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let context_state = request_context::ContextState {
@@ -37,7 +49,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         trust_forwarded_for: settings.trust_forwarded_for,
     };
     let leptos_options = leptos_options(settings);
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let portal_name: Arc<str> = settings.portal_name.clone().into();
 
     let context = {
