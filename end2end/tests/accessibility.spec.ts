@@ -274,7 +274,6 @@ async function checkSecondStep(browser: Browser, failures: string[], lang: Lang,
   await session.context.close();
 }
 
-
 // The longest test first, so that it starts at once and the others fill the second worker.
 test('signed in as citizen and as staff, de and en: every page of both, and the steps on the way', async ({ browser, request }) => {
   test.setTimeout(240_000);

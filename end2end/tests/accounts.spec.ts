@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { test, expect, hydrated, expectAccessible } from './fixtures';
+import { test, expect, holdAppBundle, hydrated, expectAccessible } from './fixtures';
 import { linkIn, uniqueEmail, waitForMail } from './mail';
 import { confirmWithTotp, enrolTotp, fillRegistration, signIn } from './journeys';
 
@@ -189,13 +189,8 @@ test.describe('sign-in', () => {
   });
 
   test('what is typed before the page becomes interactive is kept', async ({ page }) => {
-    // Hold the WASM back until the user has typed, as on a slow connection.
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/*.wasm', async (route) => {
-      await held;
-      await route.continue();
-    });
+    // Held back until the user has typed, as on a slow connection.
+    const release = await holdAppBundle(page);
     await page.goto('/anmelden', { waitUntil: 'domcontentloaded' });
     await page.getByLabel('Benutzername / E-Mail-Adresse').fill('frueh@example.org');
     await page.getByLabel('Passwort', { exact: true }).fill('Getippt#vorher1');

@@ -20,7 +20,6 @@ async function smsOn(citizen: Page, request: APIRequestContext): Promise<string>
   return international;
 }
 
-
 async function createAppointment(staff: Page, clientUrl: string, hours: number, subject: string): Promise<void> {
   await staff.goto(clientUrl);
   await hydrated(staff);

@@ -120,7 +120,6 @@ export async function citizenWithProfile(
   return { page, email, secret, clientUrl };
 }
 
-
 /** German local date and time `hours` from now, in the appointment form's formats. */
 export function inHours(hours: number): { date: string; time: string } {
   const parts = new Intl.DateTimeFormat('de-DE', {

@@ -32,6 +32,17 @@ export async function hydrated(page: Page): Promise<void> {
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 }
 
+/** Holds the app bundle (WASM) back, as on a slow connection, until the returned function is called. */
+export async function holdAppBundle(page: Page): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 /** Runs axe-core with the WCAG 2.1 A and AA rules and expects no violation. */
 export async function expectAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page })

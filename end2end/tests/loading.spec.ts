@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { expect, hydrated, test } from './fixtures';
+import { expect, holdAppBundle, hydrated, test } from './fixtures';
 
 // How pages load: the server-rendered page is painted first, the app bundle comes
 // after it, and nothing on the page moves when the app takes over.
@@ -57,13 +57,7 @@ test('the app bundle is downloaded after the stylesheet, never competing with it
 });
 
 test('controls that need the app keep their place and appear when it is ready', async ({ page }) => {
-  // Hold the WASM back, as on a slow connection.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/*.wasm', async (route) => {
-    await held;
-    await route.continue();
-  });
+  const release = await holdAppBundle(page);
   await page.goto('/registrieren', { waitUntil: 'domcontentloaded' });
   const toggle = page.getByRole('button', { name: 'Passwort anzeigen' });
   // Not yet usable: invisible (and out of the tab order), but its place is taken.

@@ -219,13 +219,12 @@ pub fn PasswordField(
 #[component]
 pub fn RevealToggle(revealed: RwSignal<bool>, #[prop(into)] controls: String) -> impl IntoView {
     let i18n = use_i18n();
-    let (interactive, set_interactive) = signal(false);
-    Effect::new(move |_| set_interactive.set(true));
+    let pending = crate::ui::components::needs_app::app_pending();
     view! {
         <button
             type="button"
             class="button button--secondary button--small with-js"
-            class:is-pending=move || !interactive.get()
+            class:is-pending=move || pending.get()
             aria-controls=controls
             aria-pressed=move || revealed.get().to_string()
             on:click=move |_| revealed.update(|r| *r = !*r)

@@ -6,6 +6,7 @@ pub mod form;
 pub mod install_hint;
 pub mod layout;
 pub mod messages;
+pub mod needs_app;
 pub mod option_switch;
 pub mod passkey_client;
 pub mod passkey_sign_in;

@@ -86,11 +86,10 @@ pub fn PasskeyButton(
     next: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let (interactive, set_interactive) = signal(false);
-    Effect::new(move |_| set_interactive.set(true));
+    let pending = crate::ui::components::needs_app::app_pending();
     let Ceremony { busy, message, run } = use_ceremony(i18n);
     view! {
-        <div class="passkey-sign-in with-js" class:is-pending=move || !interactive.get()>
+        <div class="passkey-sign-in with-js" class:is-pending=move || pending.get()>
             <button type="button" class="button" on:click=move |_| run.run(next.clone()) disabled=move || busy.get()>
                 {t!(i18n, second.passkey)}
             </button>

@@ -267,8 +267,7 @@ pub fn client_error_message(i18n: I18n, error: &ClientError) -> String {
 #[component]
 pub fn PasskeySetupPage() -> impl IntoView {
     let i18n = use_i18n();
-    let (interactive, set_interactive) = signal(false);
-    Effect::new(move |_| set_interactive.set(true));
+    let pending = crate::ui::components::needs_app::app_pending();
     let name = RwSignal::new(String::new());
     let (busy, set_busy) = signal(false);
     let (message, set_message) = signal(None::<String>);
@@ -316,7 +315,7 @@ pub fn PasskeySetupPage() -> impl IntoView {
                         <div class="notice notice--error" role="alert" class:is-hidden=move || message.get().is_none()>
                             <p>{move || message.get()}</p>
                         </div>
-                        <div class="form with-js" class:is-pending=move || !interactive.get()>
+                        <div class="form with-js" class:is-pending=move || pending.get()>
                             <TextField
                                 id="passkey_name"
                                 name="passkey_name"

@@ -20,8 +20,7 @@ pub fn LetterView(letter: Letter) -> impl IntoView {
         s if s.is_empty() => t_string!(i18n, letter.greeting_neutral, name = letter.name.clone()).to_string(),
         s => t_string!(i18n, letter.greeting, salutation = s, name = letter.name.clone()).to_string(),
     };
-    let (interactive, set_interactive) = signal(false);
-    Effect::new(move |_| set_interactive.set(true));
+    let pending = crate::ui::components::needs_app::app_pending();
     let print = move |_| {
         let _ = window().print();
     };
@@ -31,7 +30,7 @@ pub fn LetterView(letter: Letter) -> impl IntoView {
             <p>{t!(i18n, letter.issued)}</p>
         </div>
         <div class="button-row no-print">
-            <button type="button" class="button with-js" class:is-pending=move || !interactive.get() on:click=print>
+            <button type="button" class="button with-js" class:is-pending=move || pending.get() on:click=print>
                 {t!(i18n, letter.print)}
             </button>
             <a class="button button--secondary" href=letter.client_page.clone() rel="external">{t!(i18n, letter.back)}</a>
