@@ -1,6 +1,6 @@
 import { test, expect, hydrated, expectAccessible } from './fixtures';
 import { codeIn, linkIn, uniqueEmail, waitForMail, waitForSms, waitForSubject } from './mail';
-import { confirmWithTotp, enrolTotp, registerConfirmed, signIn, awayFromStepEnd, PASSWORD } from './journeys';
+import { confirmWithTotp, enrolTotp, registerConfirmed, signIn, signOut, awayFromStepEnd, PASSWORD } from './journeys';
 import { citizenWithProfile } from './desk';
 
 /** A German mobile number no other test uses: "0151 2xxxxxx" and its `+49` form. */
@@ -106,8 +106,7 @@ test('the e-mail address changes with the password and a link sent to the new ad
   await waitForSubject(request, email, 'Ihre E-Mail-Adresse wurde geändert');
 
   // The new address signs in.
-  await page.getByRole('button', { name: 'Abmelden' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signOut(page);
   await awayFromStepEnd(page);
   await signIn(page, newEmail);
   await confirmWithTotp(page, secret, 0);

@@ -26,6 +26,20 @@ export async function registerConfirmed(page: Page, request: APIRequestContext, 
   await expect(page.getByRole('heading', { name: 'E-Mail-Adresse bestätigt' })).toBeVisible();
 }
 
+/**
+ * "Abmelden" in the header (on a phone with JavaScript it sits behind "Menü"); ends on
+ * the start page.
+ */
+export async function signOut(page: Page): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menü' });
+  if (await menu.isVisible()) {
+    await hydrated(page);
+    if ((await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+  }
+  await page.getByRole('banner').getByRole('button', { name: 'Abmelden' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
 /** The first sign-in step: e-mail address and password. */
 export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
   await page.goto('/anmelden');

@@ -1,12 +1,8 @@
 import { BrowserContext, Page } from '@playwright/test';
 import { test, expect, hydrated, expectAccessible, expectKeyboardReachable } from './fixtures';
 import { SINK, uniqueEmail } from './mail';
-import { awayFromStepEnd, confirmWithCode, confirmWithTotp, enrolTotp, registerConfirmed, signIn, totpCode, virtualAuthenticator } from './journeys';
+import { awayFromStepEnd, confirmWithCode, confirmWithTotp, enrolTotp, registerConfirmed, signIn, signOut, totpCode, virtualAuthenticator } from './journeys';
 
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Abmelden' }).first().click();
-  await expect(page).toHaveURL(/\/$/);
-}
 
 /** Creates a passkey on the set-up page (already open) under `name`. */
 async function createPasskey(page: Page, name: string) {

@@ -66,6 +66,8 @@ pub struct Settings {
     pub password_hash_concurrency: usize,
     /// Sign-in throttling.
     pub throttle: app::backend::throttle::ThrottlePolicy,
+    /// Mails sent on request per source address and hour (`MAIL_LIMIT_PER_SOURCE_HOUR`).
+    pub mails_per_source_hour: i64,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
     /// `DEEMED_NOTICE_DAYS`: days after the notification mail at which an online
@@ -175,6 +177,7 @@ impl Settings {
             base_delay: std::time::Duration::from_millis(parse_number(&get, "LOGIN_DELAY_BASE_MS", 1000)?),
             ..Default::default()
         };
+        let mails_per_source_hour: i64 = parse_number(&get, "MAIL_LIMIT_PER_SOURCE_HOUR", 100)?;
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let settings = Settings {
             environment,
@@ -204,6 +207,7 @@ impl Settings {
             secret_key: get("SECRET_KEY"),
             password_hash_concurrency: parse_number(&get, "PASSWORD_HASH_CONCURRENCY", (cores / 2).max(1))?,
             throttle,
+            mails_per_source_hour,
             reminder_lead_hours: parse_number(&get, "APPOINTMENT_REMINDER_HOURS", 24)?,
             deemed_notice_days: parse_number(&get, "DEEMED_NOTICE_DAYS", app::domain::postbox::DEFAULT_DEEMED_NOTICE_DAYS)?,
             trust_forwarded_for: match get("TRUST_FORWARDED_FOR") {

@@ -80,6 +80,7 @@ impl Application {
                 development: settings.environment == crate::config::Environment::Development,
                 secure_cookies: settings.is_https(),
                 throttle: settings.throttle,
+                mails_per_source_hour: settings.mails_per_source_hour,
                 deemed_notice_days: settings.deemed_notice_days,
                 reminder_lead_hours: settings.reminder_lead_hours,
             }),

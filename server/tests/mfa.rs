@@ -195,12 +195,12 @@ async fn ceremony_state_is_single_use_and_bound(backend: Backend) {
     let now = app.clock.now();
     let mine = Binding::Session(1);
     let theirs = Binding::Session(2);
-    ceremonies::store(db, &mine, Kind::Register, "state", now).await.expect("store");
+    ceremonies::store(db, &mine, None, Kind::Register, "state", now).await.expect("store");
     assert_eq!(ceremonies::take(db, &theirs, Kind::Register, now).await.expect("take"), None, "another session");
     assert_eq!(ceremonies::take(db, &mine, Kind::Authenticate, now).await.expect("take"), None, "another kind");
     assert_eq!(ceremonies::take(db, &mine, Kind::Register, now).await.expect("take").as_deref(), Some("state"));
     assert_eq!(ceremonies::take(db, &mine, Kind::Register, now).await.expect("take"), None, "no replay");
-    ceremonies::store(db, &Binding::Browser("cookie-a".into()), Kind::Authenticate, "s2", now).await.expect("store");
+    ceremonies::store(db, &Binding::Browser("cookie-a".into()), None, Kind::Authenticate, "s2", now).await.expect("store");
     assert_eq!(ceremonies::take(db, &Binding::Browser("cookie-b".into()), Kind::Authenticate, now).await.expect("take"), None);
     assert_eq!(
         ceremonies::take(db, &Binding::Browser("cookie-a".into()), Kind::Authenticate, now + ceremonies::LIFETIME + 1).await.expect("take"),

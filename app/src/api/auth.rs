@@ -40,6 +40,9 @@ pub enum LinkOutcome {
     Expired,
     /// No such link (mistyped or altered).
     Invalid,
+    /// A later change made the link void (a newer link, a password change or reset, an
+    /// address change).
+    Voided,
 }
 
 /// Result of asking for a new link (confirmation or password reset).
@@ -118,6 +121,9 @@ pub struct AccountSummary {
     pub is_staff: bool,
     /// Has unlocked a job-centre profile.
     pub has_profile: bool,
+    /// Sensitive changes need a new proof of identity first (the last one is more than
+    /// ten minutes old).
+    pub needs_reauthentication: bool,
 }
 
 /// A consent as shown to its owner.
@@ -136,8 +142,10 @@ pub struct ConsentView {
 pub enum WithdrawOutcome {
     /// Consent withdrawn, account closed.
     Withdrawn,
-    /// The password was wrong; nothing changed.
+    /// The password was wrong (or too many attempts); nothing changed.
     WrongPassword,
+    /// Confirm your identity first (at most ten minutes old); nothing changed.
+    ReauthenticationRequired,
 }
 
 #[cfg(feature = "ssr")]
@@ -152,6 +160,7 @@ pub(crate) fn link_outcome(problem: crate::backend::tokens::TokenProblem) -> Lin
         TokenProblem::Unknown => LinkOutcome::Invalid,
         TokenProblem::Used => LinkOutcome::Used,
         TokenProblem::Expired => LinkOutcome::Expired,
+        TokenProblem::Voided => LinkOutcome::Voided,
     }
 }
 
@@ -180,13 +189,25 @@ pub async fn register(
     Ok(outcome)
 }
 
-/// "E-Mail-Adresse bestätigen": uses the link from the confirmation mail.
+/// Whether a confirmation link can be used, without using it: what the page the link
+/// opens shows (mail scanners fetch links; only the button press spends one).
+#[server(endpoint = "auth/check-confirmation-link")]
+pub async fn check_confirmation_link(token: String) -> Result<LinkOutcome, ApiError> {
+    let state = super::state()?;
+    let result = crate::backend::auth::check_confirmation(&state, &token).await.map_err(super::unavailable)?;
+    Ok(result.map(|()| LinkOutcome::Valid).unwrap_or_else(link_outcome))
+}
+
+/// "E-Mail-Adresse bestätigen": uses the link from the confirmation mail (the page's
+/// button; with JavaScript the page presses it by itself after loading).
 #[server(endpoint = "auth/confirm-email")]
 pub async fn confirm_email(token: String) -> Result<LinkOutcome, ApiError> {
     let state = super::state()?;
     let request = super::request();
     let result = crate::backend::auth::confirm_email(&state, &token, &request.requester).await.map_err(super::unavailable)?;
-    Ok(result.map(|()| LinkOutcome::Valid).unwrap_or_else(link_outcome))
+    let outcome = result.map(|()| LinkOutcome::Valid).unwrap_or_else(link_outcome);
+    super::flash::remember("confirm-email", &outcome);
+    Ok(outcome)
 }
 
 /// Sends a new confirmation link (same answer for every address).
@@ -196,7 +217,9 @@ pub async fn resend_confirmation(email: String) -> Result<LinkRequestOutcome, Ap
     let state = super::state()?;
     let outcome = match EmailAddress::parse(&email) {
         Ok(address) => {
-            crate::backend::auth::resend_confirmation(&state, &address).await.map_err(super::unavailable)?;
+            crate::backend::auth::resend_confirmation(&state, &address, &super::request().requester)
+                .await
+                .map_err(super::unavailable)?;
             LinkRequestOutcome::Sent { email: email.trim().to_owned() }
         }
         Err(problem) => LinkRequestOutcome::Invalid { email: email.trim().to_owned(), problem },
@@ -209,7 +232,7 @@ pub async fn resend_confirmation(email: String) -> Result<LinkRequestOutcome, Ap
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<SignInOutcome, ApiError> {
     use crate::{
-        backend::{auth, auth::{NextStep, SignIn}, sessions},
+        backend::{auth, auth::{NextStep, SignIn}},
         domain::{
             access::{ENROLMENT_PAGE, SECOND_FACTOR_PAGE},
             navigation::{encode_path, local_path},
@@ -227,12 +250,10 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     let outcome = if let Some(problem) = missing {
         SignInOutcome::Rejected { email, problem }
     } else {
-        match auth::sign_in(&state, &email, &password, &request.requester).await.map_err(super::unavailable)? {
+        // A new session id at every sign-in: the previous session (if any) ends.
+        let previous = request.session.as_ref().map(|s| s.id);
+        match auth::sign_in(&state, &email, &password, previous, &request.requester).await.map_err(super::unavailable)? {
             SignIn::SignedIn { token, next: step, account_id } => {
-                // A new session id at every sign-in: the previous session (if any) ends.
-                if let Some(old) = &request.session {
-                    sessions::delete(&state.db, old.id).await.map_err(super::unavailable)?;
-                }
                 super::set_cookie(&session_cookie(token, state.settings.secure_cookies));
                 // The second step comes first; the page asked for is kept for after it.
                 let after = next.as_deref().and_then(local_path).unwrap_or(super::start_page(account_id).await);
@@ -347,7 +368,8 @@ pub async fn current_account() -> Result<Option<AccountSummary>, ApiError> {
     let is_staff = crate::backend::staff::find(&state.db, session.account_id).await.map_err(super::unavailable)?.is_some();
     let has_profile =
         crate::backend::profiles::find_for_account(&state.db, session.account_id).await.map_err(super::unavailable)?.is_some();
-    Ok(account.map(|a| AccountSummary { email: a.email, registered_at: a.created_at, is_staff, has_profile }))
+    let needs_reauthentication = !session.recently_verified(state.clock.now());
+    Ok(account.map(|a| AccountSummary { email: a.email, registered_at: a.created_at, is_staff, has_profile, needs_reauthentication }))
 }
 
 /// The signed-in account's consents (empty when signed out).
@@ -374,16 +396,19 @@ pub async fn withdraw_email_consent(password: String) -> Result<WithdrawOutcome,
     let state = super::state()?;
     let request = super::request();
     let session = super::full_session()?;
-    let withdrawn = crate::backend::auth::withdraw_email_consent(&state, session.account_id, &password, &request.requester)
+    use crate::backend::auth::WithdrawProblem;
+    let outcome = match crate::backend::auth::withdraw_email_consent(&state, &session, &password, &request.requester)
         .await
-        .map_err(super::unavailable)?;
-    let outcome = if withdrawn {
-        let mut expired = session_cookie(String::new(), state.settings.secure_cookies);
-        expired.set_max_age(cookie::time::Duration::ZERO);
-        super::set_cookie(&expired);
-        WithdrawOutcome::Withdrawn
-    } else {
-        WithdrawOutcome::WrongPassword
+        .map_err(super::unavailable)?
+    {
+        Ok(()) => {
+            let mut expired = session_cookie(String::new(), state.settings.secure_cookies);
+            expired.set_max_age(cookie::time::Duration::ZERO);
+            super::set_cookie(&expired);
+            WithdrawOutcome::Withdrawn
+        }
+        Err(WithdrawProblem::WrongPassword) => WithdrawOutcome::WrongPassword,
+        Err(WithdrawProblem::ReauthenticationRequired) => WithdrawOutcome::ReauthenticationRequired,
     };
     super::flash::remember("withdraw", &outcome);
     Ok(outcome)

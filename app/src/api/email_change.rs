@@ -27,8 +27,13 @@ pub enum EmailChangeOutcome {
         /// The entry.
         email: String,
     },
-    /// The password was wrong; nothing was sent.
+    /// The password was wrong (or too many attempts); nothing was sent.
     WrongPassword {
+        /// The entry (kept in the form).
+        email: String,
+    },
+    /// Confirm your identity first (at most ten minutes old); nothing was sent.
+    ReauthenticationRequired {
         /// The entry (kept in the form).
         email: String,
     },
@@ -64,20 +69,33 @@ pub async fn request_email_change(email: String, password: String) -> Result<Ema
             RequestOutcome::Sent => EmailChangeOutcome::Sent { email: entry },
             RequestOutcome::WrongPassword => EmailChangeOutcome::WrongPassword { email: entry },
             RequestOutcome::SameAddress => EmailChangeOutcome::SameAddress { email: entry },
+            RequestOutcome::ReauthenticationRequired => EmailChangeOutcome::ReauthenticationRequired { email: entry },
         },
     };
     super::flash::remember("email-change", &outcome);
     Ok(outcome)
 }
 
-/// Uses the link from the mail to the new address (once).
+/// Whether the link from the mail can be used, without using it (what the page the link
+/// opens shows; only its button changes the address).
+#[server(endpoint = "account/email/check")]
+pub async fn check_email_change_link(token: String) -> Result<LinkOutcome, ApiError> {
+    let state = super::state()?;
+    let result = crate::backend::email_change::check(&state, &token).await.map_err(super::unavailable)?;
+    Ok(result.map(|()| LinkOutcome::Valid).unwrap_or_else(super::auth::link_outcome))
+}
+
+/// Uses the link from the mail to the new address (once): the page's button (pressed
+/// by the page itself after loading when JavaScript runs).
 #[server(endpoint = "account/email/confirm")]
 pub async fn confirm_email_change(token: String) -> Result<EmailChangeConfirmation, ApiError> {
     use crate::backend::email_change::{self, ConfirmProblem};
     let state = super::state()?;
-    Ok(match email_change::confirm(&state, &token, &super::request().requester).await.map_err(super::unavailable)? {
+    let outcome = match email_change::confirm(&state, &token, &super::request().requester).await.map_err(super::unavailable)? {
         Ok(email) => EmailChangeConfirmation::Changed { email },
         Err(ConfirmProblem::Taken) => EmailChangeConfirmation::Taken,
         Err(ConfirmProblem::Link(problem)) => EmailChangeConfirmation::Link(super::auth::link_outcome(problem)),
-    })
+    };
+    super::flash::remember("email-change-confirm", &outcome);
+    Ok(outcome)
 }

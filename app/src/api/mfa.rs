@@ -124,7 +124,7 @@ pub(crate) mod support {
     /// May this session set up or change factors? Half-signed-in sessions only when the
     /// account has none yet; full sessions only with a recent proof of identity.
     pub async fn may_enrol(session: &crate::backend::sessions::Session) -> Result<(), ApiError> {
-        use crate::backend::{mfa, second_factor, sessions::Stage};
+        use crate::backend::{mfa, sessions::Stage};
         let state = super::super::state()?;
         match session.stage {
             Stage::Password => {
@@ -135,7 +135,7 @@ pub(crate) mod support {
                     Ok(())
                 }
             }
-            Stage::Full if second_factor::recently_verified(session, state.clock.now()) => Ok(()),
+            Stage::Full if session.recently_verified(state.clock.now()) => Ok(()),
             Stage::Full => Err(ApiError::ReauthenticationRequired),
         }
     }
@@ -208,6 +208,7 @@ async fn enrol_outcome(
         }
         Enrolled::WrongCode => EnrolOutcome::WrongCode,
         Enrolled::Refused => EnrolOutcome::PasskeyRefused,
+        Enrolled::SessionEnded => return Err(ApiError::NotSignedIn),
     })
 }
 
@@ -264,7 +265,7 @@ pub async fn finish_passkey_registration(
 pub async fn submit_second_factor(method: String, code: String, next: Option<String>) -> Result<FactorOutcome, ApiError> {
     use crate::{
         backend::{
-            second_factor::{self, Code, CodeCheck},
+            second_factor::{self, Code, SecondStep},
             sessions::Stage,
         },
         domain::navigation::local_path,
@@ -279,15 +280,15 @@ pub async fn submit_second_factor(method: String, code: String, next: Option<Str
         "recovery" => Code::Recovery(&code),
         _ => Code::Totp(&code),
     };
-    let outcome = match second_factor::check_code(&state, session.account_id, code, &request.requester).await.map_err(super::unavailable)? {
-        CodeCheck::Valid { recovery_left } => {
-            let token = second_factor::complete_sign_in(&state, &session, &request.requester).await.map_err(super::unavailable)?;
+    let outcome = match second_factor::sign_in_with_code(&state, &session, code, &request.requester).await.map_err(super::unavailable)? {
+        SecondStep::SignedIn { token, recovery_left } => {
             support::new_session_cookie(token)?;
             let start = super::start_page(session.account_id).await;
             let next = next.as_deref().and_then(local_path).unwrap_or(start).to_owned();
             FactorOutcome::SignedIn { next, recovery_left }
         }
-        CodeCheck::Wrong => FactorOutcome::Wrong,
+        SecondStep::Wrong => FactorOutcome::Wrong,
+        SecondStep::SessionEnded => return Err(ApiError::NotSignedIn),
     };
     // Without JavaScript: on to the next page (which shows how many recovery codes are
     // left), or back to the form with the message.
@@ -306,7 +307,8 @@ pub async fn submit_second_factor(method: String, code: String, next: Option<Str
 pub async fn start_passkey_sign_in(conditional: bool) -> Result<RequestChallengeResponse, ApiError> {
     let state = super::state()?;
     let binding = support::binding(true)?;
-    crate::backend::mfa::passkeys::begin_authentication(&state.webauthn, &state.db, &binding, conditional, state.clock.now())
+    let account_id = super::request().session.map(|s| s.account_id);
+    crate::backend::mfa::passkeys::begin_authentication(&state.webauthn, &state.db, &binding, account_id, conditional, state.clock.now())
         .await
         .map_err(super::unavailable)
 }
@@ -328,8 +330,10 @@ pub async fn finish_passkey_sign_in(response: PublicKeyCredential, next: Option<
         let ok = second_factor::reauthenticate_with_passkey(&state, &session, &response, &request.requester)
             .await
             .map_err(super::unavailable)?;
+        // Back to the page that asked for the proof (security, e-mail or privacy page).
+        let back = next.as_deref().and_then(local_path).unwrap_or("/konto/sicherheit").to_owned();
         return Ok(if ok {
-            FactorOutcome::SignedIn { next: "/konto/sicherheit".to_owned(), recovery_left: None }
+            FactorOutcome::SignedIn { next: back, recovery_left: None }
         } else {
             FactorOutcome::Wrong
         });

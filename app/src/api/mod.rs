@@ -30,8 +30,8 @@ pub(crate) fn state() -> Result<crate::backend::AppState, ApiError> {
 
 /// Origin and session of the current request (set by the HTTP layer).
 #[cfg(feature = "ssr")]
-pub(crate) fn request() -> crate::backend::request::RequestContext {
-    leptos::prelude::use_context::<crate::backend::request::RequestContext>().unwrap_or_default()
+pub(crate) fn request() -> crate::backend::context::RequestContext {
+    leptos::prelude::use_context::<crate::backend::context::RequestContext>().unwrap_or_default()
 }
 
 /// The session, fully signed in (password and second factor).

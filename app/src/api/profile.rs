@@ -180,7 +180,7 @@ pub async fn my_profile() -> Result<Option<ProfileView>, ApiError> {
 /// "Freischaltcode eingeben": unlocks the profile with the code from the letter.
 #[server(endpoint = "profile/redeem")]
 pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
-    use crate::backend::{activation_codes::{self, Refusal}, sessions};
+    use crate::backend::activation_codes::{self, Refusal};
     use crate::domain::activation_code::{format, ActivationCode};
     let state = super::state()?;
     let request = super::request();
@@ -189,17 +189,13 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
     let outcome = match ActivationCode::parse(&code) {
         Err(problem) => RedeemOutcome::Malformed { problem, code: formatted },
         Ok(parsed) => {
-            let now = state.clock.now();
-            match activation_codes::redeem(&state.db, &state.secret, session.account_id, &parsed, now, &request.requester)
-                .await
-                .map_err(super::unavailable)?
-            {
-                Ok(_) => {
-                    // A privilege change: the session gets a new id.
-                    let token = sessions::rotate(&state.db, &session, now, &request.requester).await.map_err(super::unavailable)?;
+            match activation_codes::redeem(&state, &session, &parsed, &request.requester).await.map_err(super::unavailable)? {
+                Ok(token) => {
+                    // A privilege change: the session got a new id.
                     super::mfa::support::new_session_cookie(token)?;
                     RedeemOutcome::Activated
                 }
+                Err(Refusal::SessionEnded) => return Err(ApiError::NotSignedIn),
                 Err(refusal) => RedeemOutcome::Refused {
                     refusal: match refusal {
                         Refusal::Unknown => CodeRefusal::Unknown,
@@ -207,7 +203,7 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
                         Refusal::Used => CodeRefusal::Used,
                         Refusal::Revoked => CodeRefusal::Revoked,
                         Refusal::Locked(until) => CodeRefusal::Locked(until),
-                        Refusal::AlreadyLinked => CodeRefusal::AlreadyLinked,
+                        Refusal::AlreadyLinked | Refusal::SessionEnded => CodeRefusal::AlreadyLinked,
                     },
                     code: formatted,
                 },

@@ -95,7 +95,7 @@ pub enum ChangeOutcome {
 #[server(endpoint = "security/overview")]
 pub async fn security_overview() -> Result<SecuritySettings, ApiError> {
     use crate::{
-        backend::{audit, mfa, second_factor, sessions},
+        backend::{audit, mfa, sessions},
         domain::device::describe,
     };
     let state = super::state()?;
@@ -129,7 +129,7 @@ pub async fn security_overview() -> Result<SecuritySettings, ApiError> {
             .into_iter()
             .map(|e| EventView { at: e.at, event: e.event, ip: e.ip, device: describe(&e.user_agent) })
             .collect(),
-        needs_reauthentication: !second_factor::recently_verified(&session, state.clock.now()),
+        needs_reauthentication: !session.recently_verified(state.clock.now()),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use sqlx::{Any, Row};
 
-use super::store::{Db, StoreError};
+use super::store::{Conn, Db, StoreError};
 use crate::domain::{email::EmailAddress, language::Language};
 
 /// Version of the terms of use a user accepts today.
@@ -163,6 +163,52 @@ where
         .execute(executor)
         .await?;
     Ok(())
+}
+
+/// Opens a change of the account's credentials (password, factors, address) or the
+/// issue of a link to it, inside the caller's transaction. Bumps `security_version`, which is the transaction's first
+/// write: it holds the row (PostgreSQL) or the database's write lock (SQLite) until the
+/// transaction ends, so two changes of one account never interleave — "never remove the
+/// last second factor" is then decided on what the other change committed. `false` if
+/// the account no longer exists.
+pub async fn begin_security_change(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE accounts SET security_version = security_version + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves the account to a new (confirmed) address. `Ok(false)` if another account has
+/// the address.
+pub async fn set_email(conn: &mut Conn, id: i64, email: &str, now: i64) -> Result<bool, StoreError> {
+    let changed = sqlx::query("UPDATE accounts SET email = $1, email_confirmed_at = $2 WHERE id = $3")
+        .bind(email)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await;
+    match changed {
+        Ok(_) => Ok(true),
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(false),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The account's WebAuthn user handle (a random UUID, text form). `fresh` is stored if
+/// the account has none yet; a parallel request may have stored another first, so the
+/// stored one is returned.
+pub async fn webauthn_user_id(db: &Db, id: i64, fresh: &str) -> Result<Option<String>, StoreError> {
+    sqlx::query("UPDATE accounts SET webauthn_user_id = $1 WHERE id = $2 AND webauthn_user_id IS NULL")
+        .bind(fresh)
+        .bind(id)
+        .execute(db.pool())
+        .await?;
+    let row = sqlx::query("SELECT webauthn_user_id FROM accounts WHERE id = $1").bind(id).fetch_optional(db.pool()).await?;
+    Ok(match row {
+        Some(row) => row.try_get("webauthn_user_id")?,
+        None => None,
+    })
 }
 
 /// The consents of an account, oldest first.

@@ -5,18 +5,23 @@
 //! about 53 bits), stored only as HMAC-SHA-256 with the server secret, valid until a
 //! date, revocable, and at most one is active per client (issuing revokes the previous
 //! one). Redemption is one conditional `UPDATE` inside the transaction that creates the
-//! profile, so two parallel requests with one code create exactly one profile. Wrong
-//! attempts are limited per account and per source address. Owns `activation_codes`.
+//! profile and gives the session a new id, so two parallel requests with one code
+//! create exactly one profile. Attempts are limited per account and per source address,
+//! reserved before the code is looked up (see [`super::throttle`]). Owns
+//! `activation_codes`.
 
 use rand::RngCore;
 use sqlx::Row;
 
 use super::{
     audit::{self, AuditEvent},
+    profiles,
     request::Requester,
     secrets::ServerSecret,
+    sessions::{self, Session},
     store::{Db, StoreError},
-    throttle::{self, ThrottlePolicy},
+    throttle::{self, Limit},
+    AppState,
 };
 use crate::domain::activation_code::{ActivationCode, LENGTH};
 
@@ -26,16 +31,14 @@ pub const ATTEMPTS_PER_ACCOUNT: i64 = 5;
 /// Wrong codes per source address within the window before it must wait.
 pub const ATTEMPTS_PER_ADDRESS: i64 = 20;
 
-/// The attempt limit: 5 wrong codes per hour per account (20 per address), then one
-/// hour's wait.
-pub fn attempt_policy() -> ThrottlePolicy {
-    ThrottlePolicy {
-        lock_account_after: ATTEMPTS_PER_ACCOUNT,
-        lock_address_after: ATTEMPTS_PER_ADDRESS,
-        lock_seconds: 3600,
-        window_seconds: 3600,
-        ..ThrottlePolicy::default()
-    }
+/// The attempt limits (security.md "Tokens and codes"): 5 codes per hour per account
+/// and 20 per source address, then one hour's wait. A redeemed code gives its attempt
+/// back.
+pub fn attempt_limits(account_id: i64, requester: &Requester) -> [(String, Limit); 2] {
+    [
+        (format!("code-account:{account_id}"), Limit { max: ATTEMPTS_PER_ACCOUNT, window_seconds: 3600, lock_seconds: 3600 }),
+        (format!("code-address:{}", requester.ip), Limit { max: ATTEMPTS_PER_ADDRESS, window_seconds: 3600, lock_seconds: 3600 }),
+    ]
 }
 
 fn hash(secret: &ServerSecret, code: &ActivationCode) -> String {
@@ -58,6 +61,9 @@ pub fn generate() -> ActivationCode {
     ActivationCode::from_indices(bytes)
 }
 
+/// Rounds [`issue`] tries when codes for one client are issued at the same moment.
+pub const ISSUE_TRIES: u32 = 30;
+
 /// A newly issued code (shown once, on the letter).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issued {
@@ -68,7 +74,10 @@ pub struct Issued {
 }
 
 /// Issues a new code for `client_id` (revoking any active one), valid until
-/// `valid_until` (Unix seconds).
+/// `valid_until` (Unix seconds). A unique index keeps one active code per client: when
+/// several are issued at once (PostgreSQL, READ COMMITTED), the later inserts fail, and
+/// each of those requests revokes the winner's code and tries again — every round one
+/// of them succeeds, so [`ISSUE_TRIES`] bounds the rounds.
 pub async fn issue(
     db: &Db,
     secret: &ServerSecret,
@@ -79,23 +88,37 @@ pub async fn issue(
     requester: &Requester,
 ) -> Result<Issued, StoreError> {
     let code = generate();
-    let mut tx = db.pool().begin().await?;
-    sqlx::query("UPDATE activation_codes SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL AND redeemed_at IS NULL")
-        .bind(now)
-        .bind(client_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("INSERT INTO activation_codes (client_id, code_hash, issued_by, issued_at, valid_until) VALUES ($1, $2, $3, $4, $5)")
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let mut tx = db.begin().await?;
+        sqlx::query("UPDATE activation_codes SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL AND redeemed_at IS NULL")
+            .bind(now)
+            .bind(client_id)
+            .execute(&mut *tx)
+            .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO activation_codes (client_id, code_hash, issued_by, issued_at, valid_until) VALUES ($1, $2, $3, $4, $5)",
+        )
         .bind(client_id)
         .bind(hash(secret, &code))
         .bind(staff_account_id)
         .bind(now)
         .bind(valid_until)
         .execute(&mut *tx)
-        .await?;
-    audit::record(&mut *tx, now, Some(staff_account_id), AuditEvent::ActivationCodeIssued, requester).await?;
-    tx.commit().await?;
-    Ok(Issued { code, valid_until })
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(error)) if error.is_unique_violation() && tries < ISSUE_TRIES => {
+                tx.rollback().await?;
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        }
+        audit::record(&mut *tx, now, Some(staff_account_id), AuditEvent::ActivationCodeIssued, requester).await?;
+        tx.commit().await?;
+        return Ok(Issued { code, valid_until });
+    }
 }
 
 /// Revokes the active code of `client_id`; `false` if there was none.
@@ -158,34 +181,42 @@ pub enum Refusal {
     Used,
     /// The job centre revoked it or issued a newer one.
     Revoked,
-    /// Too many wrong codes; try again after the given time.
+    /// Too many codes were tried; try again after the given time.
     Locked(i64),
     /// This account already has a profile.
     AlreadyLinked,
+    /// The session ended meanwhile; nothing was redeemed.
+    SessionEnded,
 }
 
-/// Redeems `code` for `account_id`: creates the profile and returns its id.
-pub async fn redeem(
-    db: &Db,
-    secret: &ServerSecret,
-    account_id: i64,
-    code: &ActivationCode,
-    now: i64,
-    requester: &Requester,
-) -> Result<Result<i64, Refusal>, StoreError> {
-    let policy = attempt_policy();
-    let account_key = format!("code-account:{account_id}");
-    let address_key = format!("code-address:{}", requester.ip);
-    for key in [&account_key, &address_key] {
-        if let Some(until) = throttle::state(db, key, now, &policy).await?.locked_until {
-            return Ok(Err(Refusal::Locked(until)));
-        }
-    }
-    if super::profiles::find_for_account(db, account_id).await?.is_some() {
+/// Redeems `code` for the session's account, in one transaction: uses the code, creates
+/// the profile, gives the session a new id (a privilege change) and audits it. Returns
+/// the new session's cookie token.
+pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, requester: &Requester) -> Result<Result<String, Refusal>, StoreError> {
+    let db = &state.db;
+    let account_id = session.account_id;
+    let now = state.clock.now();
+    if profiles::find_for_account(db, account_id).await?.is_some() {
         return Ok(Err(Refusal::AlreadyLinked));
     }
-    let code_hash = hash(secret, code);
-    let mut tx = db.pool().begin().await?;
+    let attempts = match throttle::reserve_all(db, &attempt_limits(account_id, requester), now).await? {
+        Ok(attempts) => attempts,
+        Err(until) => {
+            audit::record(db.pool(), now, Some(account_id), AuditEvent::ActivationCodeRefused, requester).await?;
+            return Ok(Err(Refusal::Locked(until)));
+        }
+    };
+    let give_back = |attempts: &[throttle::Attempt]| {
+        let attempts = attempts.to_vec();
+        async move {
+            for attempt in &attempts {
+                throttle::give_back(db, attempt).await?;
+            }
+            Ok::<(), StoreError>(())
+        }
+    };
+    let code_hash = hash(&state.secret, code);
+    let mut tx = db.begin().await?;
     let claimed = sqlx::query(
         "UPDATE activation_codes SET redeemed_at = $1 \
          WHERE code_hash = $2 AND redeemed_at IS NULL AND revoked_at IS NULL AND valid_until > $1 RETURNING client_id",
@@ -196,24 +227,21 @@ pub async fn redeem(
     .await?;
     if let Some(row) = claimed {
         let client_id: i64 = row.try_get("client_id")?;
-        let inserted = sqlx::query("INSERT INTO profiles (account_id, client_id, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(account_id)
-            .bind(client_id)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await;
-        return match inserted {
-            Ok(row) => {
-                let profile_id: i64 = row.try_get("id")?;
-                audit::record(&mut *tx, now, Some(account_id), AuditEvent::ActivationCodeRedeemed, requester).await?;
-                tx.commit().await?;
-                throttle::clear(db, &account_key).await?;
-                Ok(Ok(profile_id))
-            }
-            // The account (or the client) got a profile in the meantime.
-            Err(sqlx::Error::Database(error)) if error.is_unique_violation() => Ok(Err(Refusal::AlreadyLinked)),
-            Err(error) => Err(error.into()),
+        // The account (or the client) got a profile in the meantime.
+        let Some(_profile) = profiles::create(&mut tx, account_id, client_id, now).await? else {
+            tx.rollback().await?;
+            give_back(&attempts).await?;
+            return Ok(Err(Refusal::AlreadyLinked));
         };
+        audit::record(&mut *tx, now, Some(account_id), AuditEvent::ActivationCodeRedeemed, requester).await?;
+        let Some(token) = sessions::rotate(&mut tx, session, now, requester).await? else {
+            tx.rollback().await?;
+            give_back(&attempts).await?;
+            return Ok(Err(Refusal::SessionEnded));
+        };
+        tx.commit().await?;
+        give_back(&attempts).await?;
+        return Ok(Ok(token));
     }
     tx.rollback().await?;
     // Why not: tell the holder of a real letter what to do (guessing a code is hopeless
@@ -239,8 +267,9 @@ pub async fn redeem(
             }
         }
     };
-    throttle::record_failure(db, &account_key, policy.lock_account_after, now, &policy).await?;
-    throttle::record_failure(db, &address_key, policy.lock_address_after, now, &policy).await?;
+    for attempt in &attempts {
+        throttle::spend(db, attempt, now).await?;
+    }
     audit::record(db.pool(), now, Some(account_id), AuditEvent::ActivationCodeRejected, requester).await?;
     Ok(Err(refusal))
 }

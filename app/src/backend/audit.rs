@@ -81,6 +81,22 @@ pub enum AuditEvent {
     PostboxItemSent,
     /// A citizen sent a message or evidence.
     PostboxMessageReceived,
+    /// A sign-in was refused without checking the password: too many attempts for the
+    /// account or from the source address.
+    SignInRefused,
+    /// A wrong current password on the security, e-mail or privacy page.
+    PasswordCheckFailed,
+    /// A password check outside sign-in refused without checking (too many attempts).
+    PasswordCheckRefused,
+    /// A second-factor code refused without checking (too many attempts).
+    SecondFactorRefused,
+    /// An activation code refused without checking (too many attempts).
+    ActivationCodeRefused,
+    /// A confirmation, reset or notice mail was not sent: the address or the source
+    /// address asked for too many in the last hour (the visitor saw the usual answer).
+    MailCapped,
+    /// No SMS code was sent: three were sent to the profile in the last hour.
+    MobileCodeCapped,
 }
 
 impl AuditEvent {
@@ -123,6 +139,13 @@ impl AuditEvent {
             AuditEvent::EmailChanged => "email_changed",
             AuditEvent::PostboxItemSent => "postbox_item_sent",
             AuditEvent::PostboxMessageReceived => "postbox_message_received",
+            AuditEvent::SignInRefused => "sign_in_refused",
+            AuditEvent::PasswordCheckFailed => "password_check_failed",
+            AuditEvent::PasswordCheckRefused => "password_check_refused",
+            AuditEvent::SecondFactorRefused => "second_factor_refused",
+            AuditEvent::ActivationCodeRefused => "activation_code_refused",
+            AuditEvent::MailCapped => "mail_capped",
+            AuditEvent::MobileCodeCapped => "mobile_code_capped",
         }
     }
 }

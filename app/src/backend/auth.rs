@@ -5,17 +5,24 @@
 //! No answer reveals whether an address is registered: registration, reset and
 //! failed sign-in look the same and cost the same for known and unknown addresses;
 //! the owner of a known address gets an e-mail instead.
+//!
+//! Every password check — sign-in, and the current password on the security, e-mail
+//! and privacy pages — goes through [`check_password`]: one attempt is reserved per
+//! account and per source address *before* the hash is compared (see
+//! [`super::throttle`]), so a burst of parallel guesses checks at most the limit.
 
 use super::{
-    accounts,
+    accounts::{self, Account},
     audit::{self, AuditEvent},
     mail::templates,
+    mfa::ceremonies,
+    notices,
     outbox,
     password_policy,
     request::Requester,
     sessions,
     store::StoreError,
-    throttle::{self, ThrottlePolicy},
+    throttle::{self, Limit},
     tokens::{self, TokenProblem, TokenPurpose},
     AppState,
 };
@@ -42,6 +49,11 @@ impl From<sqlx::Error> for AuthError {
     }
 }
 
+/// Mails one address may be sent on request per hour: confirmation links, reset links
+/// and "already registered" notices together (issue "atomic limits"; an attacker must
+/// not be able to use the portal to flood a mailbox).
+pub const MAILS_PER_ADDRESS_HOUR: i64 = 3;
+
 pub(super) fn link(state: &AppState, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", state.settings.public_url)
 }
@@ -54,13 +66,43 @@ fn with_next(url: &str, next: Option<&str>) -> String {
     }
 }
 
-pub(super) fn reset_page(state: &AppState) -> String {
-    format!("{}/passwort-vergessen", state.settings.public_url)
+/// Reserves one mail to `address` requested from the requester's source address: at
+/// most [`MAILS_PER_ADDRESS_HOUR`] per address and the configured number per source
+/// address and hour. `false` when capped; the request is then audited and nothing is
+/// sent, but the visitor sees the usual answer (no enumeration).
+pub(super) async fn reserve_mail(
+    state: &AppState,
+    address: &str,
+    account_id: Option<i64>,
+    requester: &Requester,
+) -> Result<bool, AuthError> {
+    let now = state.clock.now();
+    let keys = [
+        (format!("mail:{address}"), Limit { max: MAILS_PER_ADDRESS_HOUR, window_seconds: 3600, lock_seconds: 3600 }),
+        (
+            format!("mail-source:{}", requester.ip),
+            Limit { max: state.settings.mails_per_source_hour, window_seconds: 3600, lock_seconds: 3600 },
+        ),
+    ];
+    match throttle::reserve_all(&state.db, &keys, now).await? {
+        Ok(attempts) => {
+            // A mail request is spent at once; the last one of the hour locks the key
+            // for an hour.
+            for attempt in &attempts {
+                throttle::spend(&state.db, attempt, now).await?;
+            }
+            Ok(true)
+        }
+        Err(_) => {
+            audit::record(state.db.pool(), now, account_id, AuditEvent::MailCapped, requester).await?;
+            Ok(false)
+        }
+    }
 }
 
 /// Registers an account (or, for a known address, mails its owner) and sends the
 /// confirmation link, which carries `next` (a local path to continue with after signing
-/// in). Both cases answer `Ok(Ok(()))`.
+/// in). Both cases answer `Ok(Ok(()))`, also when the address's mails are capped.
 pub async fn register(
     state: &AppState,
     form: &RegistrationForm<'_>,
@@ -83,7 +125,10 @@ pub async fn register(
     let hash = state.hasher.hash(form.password).await?;
     let now = state.clock.now();
     let existing = accounts::find_by_email(&state.db, &email).await?;
-    let mut tx = state.db.pool().begin().await?;
+    if !reserve_mail(state, email.as_str(), existing.as_ref().map(|a| a.id), requester).await? {
+        return Ok(Ok(()));
+    }
+    let mut tx = state.db.begin().await?;
     let created = match existing {
         Some(_) => None,
         None => accounts::create(&mut tx, &email, &hash, language, now).await?,
@@ -111,7 +156,7 @@ pub async fn register(
                     owner.language,
                     &owner.email,
                     &state.settings.portal_name,
-                    &reset_page(state),
+                    &notices::reset_page(state),
                 );
                 outbox::enqueue(&mut tx, &mail, now).await?;
                 audit::record(&mut *tx, now, Some(owner.id), AuditEvent::RegistrationForExistingAddress, requester)
@@ -124,10 +169,16 @@ pub async fn register(
     Ok(Ok(()))
 }
 
+/// Whether a confirmation link can still be used, without using it (the page a link
+/// opens shows a button; mail scanners that fetch links must not spend them).
+pub async fn check_confirmation(state: &AppState, token: &str) -> Result<Result<(), TokenProblem>, AuthError> {
+    Ok(tokens::status(&state.db, token, TokenPurpose::ConfirmEmail, state.clock.now()).await?.map(|_| ()))
+}
+
 /// Confirms an address with the link's token (once).
 pub async fn confirm_email(state: &AppState, token: &str, requester: &Requester) -> Result<Result<(), TokenProblem>, AuthError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some(account_id) = tokens::consume(&mut *tx, token, TokenPurpose::ConfirmEmail, now).await? else {
         tx.rollback().await?;
         return Ok(Err(token_problem(state, token, TokenPurpose::ConfirmEmail).await?));
@@ -138,7 +189,7 @@ pub async fn confirm_email(state: &AppState, token: &str, requester: &Requester)
     Ok(Ok(()))
 }
 
-async fn token_problem(state: &AppState, token: &str, purpose: TokenPurpose) -> Result<TokenProblem, AuthError> {
+pub(super) async fn token_problem(state: &AppState, token: &str, purpose: TokenPurpose) -> Result<TokenProblem, AuthError> {
     Ok(match tokens::status(&state.db, token, purpose, state.clock.now()).await? {
         Err(problem) => problem,
         // Valid now but consumption failed: a parallel request used it first.
@@ -148,13 +199,15 @@ async fn token_problem(state: &AppState, token: &str, purpose: TokenPurpose) -> 
 
 /// Sends a new confirmation link if the address belongs to an unconfirmed account.
 /// Answers the same in every case.
-pub async fn resend_confirmation(state: &AppState, email: &EmailAddress) -> Result<(), AuthError> {
-    let Some(account) = accounts::find_by_email(&state.db, email).await? else { return Ok(()) };
-    if account.email_confirmed_at.is_some() {
+pub async fn resend_confirmation(state: &AppState, email: &EmailAddress, requester: &Requester) -> Result<(), AuthError> {
+    let account = accounts::find_by_email(&state.db, email).await?;
+    if !reserve_mail(state, email.as_str(), account.as_ref().map(|a| a.id), requester).await? {
         return Ok(());
     }
+    let Some(account) = account.filter(|a| a.email_confirmed_at.is_none()) else { return Ok(()) };
     let now = state.clock.now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
+    accounts::begin_security_change(&mut tx, account.id).await?;
     let token = tokens::issue(&mut tx, account.id, TokenPurpose::ConfirmEmail, now).await?;
     let mail = templates::confirm_email(
         account.language,
@@ -166,6 +219,95 @@ pub async fn resend_confirmation(state: &AppState, email: &EmailAddress) -> Resu
     tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(())
+}
+
+/// The verdict on a password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// Right; the stored hash uses weaker parameters than today's.
+    Right {
+        /// Rehash with today's parameters.
+        needs_rehash: bool,
+    },
+    /// Wrong (or no such account: checked against a dummy hash, same time).
+    Wrong,
+    /// Not checked: the account or the source address used up its attempts.
+    Refused,
+}
+
+/// Which audit events a password check writes.
+#[derive(Debug, Clone, Copy)]
+struct CheckEvents {
+    failed: AuditEvent,
+    refused: AuditEvent,
+}
+
+const SIGN_IN_EVENTS: CheckEvents = CheckEvents { failed: AuditEvent::SignInFailed, refused: AuditEvent::SignInRefused };
+const RECHECK_EVENTS: CheckEvents =
+    CheckEvents { failed: AuditEvent::PasswordCheckFailed, refused: AuditEvent::PasswordCheckRefused };
+
+/// Checks a password under the sign-in limits: reserves an attempt for the account
+/// (`key_email`, the normalised address or what was typed) and for the source address,
+/// waits the delay the account's attempt number calls for, then compares. A right
+/// password clears the account's attempts and gives the address's back; a wrong one
+/// keeps them, and the one that uses up the account's limit locks it and mails the
+/// owner once.
+async fn check_password(
+    state: &AppState,
+    key_email: &str,
+    account: Option<&Account>,
+    password: &str,
+    events: CheckEvents,
+    requester: &Requester,
+) -> Result<Verdict, AuthError> {
+    let policy = state.settings.throttle;
+    let now = state.clock.now();
+    let keys = [
+        (throttle::account_key(key_email), policy.account_limit()),
+        (throttle::address_key(&requester.ip), policy.address_limit()),
+    ];
+    let account_id = account.map(|a| a.id);
+    let attempts = match throttle::reserve_all(&state.db, &keys, now).await? {
+        Ok(attempts) => attempts,
+        Err(_) => {
+            audit::record(state.db.pool(), now, account_id, events.refused, requester).await?;
+            return Ok(Verdict::Refused);
+        }
+    };
+    let [account_attempt, address_attempt] = attempts.as_slice() else {
+        return Err(StoreError::Sql(sqlx::Error::Protocol("two attempts expected".into())).into());
+    };
+    let delay = policy.delay_for(account_attempt.number);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let verification = state.hasher.verify(password, account.map(|a| a.password_hash.as_str())).await;
+    if verification.matches && account.is_some() {
+        throttle::clear(&state.db, &account_attempt.key).await?;
+        throttle::give_back(&state.db, address_attempt).await?;
+        return Ok(Verdict::Right { needs_rehash: verification.needs_rehash });
+    }
+    let locked = throttle::spend(&state.db, account_attempt, now).await?;
+    throttle::spend(&state.db, address_attempt, now).await?;
+    let mut tx = state.db.begin().await?;
+    audit::record(&mut *tx, now, account_id, events.failed, requester).await?;
+    if let (true, Some(account)) = (locked, account) {
+        audit::record(&mut *tx, now, Some(account.id), AuditEvent::AccountLocked, requester).await?;
+        notices::locked(&mut tx, state, account, now).await?;
+    }
+    tx.commit().await?;
+    state.mail_wake.notify_one();
+    Ok(Verdict::Wrong)
+}
+
+/// Checks the current password of a signed-in account before a sensitive change (e-mail
+/// change, password change, account closure): the same limits as signing in, and a
+/// failure is audited. `false` for a wrong password or when the limit is reached.
+pub async fn check_current_password(state: &AppState, account: &Account, password: &str, requester: &Requester) -> Result<bool, AuthError> {
+    Ok(matches!(
+        check_password(state, &account.email, Some(account), password, RECHECK_EVENTS, requester).await?,
+        Verdict::Right { .. }
+    ))
 }
 
 /// What a session at the password stage must do next.
@@ -189,102 +331,76 @@ pub enum SignIn {
         /// The second step.
         next: NextStep,
     },
-    /// Wrong address or password, or locked (indistinguishable on purpose).
+    /// Wrong address or password, or too many attempts (indistinguishable on purpose).
     Failed,
     /// Correct password, but the address is not confirmed yet.
     Unconfirmed,
 }
 
-/// Checks address and password with throttling, and starts a session.
-pub async fn sign_in(state: &AppState, email_input: &str, password: &str, requester: &Requester) -> Result<SignIn, AuthError> {
-    let policy: ThrottlePolicy = state.settings.throttle;
-    let now = state.clock.now();
+/// Checks address and password under the attempt limits and starts a session at the
+/// password stage; the browser's `previous` session (if any) ends in the same
+/// transaction (a new session id at every sign-in).
+pub async fn sign_in(
+    state: &AppState,
+    email_input: &str,
+    password: &str,
+    previous: Option<i64>,
+    requester: &Requester,
+) -> Result<SignIn, AuthError> {
     let email = EmailAddress::parse(email_input).ok();
-    let account_key = throttle::account_key(email.as_ref().map(EmailAddress::as_str).unwrap_or(email_input.trim()));
-    let address_key = throttle::address_key(&requester.ip);
-    let account_state = throttle::state(&state.db, &account_key, now, &policy).await?;
-    let address_state = throttle::state(&state.db, &address_key, now, &policy).await?;
-
-    let delay = throttle::delay_for(account_state.failures, &policy);
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
+    let key_email = email.as_ref().map(EmailAddress::as_str).unwrap_or(email_input.trim()).to_owned();
     let account = match &email {
         Some(email) => accounts::find_by_email(&state.db, email).await?,
         None => None,
     };
-    let locked = account_state.locked_until.is_some() || address_state.locked_until.is_some();
-    if locked {
-        state.hasher.waste_equal_time(password).await;
-        audit::record(state.db.pool(), now, account.as_ref().map(|a| a.id), AuditEvent::SignInFailed, requester).await?;
-        return Ok(SignIn::Failed);
-    }
-    let verification = state.hasher.verify(password, account.as_ref().map(|a| a.password_hash.as_str())).await;
-    let account_id = account.as_ref().map(|a| a.id);
-    let Some(account) = account.filter(|_| verification.matches) else {
-        record_failure(state, &account_key, &address_key, account_id, requester).await?;
-        return Ok(SignIn::Failed);
+    let needs_rehash = match check_password(state, &key_email, account.as_ref(), password, SIGN_IN_EVENTS, requester).await? {
+        Verdict::Right { needs_rehash } => needs_rehash,
+        Verdict::Wrong | Verdict::Refused => return Ok(SignIn::Failed),
     };
-    throttle::clear(&state.db, &account_key).await?;
+    let Some(account) = account else { return Ok(SignIn::Failed) };
     if account.email_confirmed_at.is_none() {
         return Ok(SignIn::Unconfirmed);
     }
-    if verification.needs_rehash {
-        let hash = state.hasher.hash(password).await?;
-        accounts::set_password_hash(state.db.pool(), account.id, &hash, now).await?;
-    }
+    let rehash = match needs_rehash {
+        true => Some(state.hasher.hash(password).await?),
+        false => None,
+    };
+    let now = state.clock.now();
     let next = if super::mfa::factors(&state.db, account.id).await?.any() { NextStep::SecondFactor } else { NextStep::Enrol };
-    let token = sessions::create(&state.db, account.id, sessions::Stage::Password, now, requester).await?;
-    audit::record(state.db.pool(), now, Some(account.id), AuditEvent::PasswordAccepted, requester).await?;
+    let mut tx = state.db.begin().await?;
+    if let Some(hash) = rehash {
+        accounts::set_password_hash(&mut *tx, account.id, &hash, now).await?;
+    }
+    if let Some(previous) = previous {
+        sessions::delete(&mut tx, previous).await?;
+    }
+    let token = sessions::create(&mut tx, account.id, sessions::Stage::Password, now, requester).await?;
+    audit::record(&mut *tx, now, Some(account.id), AuditEvent::PasswordAccepted, requester).await?;
+    tx.commit().await?;
     Ok(SignIn::SignedIn { token, account_id: account.id, next })
 }
 
-async fn record_failure(
-    state: &AppState,
-    account_key: &str,
-    address_key: &str,
-    account_id: Option<i64>,
-    requester: &Requester,
-) -> Result<(), AuthError> {
-    let policy = state.settings.throttle;
-    let now = state.clock.now();
-    let account_locked = throttle::record_failure(&state.db, account_key, policy.lock_account_after, now, &policy).await?;
-    throttle::record_failure(&state.db, address_key, policy.lock_address_after, now, &policy).await?;
-    let mut tx = state.db.pool().begin().await?;
-    audit::record(&mut *tx, now, account_id, AuditEvent::SignInFailed, requester).await?;
-    if account_locked {
-        if let Some(account) = match account_id {
-            Some(id) => accounts::find_by_id(&state.db, id).await?,
-            None => None,
-        } {
-            audit::record(&mut *tx, now, Some(account.id), AuditEvent::AccountLocked, requester).await?;
-            let mail = templates::account_locked(
-                account.language,
-                &account.email,
-                &state.settings.portal_name,
-                policy.lock_seconds / 60,
-                &reset_page(state),
-            );
-            outbox::enqueue(&mut tx, &mail, now).await?;
-        }
+/// Ends a session (and audits it, in one transaction).
+pub async fn sign_out(state: &AppState, session_id: i64, account_id: i64, requester: &Requester) -> Result<(), AuthError> {
+    let mut tx = state.db.begin().await?;
+    if sessions::delete(&mut tx, session_id).await? {
+        audit::record(&mut *tx, state.clock.now(), Some(account_id), AuditEvent::SignedOut, requester).await?;
     }
     tx.commit().await?;
-    state.mail_wake.notify_one();
-    Ok(())
-}
-
-/// Ends a session.
-pub async fn sign_out(state: &AppState, session_id: i64, account_id: i64, requester: &Requester) -> Result<(), AuthError> {
-    sessions::delete(&state.db, session_id).await?;
-    audit::record(state.db.pool(), state.clock.now(), Some(account_id), AuditEvent::SignedOut, requester).await?;
     Ok(())
 }
 
 /// Mails a reset link if the address has an account. Answers the same in every case.
 pub async fn request_password_reset(state: &AppState, email: &EmailAddress, requester: &Requester) -> Result<(), AuthError> {
-    let Some(account) = accounts::find_by_email(&state.db, email).await? else { return Ok(()) };
+    let account = accounts::find_by_email(&state.db, email).await?;
+    if !reserve_mail(state, email.as_str(), account.as_ref().map(|a| a.id), requester).await? {
+        return Ok(());
+    }
+    let Some(account) = account else { return Ok(()) };
     let now = state.clock.now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
+    // Parallel requests issue one after the other: each voids the earlier link.
+    accounts::begin_security_change(&mut tx, account.id).await?;
     let token = tokens::issue(&mut tx, account.id, TokenPurpose::ResetPassword, now).await?;
     let mail = templates::password_reset(
         account.language,
@@ -315,8 +431,11 @@ pub enum ResetProblem {
     Repetition(RepetitionProblem),
 }
 
-/// Sets a new password with a reset link: ends every session, clears the sign-in
-/// throttle, confirms the address (the link proves access to it) and notifies the owner.
+/// Sets a new password with a reset link, in one transaction: uses the link, stores the
+/// hash, confirms the address (the link proves access to it), voids every other
+/// outstanding link of the account (reset, confirmation, address change), ends every
+/// session and open passkey ceremony, and mails the owner. Afterwards the sign-in
+/// limit of the account is lifted (a reset always lets the owner back in).
 pub async fn reset_password(
     state: &AppState,
     token: &str,
@@ -340,40 +459,57 @@ pub async fn reset_password(
         return Ok(Err(ResetProblem::Repetition(problem)));
     }
     let hash = state.hasher.hash(password).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if tokens::consume(&mut *tx, token, TokenPurpose::ResetPassword, now).await?.is_none() {
         tx.rollback().await?;
-        return Ok(Err(ResetProblem::Token(TokenProblem::Used)));
+        return Ok(Err(ResetProblem::Token(token_problem(state, token, TokenPurpose::ResetPassword).await?)));
     }
+    accounts::begin_security_change(&mut tx, account.id).await?;
     accounts::set_password_hash(&mut *tx, account.id, &hash, now).await?;
     accounts::mark_confirmed(&mut tx, account.id, now).await?;
-    let mail = templates::password_changed(account.language, &account.email, &state.settings.portal_name, &reset_page(state));
+    tokens::void(&mut tx, account.id, &TokenPurpose::ALL, now).await?;
+    sessions::delete_all_for_account(&mut tx, account.id).await?;
+    ceremonies::end_for_account(&mut tx, account.id).await?;
+    let mail = templates::password_changed(account.language, &account.email, &state.settings.portal_name, &notices::reset_page(state));
     outbox::enqueue(&mut tx, &mail, now).await?;
     audit::record(&mut *tx, now, Some(account.id), AuditEvent::PasswordReset, requester).await?;
     tx.commit().await?;
-    sessions::delete_all_for_account(&state.db, account.id).await?;
     throttle::clear(&state.db, &throttle::account_key(&account.email)).await?;
     state.mail_wake.notify_one();
     Ok(Ok(()))
 }
 
+/// Why the consent was not withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithdrawProblem {
+    /// The identity must be confirmed again first (at most ten minutes old).
+    ReauthenticationRequired,
+    /// The password was wrong (or too many attempts).
+    WrongPassword,
+}
+
 /// Withdraws the consent to the use of the e-mail address. Without it the portal
-/// cannot keep the account, so the account is closed and deleted (after the password
-/// is confirmed). Returns `false` for a wrong password.
+/// cannot keep the account, so the account is closed and deleted — after a recent
+/// proof of identity and the password.
 pub async fn withdraw_email_consent(
     state: &AppState,
-    account_id: i64,
+    session: &sessions::Session,
     password: &str,
     requester: &Requester,
-) -> Result<bool, AuthError> {
-    let Some(account) = accounts::find_by_id(&state.db, account_id).await? else { return Ok(false) };
-    if !state.hasher.verify(password, Some(&account.password_hash)).await.matches {
-        return Ok(false);
+) -> Result<Result<(), WithdrawProblem>, AuthError> {
+    if !session.recently_verified(state.clock.now()) {
+        return Ok(Err(WithdrawProblem::ReauthenticationRequired));
+    }
+    let Some(account) = accounts::find_by_id(&state.db, session.account_id).await? else {
+        return Ok(Err(WithdrawProblem::WrongPassword));
+    };
+    if !check_current_password(state, &account, password, requester).await? {
+        return Ok(Err(WithdrawProblem::WrongPassword));
     }
     let now = state.clock.now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     audit::record(&mut *tx, now, Some(account.id), AuditEvent::ConsentWithdrawn, requester).await?;
     accounts::delete(&mut tx, account.id).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Ok(()))
 }

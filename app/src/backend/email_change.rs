@@ -9,6 +9,7 @@ use super::{
     audit::{self, AuditEvent},
     auth::{self, AuthError},
     mail::templates,
+    notices,
     outbox,
     request::Requester,
     sessions::Session,
@@ -22,13 +23,18 @@ use crate::domain::email::EmailAddress;
 pub enum RequestOutcome {
     /// A link is on its way to the new address (or its owner was told).
     Sent,
-    /// The password was wrong; nothing was sent.
+    /// The password was wrong (or too many attempts); nothing was sent.
     WrongPassword,
     /// The new address is the current one.
     SameAddress,
+    /// The identity must be confirmed again first (at most ten minutes old).
+    ReauthenticationRequired,
 }
 
-/// Asks for a change to `new_email`.
+/// Asks for a change to `new_email`: needs a recent proof of identity and the current
+/// password (checked under the sign-in limits); the link goes to the new address, a
+/// notice to the old one, in one transaction. Mails to the new address count towards its
+/// hourly cap like every mail sent on request.
 pub async fn request(
     state: &AppState,
     session: &Session,
@@ -36,10 +42,13 @@ pub async fn request(
     password: &str,
     requester: &Requester,
 ) -> Result<RequestOutcome, AuthError> {
+    if !session.recently_verified(state.clock.now()) {
+        return Ok(RequestOutcome::ReauthenticationRequired);
+    }
     let Some(account) = accounts::find_by_id(&state.db, session.account_id).await? else {
         return Ok(RequestOutcome::WrongPassword);
     };
-    if !state.hasher.verify(password, Some(&account.password_hash)).await.matches {
+    if !auth::check_current_password(state, &account, password, requester).await? {
         return Ok(RequestOutcome::WrongPassword);
     }
     if new_email.as_str() == account.email {
@@ -48,16 +57,21 @@ pub async fn request(
     let now = state.clock.now();
     let portal = &state.settings.portal_name;
     let taken = accounts::find_by_email(&state.db, new_email).await?.is_some();
-    let mut tx = state.db.pool().begin().await?;
-    if taken {
+    let capped = !auth::reserve_mail(state, new_email.as_str(), Some(account.id), requester).await?;
+    let mut tx = state.db.begin().await?;
+    // Parallel requests issue one after the other: each voids the earlier link.
+    accounts::begin_security_change(&mut tx, account.id).await?;
+    let notice = templates::email_change_notice(account.language, &account.email, portal, new_email.as_str(), false, &notices::reset_page(state));
+    outbox::enqueue(&mut tx, &notice, now).await?;
+    if capped {
+        // Nothing to the new address this hour; the screen says the same as always.
+    } else if taken {
         outbox::enqueue(&mut tx, &templates::new_email_taken(account.language, new_email.as_str(), portal), now).await?;
     } else {
         let token = tokens::issue_email_change(&mut tx, account.id, new_email.as_str(), now).await?;
         let link = auth::link(state, "/e-mail-aendern/bestaetigen", &token);
         outbox::enqueue(&mut tx, &templates::confirm_new_email(account.language, new_email.as_str(), portal, &link), now).await?;
     }
-    let notice = templates::email_change_notice(account.language, &account.email, portal, new_email.as_str(), false, &auth::reset_page(state));
-    outbox::enqueue(&mut tx, &notice, now).await?;
     audit::record(&mut *tx, now, Some(account.id), AuditEvent::EmailChangeRequested, requester).await?;
     tx.commit().await?;
     state.mail_wake.notify_one();
@@ -73,37 +87,36 @@ pub enum ConfirmProblem {
     Taken,
 }
 
-/// Uses the link from the mail to the new address; returns the new address.
+/// Whether a change link can still be used, without using it (for the page the link
+/// opens: mail scanners fetch links, only the button press confirms).
+pub async fn check(state: &AppState, token: &str) -> Result<Result<(), TokenProblem>, AuthError> {
+    Ok(tokens::status(&state.db, token, TokenPurpose::ChangeEmail, state.clock.now()).await?.map(|_| ()))
+}
+
+/// Uses the link from the mail to the new address; returns the new address. One
+/// transaction: the link is used, the address changed, every other outstanding link of
+/// the account voided (they were sent to the old address, or name another new one), the
+/// old address told.
 pub async fn confirm(state: &AppState, token: &str, requester: &Requester) -> Result<Result<String, ConfirmProblem>, AuthError> {
     let now = state.clock.now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some((account_id, new_email)) = tokens::consume_email_change(&mut *tx, token, now).await? else {
         tx.rollback().await?;
-        let problem = match tokens::status(&state.db, token, TokenPurpose::ChangeEmail, now).await? {
-            Err(problem) => problem,
-            Ok(_) => TokenProblem::Used,
-        };
+        let problem = auth::token_problem(state, token, TokenPurpose::ChangeEmail).await?;
         return Ok(Err(ConfirmProblem::Link(problem)));
     };
     let Some(account) = accounts::find_by_id(&state.db, account_id).await? else {
         tx.rollback().await?;
         return Ok(Err(ConfirmProblem::Link(TokenProblem::Unknown)));
     };
-    let changed = sqlx::query("UPDATE accounts SET email = $1, email_confirmed_at = $2 WHERE id = $3")
-        .bind(&new_email)
-        .bind(now)
-        .bind(account_id)
-        .execute(&mut *tx)
-        .await;
-    match changed {
-        Ok(_) => {}
-        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
-            tx.rollback().await?;
-            return Ok(Err(ConfirmProblem::Taken));
-        }
-        Err(error) => return Err(error.into()),
+    accounts::begin_security_change(&mut tx, account_id).await?;
+    if !accounts::set_email(&mut tx, account_id, &new_email, now).await? {
+        tx.rollback().await?;
+        return Ok(Err(ConfirmProblem::Taken));
     }
-    let notice = templates::email_change_notice(account.language, &account.email, &state.settings.portal_name, &new_email, true, &auth::reset_page(state));
+    tokens::void(&mut tx, account_id, &TokenPurpose::ALL, now).await?;
+    let notice =
+        templates::email_change_notice(account.language, &account.email, &state.settings.portal_name, &new_email, true, &notices::reset_page(state));
     outbox::enqueue(&mut tx, &notice, now).await?;
     audit::record(&mut *tx, now, Some(account_id), AuditEvent::EmailChanged, requester).await?;
     tx.commit().await?;

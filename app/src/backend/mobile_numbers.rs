@@ -1,8 +1,9 @@
 //! The citizen's own mobile number for SMS notifications: confirmed with a six-digit
 //! code sent to it by SMS before the SMS switch can be turned on. Codes are valid 15
 //! minutes, stored only as a keyed hash, allow 5 tries; at most 3 codes an hour are
-//! sent per profile (SMS cost money and could be used to pester a stranger). Owns
-//! `mobile_confirmations` and the `sms_mobile` columns of `profiles`.
+//! sent per profile (SMS cost money and could be used to pester a stranger) — reserved
+//! in one statement before the SMS is written, so parallel requests cannot send more.
+//! Owns `mobile_confirmations`; the confirmed number is stored by [`profiles`].
 
 use rand::Rng;
 use sqlx::Row;
@@ -15,7 +16,7 @@ use super::{
     request::Requester,
     sms,
     store::StoreError,
-    throttle::{self, ThrottlePolicy},
+    throttle::{self, Limit, Reservation},
     AppState,
 };
 use crate::domain::{communication::CommunicationOption, mobile_number::SMS_CODE_LENGTH};
@@ -28,9 +29,9 @@ pub const TRIES_PER_CODE: i64 = 5;
 /// Codes sent per profile and hour.
 pub const CODES_PER_HOUR: i64 = 3;
 
-fn send_policy() -> ThrottlePolicy {
-    ThrottlePolicy { lock_seconds: 3600, window_seconds: 3600, ..ThrottlePolicy::default() }
-}
+/// At most [`CODES_PER_HOUR`] codes per profile in an hour: the third code sent locks
+/// sending for an hour.
+const SEND_LIMIT: Limit = Limit { max: CODES_PER_HOUR, window_seconds: 3600, lock_seconds: 3600 };
 
 fn send_key(profile: &Profile) -> String {
     format!("sms-code:{}", profile.id)
@@ -42,7 +43,7 @@ fn hash(state: &AppState, profile: &Profile, mobile: &str, code: &str) -> String
 }
 
 /// Sends a new code to `mobile` (already normalised), replacing any earlier one.
-/// `Err(until)` when the hourly limit is reached.
+/// `Err(until)` when the hourly limit is reached (audited, nothing sent).
 pub async fn send_code(
     state: &AppState,
     profile: &Profile,
@@ -51,17 +52,34 @@ pub async fn send_code(
     requester: &Requester,
 ) -> Result<Result<(), i64>, StoreError> {
     let key = send_key(profile);
-    let policy = send_policy();
-    if let Some(until) = throttle::state(&state.db, &key, now, &policy).await?.locked_until {
-        return Ok(Err(until));
+    let attempt = match throttle::reserve(&state.db, &key, SEND_LIMIT, now).await? {
+        Reservation::Granted(attempt) => attempt,
+        Reservation::Refused { until } => {
+            audit::record(state.db.pool(), now, Some(profile.account_id), AuditEvent::MobileCodeCapped, requester).await?;
+            return Ok(Err(until));
+        }
+    };
+    match write_code(state, profile, mobile, now, requester).await {
+        Ok(()) => {
+            throttle::spend(&state.db, &attempt, now).await?;
+            Ok(Ok(()))
+        }
+        Err(error) => {
+            // Nothing was sent: the reservation goes back.
+            throttle::give_back(&state.db, &attempt).await?;
+            Err(error)
+        }
     }
+}
+
+async fn write_code(state: &AppState, profile: &Profile, mobile: &str, now: i64, requester: &Requester) -> Result<(), StoreError> {
     let account = accounts::find_by_id(&state.db, profile.account_id).await?.ok_or(StoreError::Sql(sqlx::Error::RowNotFound))?;
     let code: String = {
         let mut rng = rand::rng();
         (0..SMS_CODE_LENGTH).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect()
     };
     let text = sms::verification_code(account.language, mobile, &state.settings.portal_name, &code);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO mobile_confirmations (profile_id, mobile, code_hash, sent_at, expires_at, attempts) \
          VALUES ($1, $2, $3, $4, $5, 0) \
@@ -78,8 +96,7 @@ pub async fn send_code(
     audit::record(&mut *tx, now, Some(profile.account_id), AuditEvent::MobileCodeSent, requester).await?;
     tx.commit().await?;
     state.mail_wake.notify_one();
-    throttle::record_failure(&state.db, &key, CODES_PER_HOUR, now, &policy).await?;
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// The number a code was sent to and not yet confirmed, if any.
@@ -140,36 +157,30 @@ pub async fn confirm(
         audit::record(state.db.pool(), now, Some(profile.account_id), AuditEvent::MobileCodeRejected, requester).await?;
         return Ok(Err(refusal));
     }
-    let mut tx = state.db.pool().begin().await?;
-    sqlx::query("DELETE FROM mobile_confirmations WHERE profile_id = $1").bind(profile.id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE profiles SET sms_mobile = $1, sms_mobile_confirmed_at = $2 WHERE id = $3")
-        .bind(&mobile)
-        .bind(now)
+    let mut tx = state.db.begin().await?;
+    let claimed = sqlx::query("DELETE FROM mobile_confirmations WHERE profile_id = $1 AND code_hash = $2")
         .bind(profile.id)
+        .bind(&stored)
         .execute(&mut *tx)
         .await?;
+    if claimed.rows_affected() != 1 {
+        // A parallel request confirmed it (or a new code replaced it) first.
+        return Ok(Err(ConfirmRefusal::NothingPending));
+    }
+    profiles::set_sms_mobile(&mut tx, profile.id, Some(&mobile), now).await?;
     audit::record(&mut *tx, now, Some(profile.account_id), AuditEvent::MobileConfirmed, requester).await?;
     tx.commit().await?;
     Ok(Ok(mobile))
 }
 
 /// Removes the SMS number; SMS notifications are switched off with it (recorded in
-/// the history). Returns whether they were on.
+/// the history), in one transaction. Returns whether they were on.
 pub async fn remove(state: &AppState, profile: &Profile, now: i64, requester: &Requester) -> Result<bool, StoreError> {
-    let sms_on = profiles::options(&state.db, profile.id)
-        .await?
-        .into_iter()
-        .any(|(option, on)| option == CommunicationOption::SmsNotifications && on);
-    let mut tx = state.db.pool().begin().await?;
-    sqlx::query("UPDATE profiles SET sms_mobile = NULL, sms_mobile_confirmed_at = NULL WHERE id = $1")
-        .bind(profile.id)
-        .execute(&mut *tx)
-        .await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("DELETE FROM mobile_confirmations WHERE profile_id = $1").bind(profile.id).execute(&mut *tx).await?;
-    if sms_on {
-        profiles::write_option(&mut tx, profile, CommunicationOption::SmsNotifications, false, now, requester).await?;
-    }
+    profiles::set_sms_mobile(&mut tx, profile.id, None, now).await?;
+    let sms_was_on = profiles::write_option(&mut tx, profile, CommunicationOption::SmsNotifications, false, now, requester).await?;
     audit::record(&mut *tx, now, Some(profile.account_id), AuditEvent::MobileRemoved, requester).await?;
     tx.commit().await?;
-    Ok(sms_on)
+    Ok(sms_was_on)
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod clock;
+pub mod context;
 pub mod demo;
 pub mod files;
 pub mod email_change;
@@ -16,6 +17,7 @@ pub mod job_centres;
 pub mod mail;
 pub mod mfa;
 pub mod mobile_numbers;
+pub mod notices;
 pub mod outbox;
 pub mod password_policy;
 pub mod qr;
@@ -50,6 +52,9 @@ pub struct PortalSettings {
     pub secure_cookies: bool,
     /// Sign-in throttling thresholds.
     pub throttle: throttle::ThrottlePolicy,
+    /// Mails sent on request (confirmation, reset, "already registered", address change)
+    /// per source address and hour (`MAIL_LIMIT_PER_SOURCE_HOUR`).
+    pub mails_per_source_hour: i64,
     /// Days after the notification at which an online document counts as made known.
     pub deemed_notice_days: i64,
     /// Hours before an appointment at which the SMS reminder goes out.

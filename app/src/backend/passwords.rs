@@ -119,12 +119,6 @@ impl PasswordHasher {
             Verification { matches: false, needs_rehash: false }
         }
     }
-
-    /// Spends the time of one verification without a result (registration of an
-    /// existing address costs as much as hashing a new one).
-    pub async fn waste_equal_time(&self, password: &str) {
-        let _ = self.verify(password, None).await;
-    }
 }
 
 #[cfg(test)]

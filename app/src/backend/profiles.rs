@@ -8,7 +8,7 @@ use sqlx::Row;
 use super::{
     audit::{self, AuditEvent},
     request::Requester,
-    store::{Db, StoreError},
+    store::{Conn, Db, StoreError},
 };
 use crate::domain::communication::CommunicationOption;
 
@@ -54,6 +54,31 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Profile, StoreError> {
         created_at: row.try_get("created_at")?,
         sms_mobile: row.try_get("sms_mobile")?,
     })
+}
+
+/// Creates the profile that links `account_id` to `client_id`, inside the caller's
+/// transaction (the redemption of an activation code). `Ok(None)` if the account or the
+/// client record already has a profile (one each).
+pub async fn create(conn: &mut Conn, account_id: i64, client_id: i64, now: i64) -> Result<Option<i64>, StoreError> {
+    let row = sqlx::query("INSERT INTO profiles (account_id, client_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id")
+        .bind(account_id)
+        .bind(client_id)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|row| row.try_get("id").map_err(StoreError::from)).transpose()
+}
+
+/// Sets (or, with `None`, removes) the profile's confirmed mobile number for SMS, inside
+/// the caller's transaction.
+pub async fn set_sms_mobile(conn: &mut Conn, profile_id: i64, mobile: Option<&str>, now: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE profiles SET sms_mobile = $1, sms_mobile_confirmed_at = $2 WHERE id = $3")
+        .bind(mobile)
+        .bind(mobile.map(|_| now))
+        .bind(profile_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
 /// Whether each option is on (options never set are off).
@@ -104,7 +129,8 @@ pub async fn history(db: &Db, profile_id: i64) -> Result<Vec<OptionChange>, Stor
 }
 
 /// Switches an option; records the change (history and security log) only if it
-/// actually changes.
+/// actually changes. Parallel requests record one change: the switch is one
+/// conditional statement, the transaction's first write.
 pub async fn set_option(
     db: &Db,
     profile: &Profile,
@@ -113,43 +139,48 @@ pub async fn set_option(
     now: i64,
     requester: &Requester,
 ) -> Result<(), StoreError> {
-    let current = options(db, profile.id).await?.into_iter().any(|(o, on)| o == option && on);
-    if current == enabled {
-        return Ok(());
-    }
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     write_option(&mut tx, profile, option, enabled, now, requester).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Stores a change of an option with its history entry and log entry, inside the
-/// caller's transaction.
+/// Switches an option inside the caller's transaction and, if that changed it, writes
+/// the history entry and the log entry. Returns whether it changed (an option never
+/// set counts as off).
 pub(super) async fn write_option(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conn: &mut Conn,
     profile: &Profile,
     option: CommunicationOption,
     enabled: bool,
     now: i64,
     requester: &Requester,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO communication_options (profile_id, option, enabled, changed_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (profile_id, option) DO UPDATE SET enabled = $3, changed_at = $4",
+) -> Result<bool, StoreError> {
+    let changed = sqlx::query(
+        "INSERT INTO communication_options (profile_id, option, enabled, changed_at) \
+         SELECT $1, $2, $3, $4 \
+         WHERE $3 = 1 OR EXISTS (SELECT 1 FROM communication_options WHERE profile_id = $1 AND option = $2) \
+         ON CONFLICT (profile_id, option) DO UPDATE SET enabled = $3, changed_at = $4 \
+         WHERE communication_options.enabled <> $3 \
+         RETURNING profile_id",
     )
     .bind(profile.id)
     .bind(option.as_str())
     .bind(i64::from(enabled))
     .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some();
+    if !changed {
+        return Ok(false);
+    }
     sqlx::query("INSERT INTO communication_history (profile_id, option, enabled, at) VALUES ($1, $2, $3, $4)")
         .bind(profile.id)
         .bind(option.as_str())
         .bind(i64::from(enabled))
         .bind(now)
-        .execute(&mut **tx)
+        .execute(&mut *conn)
         .await?;
-    audit::record(&mut **tx, now, Some(profile.account_id), AuditEvent::CommunicationOptionChanged, requester).await?;
-    Ok(())
+    audit::record(&mut *conn, now, Some(profile.account_id), AuditEvent::CommunicationOptionChanged, requester).await?;
+    Ok(true)
 }

@@ -1,25 +1,26 @@
 //! The second half of signing in and everything around it: checking a TOTP or recovery
-//! code (throttled like passwords), signing in with a passkey (also without a
-//! password), setting up the first factor (which completes the sign-in with a new
-//! session id and issues recovery codes), and confirming identity again before
-//! sensitive changes.
+//! code under the attempt limit, signing in with a passkey (also without a password),
+//! setting up the first factor (which completes the sign-in with a new session id and
+//! issues recovery codes), and confirming identity again before sensitive changes.
+//!
+//! Each of these is one transaction: the code is used, the session replaced, the audit
+//! entry and the notice written together — a session ended meanwhile (signed out, or
+//! by a password change elsewhere) rolls everything back, so the code stays unused.
 
 use super::{
     accounts::{self, Account},
     audit::{self, AuditEvent},
     auth::AuthError,
-    mail::templates,
-    outbox,
-    mfa::{ceremonies::Binding, passkeys, recovery, totp},
+    mail::templates::SecurityNotice,
+    mfa::{self, ceremonies::Binding, passkeys, recovery, totp},
+    notices,
     request::Requester,
     sessions::{self, Session, Stage},
-    throttle,
+    store::Tx,
+    throttle::{self, Reservation},
     AppState,
 };
 use webauthn_rs::prelude::{PublicKeyCredential, RegisterPublicKeyCredential};
-
-/// Sensitive changes need a proof of identity at most this old (seconds).
-pub const REAUTH_WINDOW: i64 = 600;
 
 /// A code the user typed.
 #[derive(Debug, Clone, Copy)]
@@ -30,120 +31,130 @@ pub enum Code<'a> {
     Recovery(&'a str),
 }
 
-/// The result of checking a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeCheck {
-    /// Correct. For a recovery code: how many are left.
-    Valid {
+async fn account(state: &AppState, id: i64) -> Result<Account, AuthError> {
+    accounts::find_by_id(&state.db, id).await?.ok_or(AuthError::Store(super::StoreError::Sql(sqlx::Error::RowNotFound)))
+}
+
+/// Key of an account's second-factor attempts (TOTP and recovery codes, at the second
+/// step and when confirming identity again).
+fn limit_key(account_id: i64) -> String {
+    format!("second-factor:{account_id}")
+}
+
+/// A code that was right: it is used inside `tx`, which the caller extends with what
+/// the code unlocks and then [`ValidCode::commit`]s (or drops, which rolls back and
+/// leaves the code unused).
+struct ValidCode {
+    tx: Tx,
+    recovery_left: Option<i64>,
+    key: String,
+}
+
+impl ValidCode {
+    /// Commits and clears the account's second-factor attempts.
+    async fn commit(self, state: &AppState) -> Result<(), AuthError> {
+        self.tx.commit().await?;
+        throttle::clear(&state.db, &self.key).await?;
+        state.mail_wake.notify_one();
+        Ok(())
+    }
+}
+
+/// Checks a code of the account under the same limit as passwords (key
+/// `second-factor:<account>`): the attempt is reserved first, delayed by its number,
+/// then the code is used in a new transaction. A wrong code keeps the attempt and is
+/// audited; the one that uses up the limit locks the account's second step for
+/// `LOGIN_LOCK_MINUTES` and mails the owner once. A used recovery code is audited and
+/// its owner mailed inside the returned transaction.
+async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester: &Requester) -> Result<Option<ValidCode>, AuthError> {
+    let policy = state.settings.throttle;
+    let now = state.clock.now();
+    let key = limit_key(account_id);
+    let attempt = match throttle::reserve(&state.db, &key, policy.account_limit(), now).await? {
+        Reservation::Granted(attempt) => attempt,
+        Reservation::Refused { .. } => {
+            audit::record(state.db.pool(), now, Some(account_id), AuditEvent::SecondFactorRefused, requester).await?;
+            return Ok(None);
+        }
+    };
+    let delay = policy.delay_for(attempt.number);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let now = state.clock.now();
+    // Read before the transaction, so that its first statement is a write (SQLite).
+    let totp_step = match code {
+        Code::Totp(code) => totp::find_step(&state.db, account_id, code, now).await?,
+        Code::Recovery(_) => None,
+    };
+    let mut tx = state.db.begin().await?;
+    let valid = match code {
+        Code::Totp(_) => match totp_step {
+            Some((id, step)) => (totp::use_step(&mut tx, id, step).await? == totp::Check::Valid).then_some(None),
+            None => None,
+        },
+        Code::Recovery(code) => recovery::redeem(&mut tx, account_id, code, &state.secret, now).await?.map(Some),
+    };
+    match valid {
+        Some(recovery_left) => {
+            if recovery_left.is_some() {
+                let owner = account(state, account_id).await?;
+                audit::record(&mut *tx, now, Some(account_id), AuditEvent::RecoveryCodeUsed, requester).await?;
+                notices::security_change(&mut tx, state, &owner, SecurityNotice::RecoveryCodeUsed, now).await?;
+            }
+            Ok(Some(ValidCode { tx, recovery_left, key }))
+        }
+        None => {
+            tx.rollback().await?;
+            let locked = throttle::spend(&state.db, &attempt, now).await?;
+            let mut tx = state.db.begin().await?;
+            audit::record(&mut *tx, now, Some(account_id), AuditEvent::SecondFactorFailed, requester).await?;
+            if locked {
+                audit::record(&mut *tx, now, Some(account_id), AuditEvent::AccountLocked, requester).await?;
+                notices::locked(&mut tx, state, &account(state, account_id).await?, now).await?;
+            }
+            tx.commit().await?;
+            state.mail_wake.notify_one();
+            Ok(None)
+        }
+    }
+}
+
+/// The result of the second step with a code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecondStep {
+    /// Signed in: a new, fully signed-in session.
+    SignedIn {
+        /// The new session's cookie token.
+        token: String,
         /// Unused recovery codes left (after a recovery code was used).
         recovery_left: Option<i64>,
     },
     /// Wrong, already used, or too many attempts (deliberately the same).
     Wrong,
+    /// The session ended meanwhile (nothing was used).
+    SessionEnded,
 }
 
-/// Events worth a notification mail, and the change they describe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Notice {
-    /// A passkey was added.
-    PasskeyAdded,
-    /// A passkey was renamed.
-    PasskeyRenamed,
-    /// A passkey was removed.
-    PasskeyRemoved,
-    /// An authenticator app was set up.
-    TotpEnabled,
-    /// The authenticator app was removed.
-    TotpRemoved,
-    /// New recovery codes.
-    RecoveryCodesRenewed,
-    /// A recovery code was used to sign in.
-    RecoveryCodeUsed,
-    /// The password was changed.
-    PasswordChanged,
-    /// Sessions were ended.
-    SessionsEnded,
-}
-
-/// Mails the owner about a change of their security settings.
-pub async fn notify(state: &AppState, account: &Account, notice: Notice, now: i64) -> Result<(), AuthError> {
-    let reset = format!("{}/passwort-vergessen", state.settings.public_url);
-    let mail = templates::security_notice(account.language, &account.email, &state.settings.portal_name, notice, &reset);
-    let mut tx = state.db.pool().begin().await?;
-    outbox::enqueue(&mut tx, &mail, now).await?;
-    tx.commit().await?;
-    state.mail_wake.notify_one();
-    Ok(())
-}
-
-async fn account(state: &AppState, id: i64) -> Result<Account, AuthError> {
-    accounts::find_by_id(&state.db, id).await?.ok_or(AuthError::Store(super::StoreError::Sql(sqlx::Error::RowNotFound)))
-}
-
-/// Checks a code of the account, with the same throttling as passwords (key
-/// `second-factor:<account>`). A used recovery code is spent and its owner mailed.
-pub async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester: &Requester) -> Result<CodeCheck, AuthError> {
-    let policy = state.settings.throttle;
+/// The second step of signing in with a code: checks it under the limit and replaces
+/// the session at the password stage by a full one, in one transaction.
+pub async fn sign_in_with_code(state: &AppState, session: &Session, code: Code<'_>, requester: &Requester) -> Result<SecondStep, AuthError> {
+    let Some(mut valid) = check_code(state, session.account_id, code, requester).await? else { return Ok(SecondStep::Wrong) };
     let now = state.clock.now();
-    let key = format!("second-factor:{account_id}");
-    let before = throttle::state(&state.db, &key, now, &policy).await?;
-    let delay = throttle::delay_for(before.failures, &policy);
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
-    let result = if before.locked_until.is_some() {
-        CodeCheck::Wrong
-    } else {
-        match code {
-            Code::Totp(code) => match totp::verify(&state.db, account_id, code, now).await? {
-                totp::Check::Valid => CodeCheck::Valid { recovery_left: None },
-                totp::Check::Invalid | totp::Check::Replayed => CodeCheck::Wrong,
-            },
-            Code::Recovery(code) => match recovery::redeem(&state.db, account_id, code, &state.secret, now).await? {
-                Some(left) => CodeCheck::Valid { recovery_left: Some(left) },
-                None => CodeCheck::Wrong,
-            },
-        }
+    let Some(token) = sessions::promote(&mut valid.tx, session, now, requester).await? else {
+        return Ok(SecondStep::SessionEnded);
     };
-    match result {
-        CodeCheck::Valid { recovery_left } => {
-            throttle::clear(&state.db, &key).await?;
-            if recovery_left.is_some() {
-                audit::record(state.db.pool(), now, Some(account_id), AuditEvent::RecoveryCodeUsed, requester).await?;
-                notify(state, &account(state, account_id).await?, Notice::RecoveryCodeUsed, now).await?;
-            }
-        }
-        CodeCheck::Wrong => {
-            audit::record(state.db.pool(), now, Some(account_id), AuditEvent::SecondFactorFailed, requester).await?;
-            if before.locked_until.is_none()
-                && throttle::record_failure(&state.db, &key, policy.lock_account_after, now, &policy).await?
-            {
-                audit::record(state.db.pool(), now, Some(account_id), AuditEvent::AccountLocked, requester).await?;
-                let owner = account(state, account_id).await?;
-                let reset = format!("{}/passwort-vergessen", state.settings.public_url);
-                let mail = templates::account_locked(owner.language, &owner.email, &state.settings.portal_name, policy.lock_seconds / 60, &reset);
-                let mut tx = state.db.pool().begin().await?;
-                outbox::enqueue(&mut tx, &mail, now).await?;
-                tx.commit().await?;
-                state.mail_wake.notify_one();
-            }
-        }
-    }
-    Ok(result)
-}
-
-/// Completes a sign-in at the password stage: a new, fully signed-in session.
-pub async fn complete_sign_in(state: &AppState, session: &Session, requester: &Requester) -> Result<String, AuthError> {
-    let now = state.clock.now();
-    let token = sessions::promote(&state.db, session, now, requester).await?;
-    audit::record(state.db.pool(), now, Some(session.account_id), AuditEvent::SignedIn, requester).await?;
-    Ok(token)
+    audit::record(&mut *valid.tx, now, Some(session.account_id), AuditEvent::SignedIn, requester).await?;
+    let recovery_left = valid.recovery_left;
+    valid.commit(state).await?;
+    Ok(SecondStep::SignedIn { token, recovery_left })
 }
 
 /// Signs in with a passkey. Without `pending` this is the passwordless sign-in (a
 /// passkey with user verification counts as both factors); with a session at the
 /// password stage it is that session's second step and must be the same account's
-/// passkey. Returns the new session's token, or `None` if the passkey was refused.
+/// passkey. Returns the new session's token, or `None` if the passkey was refused (or
+/// the pending session ended meanwhile).
 pub async fn sign_in_with_passkey(
     state: &AppState,
     binding: &Binding,
@@ -161,15 +172,19 @@ pub async fn sign_in_with_passkey(
             return Ok(None);
         }
     };
+    let mut tx = state.db.begin().await?;
     let token = match pending {
-        Some(session) if session.account_id == account_id => sessions::promote(&state.db, session, now, requester).await?,
-        Some(_) => {
-            audit::record(state.db.pool(), now, pending.map(|s| s.account_id), AuditEvent::SecondFactorFailed, requester).await?;
-            return Ok(None);
-        }
-        None => sessions::create(&state.db, account_id, Stage::Full, now, requester).await?,
+        Some(session) if session.account_id == account_id => sessions::promote(&mut tx, session, now, requester).await?,
+        Some(_) => None,
+        None => Some(sessions::create(&mut tx, account_id, Stage::Full, now, requester).await?),
     };
-    audit::record(state.db.pool(), now, Some(account_id), AuditEvent::SignedIn, requester).await?;
+    let Some(token) = token else {
+        tx.rollback().await?;
+        audit::record(state.db.pool(), now, pending.map(|s| s.account_id), AuditEvent::SecondFactorFailed, requester).await?;
+        return Ok(None);
+    };
+    audit::record(&mut *tx, now, Some(account_id), AuditEvent::SignedIn, requester).await?;
+    tx.commit().await?;
     Ok(Some(token))
 }
 
@@ -187,39 +202,63 @@ pub enum Enrolled {
     WrongCode,
     /// The browser's passkey answer was refused (nothing changed).
     Refused,
+    /// The session ended meanwhile (nothing changed).
+    SessionEnded,
 }
 
-async fn finish_enrolment(
-    state: &AppState,
-    session: &Session,
-    event: AuditEvent,
-    notice: Notice,
-    requester: &Requester,
-) -> Result<Enrolled, AuthError> {
+/// What is being set up.
+enum NewFactor {
+    Totp { id: i64, step: i64 },
+    Passkey { passkey: passkeys::NewPasskey, name: String },
+}
+
+/// Stores the new factor and everything that goes with it in one transaction: recovery
+/// codes if the account has none, the audit entry, the full session if this completed
+/// the sign-in, and the notice.
+async fn enrol(state: &AppState, session: &Session, factor: NewFactor, requester: &Requester) -> Result<Enrolled, AuthError> {
     let now = state.clock.now();
-    let recovery_codes = if recovery::remaining(&state.db, session.account_id).await? == 0 {
-        let mut tx = state.db.pool().begin().await?;
-        let codes = recovery::replace_all(&mut tx, session.account_id, &state.secret, now).await?;
-        tx.commit().await?;
-        Some(codes)
-    } else {
-        None
+    let owner = account(state, session.account_id).await?;
+    let mut tx = state.db.begin().await?;
+    accounts::begin_security_change(&mut tx, session.account_id).await?;
+    let (event, notice) = match factor {
+        NewFactor::Totp { id, step } => {
+            if !totp::confirm(&mut tx, session.account_id, id, step, now).await? {
+                return Ok(Enrolled::WrongCode);
+            }
+            (AuditEvent::TotpEnabled, SecurityNotice::TotpEnabled)
+        }
+        NewFactor::Passkey { passkey, name } => {
+            passkeys::insert(&mut tx, session.account_id, &passkey, &name, now).await?;
+            (AuditEvent::PasskeyAdded, SecurityNotice::PasskeyAdded)
+        }
     };
-    audit::record(state.db.pool(), now, Some(session.account_id), event, requester).await?;
+    let recovery_codes = match mfa::factors_in(&mut tx, session.account_id).await?.recovery_codes {
+        0 => Some(recovery::replace_all(&mut tx, session.account_id, &state.secret, now).await?),
+        _ => None,
+    };
+    audit::record(&mut *tx, now, Some(session.account_id), event, requester).await?;
     let token = match session.stage {
-        Stage::Password => Some(complete_sign_in(state, session, requester).await?),
+        Stage::Password => match sessions::promote(&mut tx, session, now, requester).await? {
+            Some(token) => {
+                audit::record(&mut *tx, now, Some(session.account_id), AuditEvent::SignedIn, requester).await?;
+                Some(token)
+            }
+            None => return Ok(Enrolled::SessionEnded),
+        },
         Stage::Full => None,
     };
-    notify(state, &account(state, session.account_id).await?, notice, now).await?;
+    notices::security_change(&mut tx, state, &owner, notice, now).await?;
+    tx.commit().await?;
+    state.mail_wake.notify_one();
     Ok(Enrolled::Done { token, recovery_codes })
 }
 
 /// Confirms the pending authenticator app with a code from it.
 pub async fn confirm_totp(state: &AppState, session: &Session, code: &str, requester: &Requester) -> Result<Enrolled, AuthError> {
-    if !totp::confirm(&state.db, session.account_id, code, state.clock.now()).await? {
-        return Ok(Enrolled::WrongCode);
+    match totp::pending_match(&state.db, session.account_id, code, state.clock.now()).await? {
+        Some((id, step)) => enrol(state, session, NewFactor::Totp { id, step }, requester).await,
+        None => Ok(Enrolled::WrongCode),
     }
-    finish_enrolment(state, session, AuditEvent::TotpEnabled, Notice::TotpEnabled, requester).await
 }
 
 /// Adds a passkey from the browser's registration answer.
@@ -232,8 +271,8 @@ pub async fn add_passkey(
 ) -> Result<Enrolled, AuthError> {
     let now = state.clock.now();
     let binding = Binding::Session(session.id);
-    match passkeys::finish_registration(&state.webauthn, &state.db, session.account_id, &binding, response, name, now).await {
-        Ok(_) => finish_enrolment(state, session, AuditEvent::PasskeyAdded, Notice::PasskeyAdded, requester).await,
+    match passkeys::verify_registration(&state.webauthn, &state.db, &binding, response, now).await {
+        Ok(passkey) => enrol(state, session, NewFactor::Passkey { passkey, name: name.to_owned() }, requester).await,
         Err(passkeys::PasskeyError::Store(e)) => Err(e.into()),
         Err(error) => {
             tracing::info!(%error, "passkey registration refused");
@@ -242,20 +281,17 @@ pub async fn add_passkey(
     }
 }
 
-/// Whether the session proved its identity recently enough for a sensitive change.
-pub fn recently_verified(session: &Session, now: i64) -> bool {
-    session.stage == Stage::Full && now - session.verified_at <= REAUTH_WINDOW
-}
-
-/// Confirms identity again with a code; `true` if it was right.
+/// Confirms identity again with a code (under the second-factor limit); `true` if it was
+/// right and the session is still there.
 pub async fn reauthenticate_with_code(state: &AppState, session: &Session, code: Code<'_>, requester: &Requester) -> Result<bool, AuthError> {
-    let ok = matches!(check_code(state, session.account_id, code, requester).await?, CodeCheck::Valid { .. });
-    if ok {
-        let now = state.clock.now();
-        sessions::mark_verified(&state.db, session.id, now).await?;
-        audit::record(state.db.pool(), now, Some(session.account_id), AuditEvent::Reauthenticated, requester).await?;
+    let Some(mut valid) = check_code(state, session.account_id, code, requester).await? else { return Ok(false) };
+    let now = state.clock.now();
+    if !sessions::mark_verified(&mut valid.tx, session.id, now).await? {
+        return Ok(false);
     }
-    Ok(ok)
+    audit::record(&mut *valid.tx, now, Some(session.account_id), AuditEvent::Reauthenticated, requester).await?;
+    valid.commit(state).await?;
+    Ok(true)
 }
 
 /// Confirms identity again with one of the account's passkeys.
@@ -272,9 +308,14 @@ pub async fn reauthenticate_with_passkey(
         Err(passkeys::PasskeyError::Store(e)) => return Err(e.into()),
         Err(_) => false,
     };
-    if ok {
-        sessions::mark_verified(&state.db, session.id, now).await?;
-        audit::record(state.db.pool(), now, Some(session.account_id), AuditEvent::Reauthenticated, requester).await?;
+    if !ok {
+        return Ok(false);
     }
-    Ok(ok)
+    let mut tx = state.db.begin().await?;
+    if !sessions::mark_verified(&mut tx, session.id, now).await? {
+        return Ok(false);
+    }
+    audit::record(&mut *tx, now, Some(session.account_id), AuditEvent::Reauthenticated, requester).await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -1,17 +1,21 @@
 //! Changes on the security page ("Sicherheit"): passkeys, the authenticator app,
 //! recovery codes, the password and sessions. Every change needs a proof of identity
-//! from the last ten minutes, never removes the last second factor, is logged and is
-//! announced to the owner by e-mail.
+//! from the last ten minutes (ending sessions excepted: that only protects), is one
+//! transaction with its audit entry and its notice mail, and never removes the last
+//! second factor — decided inside the removing transaction, after the account's row
+//! was locked, so parallel removals of the last two factors leave one.
 
 use super::{
     accounts,
     audit::{self, AuditEvent},
-    auth::AuthError,
-    mfa::{self, passkeys, recovery, totp},
+    auth::{self, AuthError},
+    mail::templates::SecurityNotice,
+    mfa::{self, ceremonies, passkeys, recovery, totp},
+    notices,
     password_policy,
     request::Requester,
-    second_factor::{self, Notice},
     sessions::{self, Session},
+    tokens::{self, TokenPurpose},
     AppState,
 };
 use crate::domain::{
@@ -88,73 +92,87 @@ pub async fn apply(state: &AppState, session: &Session, change: Change, requeste
     let now = state.clock.now();
     // Ending sessions protects the user; it needs no fresh proof of identity.
     let needs_proof = !matches!(change, Change::EndSession { .. } | Change::EndOtherSessions);
-    if needs_proof && !second_factor::recently_verified(session, now) {
+    if needs_proof && !session.recently_verified(now) {
         return Ok(Outcome::ReauthenticationRequired);
     }
     let account_id = session.account_id;
     let Some(account) = accounts::find_by_id(&state.db, account_id).await? else { return Ok(Outcome::NotFound) };
-    let (event, notice, outcome) = match change {
-        Change::RenamePasskey { id, name } => {
-            let name: String = name.trim().chars().take(MAX_NAME).collect();
-            if name.is_empty() || !passkeys::rename(&state.db, account_id, id, &name).await? {
-                return Ok(Outcome::NotFound);
-            }
-            (AuditEvent::PasskeyRenamed, Notice::PasskeyRenamed, Outcome::Done)
-        }
-        Change::RemovePasskey { id } => {
-            if mfa::factors(&state.db, account_id).await?.count() <= 1 {
-                return Ok(Outcome::LastFactor);
-            }
-            if !passkeys::remove(&state.db, account_id, id).await? {
-                return Ok(Outcome::NotFound);
-            }
-            (AuditEvent::PasskeyRemoved, Notice::PasskeyRemoved, Outcome::Done)
-        }
-        Change::RemoveTotp => {
-            let factors = mfa::factors(&state.db, account_id).await?;
-            if !factors.totp {
-                return Ok(Outcome::NotFound);
-            }
-            if factors.count() <= 1 {
-                return Ok(Outcome::LastFactor);
-            }
-            totp::remove(&state.db, account_id).await?;
-            (AuditEvent::TotpRemoved, Notice::TotpRemoved, Outcome::Done)
-        }
-        Change::RenewRecoveryCodes => {
-            let mut tx = state.db.pool().begin().await?;
-            let codes = recovery::replace_all(&mut tx, account_id, &state.secret, now).await?;
-            tx.commit().await?;
-            (AuditEvent::RecoveryCodesRenewed, Notice::RecoveryCodesRenewed, Outcome::NewRecoveryCodes(codes))
-        }
+    // The slow part of a password change comes before the transaction.
+    let new_hash = match &change {
         Change::ChangePassword { current, new, repetition } => {
-            if !state.hasher.verify(&current, Some(&account.password_hash)).await.matches {
+            if !auth::check_current_password(state, &account, current, requester).await? {
                 return Ok(Outcome::WrongPassword);
             }
             let email = EmailAddress::parse(&account.email).ok();
-            let password = password_policy::evaluate(&new, &repetition, email.as_ref()).err();
-            let repetition_problem = registration::repetition_problem(&new, &repetition);
+            let password = password_policy::evaluate(new, repetition, email.as_ref()).err();
+            let repetition_problem = registration::repetition_problem(new, repetition);
             if password.is_some() || repetition_problem.is_some() {
                 return Ok(Outcome::InvalidPassword { password, repetition: repetition_problem });
             }
-            let hash = state.hasher.hash(&new).await?;
-            accounts::set_password_hash(state.db.pool(), account_id, &hash, now).await?;
-            // Other devices signed in with the old password are signed out.
-            sessions::delete_others(&state.db, account_id, session.id).await?;
-            (AuditEvent::PasswordChanged, Notice::PasswordChanged, Outcome::Done)
+            Some(state.hasher.hash(new).await?)
         }
-        Change::EndSession { id } => {
-            if id == session.id || !sessions::delete_for_account(&state.db, account_id, id).await? {
+        _ => None,
+    };
+    let mut tx = state.db.begin().await?;
+    if !accounts::begin_security_change(&mut tx, account_id).await? {
+        return Ok(Outcome::NotFound);
+    }
+    let (event, notice, outcome) = match change {
+        Change::RenamePasskey { id, name } => {
+            let name: String = name.trim().chars().take(MAX_NAME).collect();
+            if name.is_empty() || !passkeys::rename(&mut tx, account_id, id, &name).await? {
                 return Ok(Outcome::NotFound);
             }
-            (AuditEvent::SessionEnded, Notice::SessionsEnded, Outcome::Done)
+            (AuditEvent::PasskeyRenamed, SecurityNotice::PasskeyRenamed, Outcome::Done)
+        }
+        Change::RemovePasskey { id } => {
+            if !passkeys::remove(&mut tx, account_id, id).await? {
+                let factors = mfa::factors_in(&mut tx, account_id).await?;
+                return Ok(if factors.count() <= 1 { Outcome::LastFactor } else { Outcome::NotFound });
+            }
+            if mfa::factors_in(&mut tx, account_id).await?.count() < 1 {
+                return Ok(Outcome::LastFactor);
+            }
+            ceremonies::end_for_account(&mut tx, account_id).await?;
+            (AuditEvent::PasskeyRemoved, SecurityNotice::PasskeyRemoved, Outcome::Done)
+        }
+        Change::RemoveTotp => {
+            if !totp::remove(&mut tx, account_id).await? {
+                let factors = mfa::factors_in(&mut tx, account_id).await?;
+                return Ok(if factors.count() <= 1 { Outcome::LastFactor } else { Outcome::NotFound });
+            }
+            if mfa::factors_in(&mut tx, account_id).await?.count() < 1 {
+                return Ok(Outcome::LastFactor);
+            }
+            ceremonies::end_for_account(&mut tx, account_id).await?;
+            (AuditEvent::TotpRemoved, SecurityNotice::TotpRemoved, Outcome::Done)
+        }
+        Change::RenewRecoveryCodes => {
+            let codes = recovery::replace_all(&mut tx, account_id, &state.secret, now).await?;
+            (AuditEvent::RecoveryCodesRenewed, SecurityNotice::RecoveryCodesRenewed, Outcome::NewRecoveryCodes(codes))
+        }
+        Change::ChangePassword { .. } => {
+            let Some(hash) = new_hash else { return Ok(Outcome::NotFound) };
+            accounts::set_password_hash(&mut *tx, account_id, &hash, now).await?;
+            // Whoever knew the old password: signed out, and their links void.
+            sessions::delete_others(&mut tx, account_id, session.id).await?;
+            tokens::void(&mut tx, account_id, &[TokenPurpose::ResetPassword, TokenPurpose::ChangeEmail], now).await?;
+            (AuditEvent::PasswordChanged, SecurityNotice::PasswordChanged, Outcome::Done)
+        }
+        Change::EndSession { id } => {
+            if id == session.id || !sessions::delete_for_account(&mut tx, account_id, id).await? {
+                return Ok(Outcome::NotFound);
+            }
+            (AuditEvent::SessionEnded, SecurityNotice::SessionsEnded, Outcome::Done)
         }
         Change::EndOtherSessions => {
-            sessions::delete_others(&state.db, account_id, session.id).await?;
-            (AuditEvent::OtherSessionsEnded, Notice::SessionsEnded, Outcome::Done)
+            sessions::delete_others(&mut tx, account_id, session.id).await?;
+            (AuditEvent::OtherSessionsEnded, SecurityNotice::SessionsEnded, Outcome::Done)
         }
     };
-    audit::record(state.db.pool(), now, Some(account_id), event, requester).await?;
-    second_factor::notify(state, &account, notice, now).await?;
+    audit::record(&mut *tx, now, Some(account_id), event, requester).await?;
+    notices::security_change(&mut tx, state, &account, notice, now).await?;
+    tx.commit().await?;
+    state.mail_wake.notify_one();
     Ok(outcome)
 }

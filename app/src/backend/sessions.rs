@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{
     request::Requester,
-    store::{Db, StoreError},
+    store::{Conn, Db, StoreError},
     tokens::{hash_token, random_token},
 };
 
@@ -60,6 +60,18 @@ pub struct Session {
     pub verified_at: i64,
 }
 
+/// Sensitive changes need a proof of identity at most this old (seconds; security.md
+/// "Sessions": password, factors, e-mail, account closure).
+pub const REAUTH_WINDOW: i64 = 600;
+
+impl Session {
+    /// Whether the session proved its identity recently enough for a sensitive change
+    /// (fully signed in, last proof at most [`REAUTH_WINDOW`] seconds ago).
+    pub fn recently_verified(&self, now: i64) -> bool {
+        self.stage == Stage::Full && now - self.verified_at <= REAUTH_WINDOW
+    }
+}
+
 /// A session as listed on the security page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionInfo {
@@ -77,7 +89,7 @@ pub struct SessionInfo {
 
 /// Starts a session for `account_id` at `stage` and returns the cookie token.
 pub async fn create(
-    db: &Db,
+    conn: &mut Conn,
     account_id: i64,
     stage: Stage,
     now: i64,
@@ -94,36 +106,42 @@ pub async fn create(
     .bind(&requester.ip)
     .bind(&requester.user_agent)
     .bind(stage.as_str())
-    .execute(db.pool())
+    .execute(&mut *conn)
     .await?;
     Ok(token)
 }
 
 /// Replaces a session by a fully signed-in one with a new id (after the second factor
 /// or the first factor's set-up: a privilege change). The sign-in time is kept, so the
-/// absolute timeout still counts from the first sign-in.
-pub async fn promote(db: &Db, session: &Session, now: i64, requester: &Requester) -> Result<String, StoreError> {
-    replace(db, session, Stage::Full, now, now, requester).await
+/// absolute timeout still counts from the first sign-in. `None` if the session was ended
+/// meanwhile (signed out, or ended by a password change elsewhere): nothing is created.
+pub async fn promote(conn: &mut Conn, session: &Session, now: i64, requester: &Requester) -> Result<Option<String>, StoreError> {
+    replace(conn, session, Stage::Full, now, now, requester).await
 }
 
 /// Gives the session a new id (and token) after a privilege change such as unlocking a
-/// profile; stage and the time of the last proof of identity stay.
-pub async fn rotate(db: &Db, session: &Session, now: i64, requester: &Requester) -> Result<String, StoreError> {
-    replace(db, session, session.stage, session.verified_at, now, requester).await
+/// profile; stage and the time of the last proof of identity stay. `None` if the
+/// session was ended meanwhile.
+pub async fn rotate(conn: &mut Conn, session: &Session, now: i64, requester: &Requester) -> Result<Option<String>, StoreError> {
+    replace(conn, session, session.stage, session.verified_at, now, requester).await
 }
 
-/// Deletes `session` and creates its successor under a new token, in one transaction.
+/// Deletes `session` and creates its successor under a new token, inside the caller's
+/// transaction. Only the request that deletes the old row creates a successor: a
+/// session ended meanwhile, or replaced by a parallel request, gets `None`.
 async fn replace(
-    db: &Db,
+    conn: &mut Conn,
     session: &Session,
     stage: Stage,
     verified_at: i64,
     now: i64,
     requester: &Requester,
-) -> Result<String, StoreError> {
+) -> Result<Option<String>, StoreError> {
+    let deleted = sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session.id).execute(&mut *conn).await?;
+    if deleted.rows_affected() != 1 {
+        return Ok(None);
+    }
     let token = random_token();
-    let mut tx = db.pool().begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session.id).execute(&mut *tx).await?;
     sqlx::query(
         "INSERT INTO sessions (token_hash, account_id, created_at, last_seen_at, ip, user_agent, stage, verified_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -136,16 +154,16 @@ async fn replace(
     .bind(&requester.user_agent)
     .bind(stage.as_str())
     .bind(verified_at)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
-    Ok(token)
+    Ok(Some(token))
 }
 
-/// Records that the user just proved who they are again (re-authentication).
-pub async fn mark_verified(db: &Db, id: i64, now: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE sessions SET verified_at = $1 WHERE id = $2").bind(now).bind(id).execute(db.pool()).await?;
-    Ok(())
+/// Records that the user just proved who they are again (re-authentication); `false`
+/// if the session was ended meanwhile.
+pub async fn mark_verified(conn: &mut Conn, id: i64, now: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE sessions SET verified_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The account's sessions, most recently active first.
@@ -170,21 +188,21 @@ pub async fn list(db: &Db, account_id: i64) -> Result<Vec<SessionInfo>, StoreErr
 }
 
 /// Ends one of the account's sessions; `false` if it is not theirs.
-pub async fn delete_for_account(db: &Db, account_id: i64, id: i64) -> Result<bool, StoreError> {
+pub async fn delete_for_account(conn: &mut Conn, account_id: i64, id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Ends all of the account's sessions except `keep`.
-pub async fn delete_others(db: &Db, account_id: i64, keep: i64) -> Result<u64, StoreError> {
+pub async fn delete_others(conn: &mut Conn, account_id: i64, keep: i64) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
         .bind(account_id)
         .bind(keep)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
 }
@@ -210,7 +228,7 @@ pub async fn authenticate(db: &Db, token: &str, now: i64) -> Result<Option<Sessi
     };
     let last_seen_at: i64 = row.try_get("last_seen_at")?;
     if now - last_seen_at > IDLE_TIMEOUT || now - session.created_at > ABSOLUTE_TIMEOUT {
-        delete(db, session.id).await?;
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(session.id).execute(db.pool()).await?;
         return Ok(None);
     }
     if now - last_seen_at >= TOUCH_INTERVAL {
@@ -223,17 +241,17 @@ pub async fn authenticate(db: &Db, token: &str, now: i64) -> Result<Option<Sessi
     Ok(Some(session))
 }
 
-/// Ends one session.
-pub async fn delete(db: &Db, id: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(db.pool()).await?;
-    Ok(())
+/// Ends one session; `false` if it had already ended.
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&mut *conn).await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Ends every session of an account (after a password reset, on account closure).
-pub async fn delete_all_for_account(db: &Db, account_id: i64) -> Result<u64, StoreError> {
+pub async fn delete_all_for_account(conn: &mut Conn, account_id: i64) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected())
 }

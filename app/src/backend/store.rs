@@ -39,6 +39,15 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// One connection (inside or outside a transaction). Store functions that a service
+/// calls as part of a larger change take `&mut Conn`, and the service passes its open
+/// transaction (`&mut tx`), so the change, its audit entry and its outbox mail commit
+/// together or not at all.
+pub type Conn = sqlx::AnyConnection;
+
+/// An open transaction.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
 /// A connection pool plus the dialect it speaks. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Db {
@@ -90,6 +99,13 @@ impl Db {
             Dialect::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Begins a transaction (READ COMMITTED on PostgreSQL, deferred on SQLite: the
+    /// first write takes the write lock, so a use case that must not run twice at once
+    /// starts with a write to the row it changes).
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(self.pool.begin().await?)
     }
 
     /// Checks that the database answers (readiness probe).

@@ -1,8 +1,18 @@
-//! Brute-force protection for sign-in, stored in the database so it holds across
-//! server instances. Per account (address) and per source address: after a few
-//! failures every further attempt is delayed, growing each time; after more failures
-//! the key is locked for a while. Locks always expire; a successful sign-in or a
-//! password reset clears the account's counter. Owns the `login_throttle` table.
+//! Attempt limits for everything an attacker could repeat: password and code checks,
+//! activation codes, SMS codes and mails sent on request. Stored in the database, so
+//! they hold across server instances. Owns the `attempt_limits` table.
+//!
+//! **One atomic step per attempt.** An attempt is *reserved* — counted, or refused when
+//! the limit is reached — by one SQL statement *before* the secret is checked
+//! ([`reserve`]). However many requests arrive at once, on however many instances, at
+//! most `max` of them per window ever get to check a secret: the database serialises
+//! the statement on the key's row (SQLite: the write lock; PostgreSQL: the row lock of
+//! `INSERT … ON CONFLICT DO UPDATE`, which re-reads the committed row under READ
+//! COMMITTED). A success may give its attempt back ([`give_back`], [`clear`]); a
+//! failure (or a mail or SMS sent) keeps it, and the attempt that uses up the limit
+//! locks the key for a while ([`spend`]). The growing delay before a check follows the reserved attempt's number,
+//! not a count read earlier. Locks always expire (OWASP ASVS 2.2.1: no permanent lock an
+//! attacker can trigger).
 
 use std::time::Duration;
 
@@ -10,22 +20,35 @@ use sqlx::Row;
 
 use super::store::{Db, StoreError};
 
-/// The thresholds (configurable for operators and tests).
+/// How many attempts a key may make: at most `max` per window of `window_seconds`;
+/// when the `max`-th attempt is spent, the key is locked for `lock_seconds` (0: no lock —
+/// the key waits for the end of its window instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Attempts per window (reserved attempts that were not given back).
+    pub max: i64,
+    /// Window length in seconds; it starts with the first attempt.
+    pub window_seconds: i64,
+    /// Lock after the last allowed attempt was spent, in seconds (0: none).
+    pub lock_seconds: i64,
+}
+
+/// The sign-in thresholds (configurable for operators and tests: `LOGIN_*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ThrottlePolicy {
-    /// Failures before attempts start to be delayed.
+    /// Failed attempts before further attempts are delayed.
     pub delay_after: i64,
-    /// Delay for the first delayed attempt; doubles with every further failure.
+    /// Delay for the first delayed attempt; doubles with every further attempt.
     pub base_delay: Duration,
     /// Upper bound of the delay.
     pub max_delay: Duration,
-    /// Failures of one account before it is locked.
+    /// Attempts of one account (password, or second factor) before it is locked.
     pub lock_account_after: i64,
-    /// Failures from one source address before it is locked.
+    /// Attempts from one source address before it is locked.
     pub lock_address_after: i64,
     /// Lock duration in seconds.
     pub lock_seconds: i64,
-    /// Failures older than this many seconds are forgotten.
+    /// Attempts older than this many seconds are forgotten.
     pub window_seconds: i64,
 }
 
@@ -43,86 +66,159 @@ impl Default for ThrottlePolicy {
     }
 }
 
-/// Key for an account (by normalised address, so unknown addresses behave alike).
+impl ThrottlePolicy {
+    /// The limit per account (sign-in, second factor, password checks).
+    pub fn account_limit(&self) -> Limit {
+        Limit { max: self.lock_account_after, window_seconds: self.window_seconds, lock_seconds: self.lock_seconds }
+    }
+
+    /// The limit per source address (sign-in).
+    pub fn address_limit(&self) -> Limit {
+        Limit { max: self.lock_address_after, window_seconds: self.window_seconds, lock_seconds: self.lock_seconds }
+    }
+
+    /// How long to wait before checking the secret of attempt number `attempt` (1-based):
+    /// nothing for the first `delay_after + 1`, then `base_delay`, doubling, at most
+    /// `max_delay`.
+    pub fn delay_for(&self, attempt: i64) -> Duration {
+        let before = attempt - 1;
+        if before < self.delay_after {
+            return Duration::ZERO;
+        }
+        let doublings = (before - self.delay_after).min(16) as u32;
+        self.base_delay.saturating_mul(1u32 << doublings).min(self.max_delay)
+    }
+}
+
+/// Key of an account's password checks (by normalised address, so unknown addresses
+/// behave alike).
 pub fn account_key(email: &str) -> String {
     format!("account:{email}")
 }
 
-/// Key for a source address.
+/// Key of the password checks from a source address.
 pub fn address_key(ip: &str) -> String {
     format!("address:{ip}")
 }
 
-/// The state of a key before an attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct KeyState {
-    /// Recent failures.
-    pub failures: i64,
-    /// Locked until (Unix seconds), if locked now.
-    pub locked_until: Option<i64>,
+/// A reserved attempt: the caller may check one secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// The key.
+    pub key: String,
+    /// This attempt's number in the window (1-based).
+    pub number: i64,
+    /// The limit it was reserved under.
+    pub limit: Limit,
 }
 
-/// Reads a key's state at `now`.
-pub async fn state(db: &Db, key: &str, now: i64, policy: &ThrottlePolicy) -> Result<KeyState, StoreError> {
-    let row = sqlx::query("SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(row) = row else { return Ok(KeyState::default()) };
-    let window_start: i64 = row.try_get("window_start")?;
-    let locked_until: Option<i64> = row.try_get("locked_until")?;
-    let failures: i64 = if now - window_start > policy.window_seconds { 0 } else { row.try_get("failures")? };
-    Ok(KeyState { failures, locked_until: locked_until.filter(|until| *until > now) })
+/// The answer to a reservation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    /// Counted: check the secret, then [`spend`], [`give_back`] or [`clear`].
+    Granted(Attempt),
+    /// The limit is reached: check nothing. Attempts are possible again at `until`
+    /// (Unix seconds).
+    Refused {
+        /// When the lock or window ends.
+        until: i64,
+    },
 }
 
-/// How long to wait before checking a password after `failures` recent failures.
-pub fn delay_for(failures: i64, policy: &ThrottlePolicy) -> Duration {
-    if failures < policy.delay_after {
-        return Duration::ZERO;
-    }
-    let doublings = (failures - policy.delay_after).min(16) as u32;
-    policy.base_delay.saturating_mul(1u32 << doublings).min(policy.max_delay)
-}
-
-/// Records a failure; returns `true` if this failure locked the key.
-pub async fn record_failure(
-    db: &Db,
-    key: &str,
-    lock_after: i64,
-    now: i64,
-    policy: &ThrottlePolicy,
-) -> Result<bool, StoreError> {
-    let window_cutoff = now - policy.window_seconds;
+/// Reserves one attempt of `key` under `limit`, in one statement (see the module
+/// documentation). Expired windows and locks start afresh.
+pub async fn reserve(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Reservation, StoreError> {
+    let cutoff = now - limit.window_seconds;
+    // Counted only if not locked and below the limit (or the window/lock has ended, which
+    // starts a new window with this attempt as the first). A refused reservation changes
+    // nothing and returns no row.
     let row = sqlx::query(
-        "INSERT INTO login_throttle (key, failures, window_start) VALUES ($1, 1, $2) \
+        "INSERT INTO attempt_limits (key, attempts, window_start, locked_until) VALUES ($1, 1, $2, NULL) \
          ON CONFLICT (key) DO UPDATE SET \
-           failures = CASE WHEN login_throttle.window_start < $3 THEN 1 ELSE login_throttle.failures + 1 END, \
-           window_start = CASE WHEN login_throttle.window_start < $3 THEN $2 ELSE login_throttle.window_start END \
-         RETURNING failures, locked_until",
+           attempts = CASE WHEN attempt_limits.window_start <= $3 OR attempt_limits.locked_until <= $2 \
+                           THEN 1 ELSE attempt_limits.attempts + 1 END, \
+           window_start = CASE WHEN attempt_limits.window_start <= $3 OR attempt_limits.locked_until <= $2 \
+                               THEN $2 ELSE attempt_limits.window_start END, \
+           locked_until = NULL \
+         WHERE (attempt_limits.locked_until IS NULL OR attempt_limits.locked_until <= $2) \
+           AND (attempt_limits.window_start <= $3 OR attempt_limits.locked_until <= $2 OR attempt_limits.attempts < $4) \
+         RETURNING attempts",
     )
     .bind(key)
     .bind(now)
-    .bind(window_cutoff)
-    .fetch_one(db.pool())
+    .bind(cutoff)
+    .bind(limit.max)
+    .fetch_optional(db.pool())
     .await?;
-    let failures: i64 = row.try_get("failures")?;
-    let locked_until: Option<i64> = row.try_get("locked_until")?;
-    let already_locked = locked_until.is_some_and(|until| until > now);
-    if failures >= lock_after && !already_locked {
-        sqlx::query("UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3")
-            .bind(now + policy.lock_seconds)
-            .bind(now)
-            .bind(key)
-            .execute(db.pool())
-            .await?;
-        return Ok(true);
+    if let Some(row) = row {
+        return Ok(Reservation::Granted(Attempt { key: key.to_owned(), number: row.try_get("attempts")?, limit }));
     }
-    Ok(false)
+    let row = sqlx::query("SELECT window_start, locked_until FROM attempt_limits WHERE key = $1")
+        .bind(key)
+        .fetch_optional(db.pool())
+        .await?;
+    let until = match row {
+        Some(row) => {
+            let locked_until: Option<i64> = row.try_get("locked_until")?;
+            let window_start: i64 = row.try_get("window_start")?;
+            locked_until.filter(|until| *until > now).unwrap_or(window_start + limit.window_seconds)
+        }
+        None => now,
+    };
+    Ok(Reservation::Refused { until: until.max(now) })
 }
 
-/// Forgets a key's failures and lock (successful sign-in, password reset).
+/// Reserves one attempt of every key (e.g. the account and the source address). If one
+/// of them is refused, the others are given back and the latest end is returned.
+pub async fn reserve_all(db: &Db, keys: &[(String, Limit)], now: i64) -> Result<Result<Vec<Attempt>, i64>, StoreError> {
+    let mut granted = Vec::with_capacity(keys.len());
+    for (key, limit) in keys {
+        match reserve(db, key, *limit, now).await? {
+            Reservation::Granted(attempt) => granted.push(attempt),
+            Reservation::Refused { until } => {
+                for attempt in &granted {
+                    give_back(db, attempt).await?;
+                }
+                return Ok(Err(until));
+            }
+        }
+    }
+    Ok(Ok(granted))
+}
+
+/// Keeps a reserved attempt for good: its secret was wrong, or what it asked for was
+/// sent (an SMS, a mail). The attempt that uses up the limit locks the key for the
+/// limit's lock time, so after `max` attempts the next one waits that long — whatever
+/// 60-minute span one looks at, it holds at most `max` (no burst at a window's edge).
+/// Returns `true` if this call locked the key (to tell the owner once).
+pub async fn spend(db: &Db, attempt: &Attempt, now: i64) -> Result<bool, StoreError> {
+    if attempt.number < attempt.limit.max || attempt.limit.lock_seconds == 0 {
+        return Ok(false);
+    }
+    let locked = sqlx::query(
+        "UPDATE attempt_limits SET locked_until = $1 \
+         WHERE key = $2 AND (locked_until IS NULL OR locked_until <= $3)",
+    )
+    .bind(now + attempt.limit.lock_seconds)
+    .bind(&attempt.key)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(locked.rows_affected() == 1)
+}
+
+/// Gives a reserved attempt back (it succeeded, or it never checked anything).
+pub async fn give_back(db: &Db, attempt: &Attempt) -> Result<(), StoreError> {
+    sqlx::query("UPDATE attempt_limits SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0")
+        .bind(&attempt.key)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Forgets a key's attempts and lock (successful sign-in, password reset).
 pub async fn clear(db: &Db, key: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(db.pool()).await?;
+    sqlx::query("DELETE FROM attempt_limits WHERE key = $1").bind(key).execute(db.pool()).await?;
     Ok(())
 }
 
@@ -130,15 +226,102 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), StoreError> {
 mod tests {
     use super::*;
 
+    async fn fresh_db(name: &str) -> Db {
+        let dir = std::env::temp_dir().join(format!("portal-throttle-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = Db::connect(&format!("sqlite://{}/limits.db", dir.display())).await.expect("db");
+        db.migrate().await.expect("migrate");
+        db
+    }
+
+    async fn burst(db: &Db, key: &str, limit: Limit, n: usize, now: i64) -> Vec<Reservation> {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..n {
+            let (db, key) = (db.clone(), key.to_owned());
+            set.spawn(async move { reserve(&db, &key, limit, now).await.expect("reserve") });
+        }
+        set.join_all().await
+    }
+
+    fn granted(results: &[Reservation]) -> Vec<i64> {
+        let mut numbers: Vec<i64> = results
+            .iter()
+            .filter_map(|r| match r {
+                Reservation::Granted(a) => Some(a.number),
+                Reservation::Refused { .. } => None,
+            })
+            .collect();
+        numbers.sort_unstable();
+        numbers
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn parallel_reservations_never_exceed_the_limit() {
+        let db = fresh_db("parallel").await;
+        for (max, n) in [(1, 20), (3, 50), (10, 50), (10, 4), (50, 60)] {
+            let key = format!("k:{max}:{n}");
+            let limit = Limit { max, window_seconds: 3600, lock_seconds: 60 };
+            let results = burst(&db, &key, limit, n, 1_000).await;
+            let expected: Vec<i64> = (1..=max.min(n as i64)).collect();
+            assert_eq!(granted(&results), expected, "max {max}, {n} at once: each number once, none above the limit");
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn failures_lock_successes_give_back_and_everything_expires() {
+        let db = fresh_db("cycle").await;
+        let limit = Limit { max: 3, window_seconds: 3600, lock_seconds: 900 };
+        let key = "account:a@example.org";
+        let take = |now: i64| {
+            let db = db.clone();
+            async move {
+                match reserve(&db, key, limit, now).await.expect("reserve") {
+                    Reservation::Granted(attempt) => Ok(attempt),
+                    Reservation::Refused { until } => Err(until),
+                }
+            }
+        };
+        // A success gives its attempt back.
+        let first = take(0).await.expect("first");
+        give_back(&db, &first).await.expect("give back");
+        assert_eq!(take(1).await.expect("again").number, 1);
+        // Two more failures, then the third failure locks for 15 minutes.
+        let second = take(2).await.expect("second");
+        assert!(!spend(&db, &second, 2).await.expect("spend"));
+        let third = take(3).await.expect("third");
+        assert_eq!(third.number, 3);
+        assert!(spend(&db, &third, 3).await.expect("spend"), "the last allowed failure locks");
+        assert!(!spend(&db, &third, 3).await.expect("spend"), "locked once");
+        assert_eq!(take(4).await.err(), Some(903));
+        // The lock ends by itself and a new window starts.
+        assert_eq!(take(903).await.expect("after the lock").number, 1);
+        // Without a lock, the window's end frees the key.
+        let counted = Limit { max: 1, window_seconds: 3600, lock_seconds: 0 };
+        assert!(matches!(reserve(&db, "sms", counted, 10).await.expect("r"), Reservation::Granted(_)));
+        assert_eq!(reserve(&db, "sms", counted, 20).await.expect("r"), Reservation::Refused { until: 3610 });
+        assert!(matches!(reserve(&db, "sms", counted, 3611).await.expect("r"), Reservation::Granted(_)));
+        // Several keys: one refused gives the others back.
+        let keys = [("x".to_owned(), limit), ("sms".to_owned(), counted)];
+        assert_eq!(reserve_all(&db, &keys, 3612).await.expect("all"), Err(3611 + 3600));
+        assert_eq!(take_number(&db, "x", limit, 3613).await, Some(1), "x was given back");
+    }
+
+    async fn take_number(db: &Db, key: &str, limit: Limit, now: i64) -> Option<i64> {
+        match reserve(db, key, limit, now).await.expect("reserve") {
+            Reservation::Granted(a) => Some(a.number),
+            Reservation::Refused { .. } => None,
+        }
+    }
+
     #[test]
     fn delays_grow_and_are_capped() {
         let p = ThrottlePolicy::default();
-        assert_eq!(delay_for(0, &p), Duration::ZERO);
-        assert_eq!(delay_for(2, &p), Duration::ZERO);
-        assert_eq!(delay_for(3, &p), Duration::from_secs(1));
-        assert_eq!(delay_for(4, &p), Duration::from_secs(2));
-        assert_eq!(delay_for(5, &p), Duration::from_secs(4));
-        assert_eq!(delay_for(6, &p), Duration::from_secs(8));
-        assert_eq!(delay_for(60, &p), Duration::from_secs(8));
+        assert_eq!(p.delay_for(1), Duration::ZERO);
+        assert_eq!(p.delay_for(3), Duration::ZERO);
+        assert_eq!(p.delay_for(4), Duration::from_secs(1));
+        assert_eq!(p.delay_for(5), Duration::from_secs(2));
+        assert_eq!(p.delay_for(6), Duration::from_secs(4));
+        assert_eq!(p.delay_for(7), Duration::from_secs(8));
+        assert_eq!(p.delay_for(61), Duration::from_secs(8));
     }
 }

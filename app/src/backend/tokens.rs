@@ -1,13 +1,15 @@
-//! One-time links sent by e-mail (address confirmation, password reset): 256-bit
-//! random tokens, stored only as SHA-256, single use, expiring, consumed atomically.
-//! Owns the `account_tokens` table.
+//! One-time links sent by e-mail (address confirmation, password reset, address
+//! change): 256-bit random tokens, stored only as SHA-256, single use, expiring,
+//! consumed atomically (one conditional `UPDATE`), and voided together when the account
+//! changes under them (a newer link of the same kind, a password change or reset, an
+//! address change: see [`void`]). Owns the `account_tokens` table.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Executor, Row};
 
-use super::store::{Db, StoreError};
+use super::store::{Conn, Db, StoreError};
 
 /// What a token is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +23,9 @@ pub enum TokenPurpose {
 }
 
 impl TokenPurpose {
+    /// Every purpose.
+    pub const ALL: [TokenPurpose; 3] = [TokenPurpose::ConfirmEmail, TokenPurpose::ResetPassword, TokenPurpose::ChangeEmail];
+
     fn as_str(self) -> &'static str {
         match self {
             TokenPurpose::ConfirmEmail => "confirm_email",
@@ -47,6 +52,9 @@ pub enum TokenProblem {
     Used,
     /// It expired.
     Expired,
+    /// A later change of the account made it void (a newer link, a password change or
+    /// reset, an address change).
+    Voided,
 }
 
 /// SHA-256 of a token, as stored.
@@ -65,40 +73,32 @@ pub fn random_token() -> String {
 /// Issues a token for `account_id`, invalidating its earlier unused tokens of the same
 /// purpose, and returns the token (only ever sent by e-mail).
 pub async fn issue(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    conn: &mut Conn,
     account_id: i64,
     purpose: TokenPurpose,
     now: i64,
 ) -> Result<String, StoreError> {
-    insert(tx, account_id, purpose, None, now).await
+    insert(conn, account_id, purpose, None, now).await
 }
 
 /// Issues a [`TokenPurpose::ChangeEmail`] token that carries the new address.
 pub async fn issue_email_change(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    conn: &mut Conn,
     account_id: i64,
     new_email: &str,
     now: i64,
 ) -> Result<String, StoreError> {
-    insert(tx, account_id, TokenPurpose::ChangeEmail, Some(new_email), now).await
+    insert(conn, account_id, TokenPurpose::ChangeEmail, Some(new_email), now).await
 }
 
 async fn insert(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    conn: &mut Conn,
     account_id: i64,
     purpose: TokenPurpose,
     new_email: Option<&str>,
     now: i64,
 ) -> Result<String, StoreError> {
-    sqlx::query(
-        "UPDATE account_tokens SET used_at = $1 \
-         WHERE account_id = $2 AND purpose = $3 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(account_id)
-    .bind(purpose.as_str())
-    .execute(&mut **tx)
-    .await?;
+    void(conn, account_id, &[purpose], now).await?;
     let token = random_token();
     sqlx::query(
         "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at, new_email) \
@@ -110,9 +110,28 @@ async fn insert(
     .bind(now)
     .bind(now + purpose.lifetime())
     .bind(new_email)
-    .execute(&mut **tx)
+    .execute(&mut *conn)
     .await?;
     Ok(token)
+}
+
+/// Voids the account's outstanding links of these kinds inside the caller's
+/// transaction; returns how many.
+pub async fn void(conn: &mut Conn, account_id: i64, purposes: &[TokenPurpose], now: i64) -> Result<u64, StoreError> {
+    let mut voided = 0;
+    for purpose in purposes {
+        voided += sqlx::query(
+            "UPDATE account_tokens SET voided_at = $1 \
+             WHERE account_id = $2 AND purpose = $3 AND used_at IS NULL AND voided_at IS NULL",
+        )
+        .bind(now)
+        .bind(account_id)
+        .bind(purpose.as_str())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    }
+    Ok(voided)
 }
 
 /// Uses a token: exactly one of several parallel calls succeeds. Returns the account.
@@ -127,7 +146,7 @@ where
 {
     let row = sqlx::query(
         "UPDATE account_tokens SET used_at = $1 \
-         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND voided_at IS NULL AND expires_at > $1 \
          RETURNING account_id",
     )
     .bind(now)
@@ -148,7 +167,8 @@ where
 {
     let row = sqlx::query(
         "UPDATE account_tokens SET used_at = $1 \
-         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 AND new_email IS NOT NULL \
+         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND voided_at IS NULL AND expires_at > $1 \
+           AND new_email IS NOT NULL \
          RETURNING account_id, new_email",
     )
     .bind(now)
@@ -170,7 +190,7 @@ pub async fn status(
     now: i64,
 ) -> Result<Result<i64, TokenProblem>, StoreError> {
     let row = sqlx::query(
-        "SELECT account_id, expires_at, used_at FROM account_tokens \
+        "SELECT account_id, expires_at, used_at, voided_at FROM account_tokens \
          WHERE token_hash = $1 AND purpose = $2",
     )
     .bind(hash_token(token))
@@ -181,9 +201,12 @@ pub async fn status(
         return Ok(Err(TokenProblem::Unknown));
     };
     let used_at: Option<i64> = row.try_get("used_at")?;
+    let voided_at: Option<i64> = row.try_get("voided_at")?;
     let expires_at: i64 = row.try_get("expires_at")?;
     Ok(if used_at.is_some() {
         Err(TokenProblem::Used)
+    } else if voided_at.is_some() {
+        Err(TokenProblem::Voided)
     } else if expires_at <= now {
         Err(TokenProblem::Expired)
     } else {

@@ -38,8 +38,11 @@ pub struct SiteInfo {
     pub portal_name: String,
     /// The language negotiated for this request.
     pub language: Language,
-    /// The signed-in account's e-mail address, if any.
+    /// The signed-in account's e-mail address, if fully signed in.
     pub signed_in_as: Option<String>,
+    /// The visitor has a session at any stage (also half-way: second step or MFA
+    /// set-up pending), so the header offers "Abmelden".
+    pub has_session: bool,
 }
 
 /// The HTML document around the app (rendered on the server only).

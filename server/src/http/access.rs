@@ -10,7 +10,7 @@ use axum::{
 };
 
 use app::{
-    backend::{request::RequestContext, sessions::Stage},
+    backend::{context::RequestContext, sessions::Stage},
     domain::access::{page, server_function, Decision, Visitor},
 };
 

@@ -10,7 +10,7 @@ use axum::{
 };
 
 use app::{
-    backend::{appointments, job_centres, clients, profiles, request::RequestContext, sessions::Stage, AppState},
+    backend::{appointments, job_centres, clients, profiles, context::RequestContext, sessions::Stage, AppState},
     domain::appointment::ics,
 };
 

@@ -25,7 +25,7 @@ use tower_http::{
 
 use crate::config::Settings;
 use app::{
-    backend::{request::RequestContext, AppState},
+    backend::{context::RequestContext, AppState},
     ui::SiteInfo,
     App,
 };
@@ -69,6 +69,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
                         .as_ref()
                         .filter(|s| s.stage == app::backend::sessions::Stage::Full)
                         .map(|s| s.email.clone()),
+                    has_session: context.session.is_some(),
                 });
                 provide_context(context);
             }

@@ -23,7 +23,7 @@ use app::{
         files::{self, FileMeta, FileWriter, UploadError},
         postbox::{self, NewItem},
         profiles,
-        request::RequestContext,
+        context::RequestContext,
         sessions::Stage,
         staff, AppState,
     },

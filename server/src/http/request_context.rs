@@ -13,8 +13,9 @@ use axum::{
 
 use app::{
     backend::{
+        context::RequestContext,
         mfa,
-        request::{RequestContext, Requester},
+        request::Requester,
         sessions, AppState,
     },
     domain::language::{negotiate, LANGUAGE_COOKIE},

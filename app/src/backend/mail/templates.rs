@@ -140,15 +140,32 @@ pub fn password_changed(language: Language, to: &str, portal: &str, reset_link: 
     )
 }
 
+/// A change of an account's security settings that its owner is told about by mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecurityNotice {
+    /// A passkey was added.
+    PasskeyAdded,
+    /// A passkey was renamed.
+    PasskeyRenamed,
+    /// A passkey was removed.
+    PasskeyRemoved,
+    /// An authenticator app was set up.
+    TotpEnabled,
+    /// The authenticator app was removed.
+    TotpRemoved,
+    /// New recovery codes.
+    RecoveryCodesRenewed,
+    /// A recovery code was used to sign in.
+    RecoveryCodeUsed,
+    /// The password was changed.
+    PasswordChanged,
+    /// Sessions were ended.
+    SessionsEnded,
+}
+
 /// Notice of a change of the security settings.
-pub fn security_notice(
-    language: Language,
-    to: &str,
-    portal: &str,
-    notice: crate::backend::second_factor::Notice,
-    reset_link: &str,
-) -> Mail {
-    use crate::backend::second_factor::Notice;
+pub fn security_notice(language: Language, to: &str, portal: &str, notice: SecurityNotice, reset_link: &str) -> Mail {
+    use SecurityNotice as Notice;
     let l = locale(language);
     let what = match notice {
         Notice::PasskeyAdded => td_string!(l, mail.change_passkey_added),

@@ -1,10 +1,12 @@
 //! WebAuthn ceremony state (the challenge and what the server expects back), kept in
 //! the database, bound to the session (or, before sign-in, to a one-time cookie),
-//! valid for five minutes and usable once. Owns the `webauthn_ceremonies` table.
+//! valid for five minutes and usable once. Ceremonies of a signed-in account carry its
+//! id, so a change of its factors or password ends the ones in flight. Owns the
+//! `webauthn_ceremonies` table.
 
 use sqlx::Row;
 
-use crate::backend::{store::{Db, StoreError}, tokens::hash_token};
+use crate::backend::{store::{Conn, Db, StoreError}, tokens::hash_token};
 
 /// How long a ceremony may take (seconds).
 pub const LIFETIME: i64 = 300;
@@ -45,8 +47,9 @@ impl Binding {
     }
 }
 
-/// Stores a new ceremony's state, replacing older open ones of the same binding and kind.
-pub async fn store(db: &Db, binding: &Binding, kind: Kind, state: &str, now: i64) -> Result<(), StoreError> {
+/// Stores a new ceremony's state (of `account_id`, if signed in), replacing older open
+/// ones of the same binding and kind.
+pub async fn store(db: &Db, binding: &Binding, account_id: Option<i64>, kind: Kind, state: &str, now: i64) -> Result<(), StoreError> {
     let key = binding.key();
     sqlx::query("DELETE FROM webauthn_ceremonies WHERE (binding_hash = $1 AND kind = $2) OR expires_at < $3")
         .bind(&key)
@@ -55,13 +58,15 @@ pub async fn store(db: &Db, binding: &Binding, kind: Kind, state: &str, now: i64
         .execute(db.pool())
         .await?;
     sqlx::query(
-        "INSERT INTO webauthn_ceremonies (binding_hash, kind, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO webauthn_ceremonies (binding_hash, kind, state, created_at, expires_at, account_id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&key)
     .bind(kind.as_str())
     .bind(state)
     .bind(now)
     .bind(now + LIFETIME)
+    .bind(account_id)
     .execute(db.pool())
     .await?;
     Ok(())
@@ -83,4 +88,11 @@ pub async fn take(db: &Db, binding: &Binding, kind: Kind, now: i64) -> Result<Op
         Some(row) => Some(row.try_get("state")?),
         None => None,
     })
+}
+
+/// Ends every open ceremony of the account (a factor was removed or the password
+/// changed) inside the caller's transaction; returns how many.
+pub async fn end_for_account(conn: &mut Conn, account_id: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM webauthn_ceremonies WHERE account_id = $1").bind(account_id).execute(&mut *conn).await?;
+    Ok(done.rows_affected())
 }

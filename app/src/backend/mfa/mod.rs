@@ -7,7 +7,7 @@ pub mod passkeys;
 pub mod recovery;
 pub mod totp;
 
-use super::store::{Db, StoreError};
+use super::store::{Conn, Db, StoreError};
 
 /// Which second factors an account has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,9 +34,18 @@ impl Factors {
 
 /// The second factors of an account.
 pub async fn factors(db: &Db, account_id: i64) -> Result<Factors, StoreError> {
-    Ok(Factors {
-        passkeys: passkeys::count(db, account_id).await?,
-        totp: totp::is_enrolled(db, account_id).await?,
-        recovery_codes: recovery::remaining(db, account_id).await?,
-    })
+    let mut conn = db.pool().acquire().await?;
+    factors_in(&mut conn, account_id).await
+}
+
+/// The second factors of an account as the caller's transaction sees them (after its
+/// own changes: "never remove the last factor" is decided on this).
+pub async fn factors_in(conn: &mut Conn, account_id: i64) -> Result<Factors, StoreError> {
+    let passkeys = passkeys::count(conn, account_id).await?;
+    let totp = totp::is_enrolled(conn, account_id).await?;
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
+        .bind(account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Factors { passkeys, totp, recovery_codes: sqlx::Row::try_get(&row, "n")? })
 }

@@ -12,7 +12,7 @@ use webauthn_rs::prelude::{
 use webauthn_rs_proto::ResidentKeyRequirement;
 
 use super::ceremonies::{self, Binding, Kind};
-use crate::backend::store::{Db, StoreError};
+use crate::backend::store::{Conn, Db, StoreError};
 
 /// A passkey as listed on the security page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,23 +66,11 @@ fn credential_key(raw: &[u8]) -> String {
 }
 
 async fn user_handle(db: &Db, account_id: i64) -> Result<Uuid, StoreError> {
-    let row = sqlx::query("SELECT webauthn_user_id FROM accounts WHERE id = $1").bind(account_id).fetch_one(db.pool()).await?;
-    let existing: Option<String> = row.try_get("webauthn_user_id")?;
-    if let Some(id) = existing.and_then(|s| Uuid::parse_str(&s).ok()) {
-        return Ok(id);
-    }
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
-    let id = Uuid::from_bytes(bytes);
-    sqlx::query("UPDATE accounts SET webauthn_user_id = $1 WHERE id = $2 AND webauthn_user_id IS NULL")
-        .bind(id.to_string())
-        .bind(account_id)
-        .execute(db.pool())
-        .await?;
-    // A parallel request may have set it first; read what is stored.
-    let row = sqlx::query("SELECT webauthn_user_id FROM accounts WHERE id = $1").bind(account_id).fetch_one(db.pool()).await?;
-    let stored: Option<String> = row.try_get("webauthn_user_id")?;
-    Ok(stored.and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or(id))
+    let fresh = Uuid::from_bytes(bytes);
+    let stored = crate::backend::accounts::webauthn_user_id(db, account_id, &fresh.to_string()).await?;
+    Ok(stored.and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or(fresh))
 }
 
 async fn stored_passkeys(db: &Db, account_id: i64) -> Result<Vec<Passkey>, StoreError> {
@@ -114,45 +102,58 @@ pub async fn begin_registration(
         selection.require_resident_key = true;
     }
     let state = serde_json::to_string(&state).map_err(|e| PasskeyError::Rejected(e.to_string()))?;
-    ceremonies::store(db, binding, Kind::Register, &state, now).await?;
+    ceremonies::store(db, binding, Some(account_id), Kind::Register, &state, now).await?;
     Ok(challenge)
 }
 
-/// Finishes a registration; returns the new passkey's id.
-pub async fn finish_registration(
+/// A passkey the browser registered and the server verified, not stored yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPasskey {
+    credential_id: String,
+    json: String,
+}
+
+/// Verifies the browser's registration answer against the open ceremony (used once).
+pub async fn verify_registration(
     webauthn: &Webauthn,
     db: &Db,
-    account_id: i64,
     binding: &Binding,
     response: &RegisterPublicKeyCredential,
-    name: &str,
     now: i64,
-) -> Result<i64, PasskeyError> {
+) -> Result<NewPasskey, PasskeyError> {
     let state = ceremonies::take(db, binding, Kind::Register, now).await?.ok_or(PasskeyError::NoCeremony)?;
     let state: PasskeyRegistration = serde_json::from_str(&state).map_err(|e| PasskeyError::Rejected(e.to_string()))?;
     let passkey = webauthn
         .finish_passkey_registration(response, &state)
         .map_err(|e| PasskeyError::Rejected(e.to_string()))?;
     let json = serde_json::to_string(&passkey).map_err(|e| PasskeyError::Rejected(e.to_string()))?;
+    Ok(NewPasskey { credential_id: credential_key(passkey.cred_id().as_ref()), json })
+}
+
+/// Stores a verified passkey inside the caller's transaction; returns its id.
+pub async fn insert(conn: &mut Conn, account_id: i64, passkey: &NewPasskey, name: &str, now: i64) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO passkeys (account_id, credential_id, passkey, name, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(account_id)
-    .bind(credential_key(passkey.cred_id().as_ref()))
-    .bind(json)
+    .bind(&passkey.credential_id)
+    .bind(&passkey.json)
     .bind(name)
     .bind(now)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
 }
 
-/// Starts a sign-in with any passkey of this site. `conditional` asks the browser to
-/// offer passkeys in the e-mail field's autofill instead of a dialog.
+/// Starts a sign-in with any passkey of this site (`account_id`: the signed-in account
+/// confirming its identity again, or the account at the second step; `None` before
+/// sign-in). `conditional` asks the browser to offer passkeys in the e-mail field's
+/// autofill instead of a dialog.
 pub async fn begin_authentication(
     webauthn: &Webauthn,
     db: &Db,
     binding: &Binding,
+    account_id: Option<i64>,
     conditional: bool,
     now: i64,
 ) -> Result<RequestChallengeResponse, PasskeyError> {
@@ -162,7 +163,7 @@ pub async fn begin_authentication(
         challenge.mediation = None;
     }
     let state = serde_json::to_string(&state).map_err(|e| PasskeyError::Rejected(e.to_string()))?;
-    ceremonies::store(db, binding, Kind::Authenticate, &state, now).await?;
+    ceremonies::store(db, binding, account_id, Kind::Authenticate, &state, now).await?;
     Ok(challenge)
 }
 
@@ -235,28 +236,29 @@ pub async fn list(db: &Db, account_id: i64) -> Result<Vec<PasskeyInfo>, StoreErr
 }
 
 /// Number of passkeys.
-pub async fn count(db: &Db, account_id: i64) -> Result<i64, StoreError> {
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM passkeys WHERE account_id = $1").bind(account_id).fetch_one(db.pool()).await?;
+pub async fn count(conn: &mut Conn, account_id: i64) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM passkeys WHERE account_id = $1").bind(account_id).fetch_one(&mut *conn).await?;
     Ok(row.try_get("n")?)
 }
 
 /// Renames one of the account's passkeys; `false` if it is not theirs.
-pub async fn rename(db: &Db, account_id: i64, id: i64, name: &str) -> Result<bool, StoreError> {
+pub async fn rename(conn: &mut Conn, account_id: i64, id: i64, name: &str) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND account_id = $3")
         .bind(name)
         .bind(id)
         .bind(account_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Removes one of the account's passkeys; `false` if it is not theirs.
-pub async fn remove(db: &Db, account_id: i64, id: i64) -> Result<bool, StoreError> {
+/// Removes one of the account's passkeys inside the caller's transaction; `false` if it
+/// is not theirs.
+pub async fn remove(conn: &mut Conn, account_id: i64, id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }

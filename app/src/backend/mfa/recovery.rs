@@ -3,11 +3,11 @@
 //! `recovery_codes` table.
 
 use rand::Rng;
-use sqlx::{Any, Row};
+use sqlx::Row;
 
 use crate::backend::{
     secrets::ServerSecret,
-    store::{Db, StoreError},
+    store::{Conn, Db, StoreError},
 };
 
 /// How many codes a set has.
@@ -34,27 +34,28 @@ fn hash(secret: &ServerSecret, code: &str) -> String {
 
 /// Replaces the account's codes with a new set and returns it (to show once).
 pub async fn replace_all(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    conn: &mut Conn,
     account_id: i64,
     secret: &ServerSecret,
     now: i64,
 ) -> Result<Vec<String>, StoreError> {
-    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1").bind(account_id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM recovery_codes WHERE account_id = $1").bind(account_id).execute(&mut *conn).await?;
     let codes: Vec<String> = (0..SET_SIZE).map(|_| new_code()).collect();
     for code in &codes {
         sqlx::query("INSERT INTO recovery_codes (account_id, code_hash, created_at) VALUES ($1, $2, $3)")
             .bind(account_id)
             .bind(hash(secret, code))
             .bind(now)
-            .execute(&mut **tx)
+            .execute(&mut *conn)
             .await?;
     }
     Ok(codes)
 }
 
-/// Uses a code (once); `Some(remaining)` if it was valid.
+/// Uses a code (once) inside the caller's transaction — one conditional `UPDATE`, the
+/// transaction's first write; `Some(remaining)` if it was valid.
 pub async fn redeem(
-    db: &Db,
+    conn: &mut Conn,
     account_id: i64,
     code: &str,
     secret: &ServerSecret,
@@ -66,12 +67,16 @@ pub async fn redeem(
     .bind(now)
     .bind(account_id)
     .bind(hash(secret, code))
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     if used.is_none() {
         return Ok(None);
     }
-    Ok(Some(remaining(db, account_id).await?))
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
+        .bind(account_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Some(row.try_get("n")?))
 }
 
 /// Unused codes left.

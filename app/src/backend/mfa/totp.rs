@@ -6,7 +6,7 @@ use rand::RngCore;
 use sqlx::Row;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::backend::store::{Db, StoreError};
+use crate::backend::store::{Conn, Db, StoreError};
 
 /// Seconds per step.
 pub const STEP: i64 = 30;
@@ -102,54 +102,66 @@ fn matching_step(secret: &str, code: &str, now: i64) -> Option<i64> {
         .find(|step| code_at(secret, step * STEP).is_some_and(|expected| expected == code))
 }
 
-/// Confirms the pending secret with a code from the app; on success it replaces any
-/// earlier app.
-pub async fn confirm(db: &Db, account_id: i64, code: &str, now: i64) -> Result<bool, StoreError> {
+/// The pending (not yet confirmed) secret whose code is `code`: its id and the matching
+/// time step. A read; [`confirm`] makes it the account's app inside a transaction.
+pub async fn pending_match(db: &Db, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
     let row = sqlx::query("SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NULL ORDER BY id DESC LIMIT 1")
         .bind(account_id)
         .fetch_optional(db.pool())
         .await?;
-    let Some(row) = row else { return Ok(false) };
+    let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
     let secret: String = row.try_get("secret")?;
-    let Some(step) = matching_step(&secret, code, now) else { return Ok(false) };
-    let mut tx = db.pool().begin().await?;
-    sqlx::query("DELETE FROM totp_secrets WHERE account_id = $1 AND id <> $2").bind(account_id).bind(id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE totp_secrets SET confirmed_at = $1, last_used_step = $2 WHERE id = $3")
+    Ok(matching_step(&secret, code, now).map(|step| (id, step)))
+}
+
+/// Confirms the pending secret `id` (found by [`pending_match`]) inside the caller's
+/// transaction; it replaces any earlier app. `false` if it is gone (set up twice at once).
+pub async fn confirm(conn: &mut Conn, account_id: i64, id: i64, step: i64, now: i64) -> Result<bool, StoreError> {
+    let confirmed = sqlx::query("UPDATE totp_secrets SET confirmed_at = $1, last_used_step = $2 WHERE id = $3 AND account_id = $4 AND confirmed_at IS NULL")
         .bind(now)
         .bind(step)
         .bind(id)
-        .execute(&mut *tx)
+        .bind(account_id)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
+    if confirmed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM totp_secrets WHERE account_id = $1 AND id <> $2").bind(account_id).bind(id).execute(&mut *conn).await?;
     Ok(true)
 }
 
-/// Checks a code for sign-in or confirmation of identity.
-pub async fn verify(db: &Db, account_id: i64, code: &str, now: i64) -> Result<Check, StoreError> {
+/// The confirmed app's id and the time step whose code is `code` (a read: nothing is
+/// used yet; [`use_step`] does that inside the sign-in's transaction).
+pub async fn find_step(db: &Db, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
     let row = sqlx::query("SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
         .bind(account_id)
         .fetch_optional(db.pool())
         .await?;
-    let Some(row) = row else { return Ok(Check::Invalid) };
+    let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
     let secret: String = row.try_get("secret")?;
-    let Some(step) = matching_step(&secret, code, now) else { return Ok(Check::Invalid) };
-    // Only a step later than every step used before counts (one conditional UPDATE, so
-    // two parallel uses of one code cannot both succeed).
+    Ok(matching_step(&secret, code, now).map(|step| (id, step)))
+}
+
+/// Uses time step `step` of app `id` inside the caller's transaction: only a step later
+/// than every step used before counts (one conditional `UPDATE`, so two parallel uses of
+/// one code cannot both succeed). [`Check::Replayed`] if it was used already.
+pub async fn use_step(conn: &mut Conn, id: i64, step: i64) -> Result<Check, StoreError> {
     let updated = sqlx::query("UPDATE totp_secrets SET last_used_step = $1 WHERE id = $2 AND last_used_step < $1")
         .bind(step)
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *conn)
         .await?;
     Ok(if updated.rows_affected() == 1 { Check::Valid } else { Check::Replayed })
 }
 
 /// Whether a confirmed app exists.
-pub async fn is_enrolled(db: &Db, account_id: i64) -> Result<bool, StoreError> {
+pub async fn is_enrolled(conn: &mut Conn, account_id: i64) -> Result<bool, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
         .bind(account_id)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
 }
@@ -166,10 +178,14 @@ pub async fn confirmed_at(db: &Db, account_id: i64) -> Result<Option<i64>, Store
     })
 }
 
-/// Removes the app (the caller makes sure another factor remains).
-pub async fn remove(db: &Db, account_id: i64) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM totp_secrets WHERE account_id = $1").bind(account_id).execute(db.pool()).await?;
-    Ok(())
+/// Removes the app inside the caller's transaction (which makes sure another factor
+/// remains); `false` if there was none.
+pub async fn remove(conn: &mut Conn, account_id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
+        .bind(account_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@
 
 pub mod worker;
 
-use sqlx::{Any, Row};
+use sqlx::Row;
 
 use crate::backend::{
     mail::Mail,
     sms::Sms,
-    store::{Db, StoreError},
+    store::{Conn, Db, StoreError},
 };
 
 /// How a message travels.
@@ -82,20 +82,20 @@ pub struct Stored {
 
 /// Adds an e-mail to the outbox inside the caller's transaction.
 pub async fn enqueue(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    conn: &mut Conn,
     mail: &Mail,
     now: i64,
 ) -> Result<i64, StoreError> {
-    insert(tx, Channel::Email, &mail.to, &mail.subject, &mail.text, Some(&mail.html), now).await
+    insert(conn, Channel::Email, &mail.to, &mail.subject, &mail.text, Some(&mail.html), now).await
 }
 
 /// Adds a text message to the outbox inside the caller's transaction.
-pub async fn enqueue_sms(tx: &mut sqlx::Transaction<'_, Any>, sms: &Sms, now: i64) -> Result<i64, StoreError> {
-    insert(tx, Channel::Sms, &sms.to, "", &sms.text, None, now).await
+pub async fn enqueue_sms(conn: &mut Conn, sms: &Sms, now: i64) -> Result<i64, StoreError> {
+    insert(conn, Channel::Sms, &sms.to, "", &sms.text, None, now).await
 }
 
 async fn insert(
-    tx: &mut sqlx::Transaction<'_, Any>,
+    conn: &mut Conn,
     channel: Channel,
     recipient: &str,
     subject: &str,
@@ -113,7 +113,7 @@ async fn insert(
     .bind(text)
     .bind(html)
     .bind(now)
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
 }

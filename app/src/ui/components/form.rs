@@ -308,3 +308,29 @@ pub fn hard_navigate(path: &str) {
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
+
+/// A six-digit code field (numeric keyboard, one-time-code autofill).
+#[component]
+pub fn OneTimeCodeField(id: &'static str, name: &'static str, #[prop(into)] label: Signal<String>, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id>{move || label.get()}</label>
+            <p class="field__hint" id=format!("{id}-hint")>{t!(i18n, mfa.code_hint)}</p>
+            <FieldMessage id error />
+            <input
+                class="field__input field__input--code"
+                id=id
+                name=name
+                type="text"
+                inputmode="numeric"
+                autocomplete="one-time-code"
+                pattern="[0-9 ]*"
+                maxlength="7"
+                required=true
+                aria-invalid=move || error.get().is_some().then_some("true")
+                aria-describedby=move || if error.get().is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-hint") }
+            />
+        </div>
+    }
+}

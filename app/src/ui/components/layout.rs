@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::{domain::language::Language, ui::translate::*, ui::use_site};
+use crate::{
+    api::auth::SignOut,
+    domain::language::Language,
+    ui::{components::form::hard_navigate, translate::*, use_site},
+};
 
 /// Skip link, portal name, main navigation and language switch.
 ///
@@ -56,10 +60,31 @@ pub fn SiteHeader() -> impl IntoView {
                             </li>
                         </ul>
                     })}
+                    // Also half-way through signing in (second step, MFA set-up): nobody
+                    // leaves a half-open session behind on a shared computer.
+                    {site.has_session.then(|| view! { <SignOutButton /> })}
                     <LanguageSwitch />
                 </nav>
             </div>
         </header>
+    }
+}
+
+/// "Abmelden": ends the session on the server (a plain form without JavaScript) and
+/// loads the start page.
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            hard_navigate("/");
+        }
+    });
+    view! {
+        <ActionForm action attr:class="site-nav__sign-out-form">
+            <button type="submit" class="site-nav__sign-out">{t!(i18n, account.sign_out)}</button>
+        </ActionForm>
     }
 }
 

@@ -5,14 +5,18 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::{
-    api::auth::{current_account, my_consents, SignOut, WithdrawEmailConsent, WithdrawOutcome},
+    api::{
+        auth::{current_account, my_consents, WithdrawEmailConsent, WithdrawOutcome},
+        mfa::{FactorOutcome, Reauthenticate},
+    },
     domain::{access::sign_in_path, datetime::format_date_time},
     ui::translate::*,
     ui::{
         components::{
             error::ErrorNotice,
-            form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, PasswordField},
+            form::{latest, use_flash, ErrorSummary, FieldError, PasswordField},
             page::PageHeading,
+            reauthentication::Reauthentication,
         },
         use_site,
     },
@@ -116,27 +120,9 @@ pub fn AccountPage() -> impl IntoView {
                         <p>{t!(i18n, account.privacy_text)}</p>
                         <p><a href="/konto/datenschutz">{t!(i18n, account.privacy_link)}</a></p>
                     </section>
-                    <SignOutButton />
                 }
             }
         />
-    }
-}
-
-/// "Abmelden" (also in the header).
-#[component]
-pub fn SignOutButton() -> impl IntoView {
-    let i18n = use_i18n();
-    let action = ServerAction::<SignOut>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            hard_navigate("/");
-        }
-    });
-    view! {
-        <ActionForm action attr:class="inline-form">
-            <button type="submit" class="button button--secondary">{t!(i18n, account.sign_out)}</button>
-        </ActionForm>
     }
 }
 
@@ -146,6 +132,8 @@ pub fn AccountPrivacyPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<WithdrawEmailConsent>::new();
     let outcome = latest(action, use_flash::<WithdrawOutcome>("withdraw"));
+    let reauth = ServerAction::<Reauthenticate>::new();
+    let reauth_flash = use_flash::<FactorOutcome>("reauthenticate");
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, privacy.title).to_string()) />
         {move || match outcome.get() {
@@ -159,13 +147,24 @@ pub fn AccountPrivacyPage() -> impl IntoView {
             .into_any(),
             other => {
                 let wrong = matches!(other, Some(Ok(WithdrawOutcome::WrongPassword)));
+                let again = matches!(other, Some(Ok(WithdrawOutcome::ReauthenticationRequired)));
                 let error = match other {
                     Some(Err(error)) => Some(error),
                     _ => None,
                 };
+                let reauth_flash = reauth_flash.clone();
                 view! {
                     {error.map(|error| view! { <ErrorNotice error /> })}
-                    <RequireAccount here="/konto/datenschutz" signed_in=move |_| view! { <Consents action wrong /> } />
+                    {again.then(|| view! {
+                        <div class="notice notice--warning" role="status"><p>{t!(i18n, site.reauthentication_required)}</p></div>
+                    })}
+                    <RequireAccount here="/konto/datenschutz" signed_in=move |account| {
+                        let reauth_flash = reauth_flash.clone();
+                        view! {
+                            <Reauthentication needed=account.needs_reauthentication here="/konto/datenschutz" action=reauth flash=reauth_flash />
+                            <Consents action wrong />
+                        }
+                    } />
                 }
                 .into_any()
             }

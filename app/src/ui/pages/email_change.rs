@@ -7,17 +7,19 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{
-        auth::current_account,
-        email_change::{confirm_email_change, EmailChangeConfirmation, EmailChangeOutcome, RequestEmailChange},
+        auth::{current_account, LinkOutcome},
+        email_change::{check_email_change_link, ConfirmEmailChange, EmailChangeConfirmation, EmailChangeOutcome, RequestEmailChange},
+        mfa::{FactorOutcome, Reauthenticate},
     },
     ui::{
         components::{
             error::ErrorNotice,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, TextField},
+            email_link::{press_once_valid, LinkProblem},
             messages::email_message,
             page::PageHeading,
+            reauthentication::Reauthentication,
         },
-        pages::email_links::LinkProblem,
         translate::*,
     },
 };
@@ -28,7 +30,9 @@ pub fn EmailChangePage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<RequestEmailChange>::new();
     let outcome = latest(action, use_flash::<EmailChangeOutcome>("email-change"));
-    let account = Resource::new(|| (), |_| current_account());
+    let reauth = ServerAction::<Reauthenticate>::new();
+    let reauth_flash = use_flash::<FactorOutcome>("reauthenticate");
+    let account = Resource::new(move || reauth.version().get(), |_| current_account());
     let password = RwSignal::new(String::new());
     let email_error = Signal::derive(move || match outcome.get() {
         Some(Ok(EmailChangeOutcome::Invalid { problem, .. })) => Some(email_message(i18n, problem)),
@@ -50,7 +54,12 @@ pub fn EmailChangePage() -> impl IntoView {
         errors
     });
     let entered = Signal::derive(move || match outcome.get() {
-        Some(Ok(EmailChangeOutcome::Invalid { email, .. } | EmailChangeOutcome::SameAddress { email } | EmailChangeOutcome::WrongPassword { email })) => email,
+        Some(Ok(
+            EmailChangeOutcome::Invalid { email, .. }
+            | EmailChangeOutcome::SameAddress { email }
+            | EmailChangeOutcome::WrongPassword { email }
+            | EmailChangeOutcome::ReauthenticationRequired { email },
+        )) => email,
         _ => String::new(),
     });
     // A wrong password is not kept in the field.
@@ -61,7 +70,7 @@ pub fn EmailChangePage() -> impl IntoView {
     });
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, email_change.title).to_string()) />
-        {move || match outcome.get() {
+        {move || { let reauth_flash = reauth_flash.clone(); match outcome.get() {
             Some(Ok(EmailChangeOutcome::Sent { email })) => view! {
                 <div class="notice notice--success" role="status">
                     <p>{t!(i18n, email_change.sent, email = email)}</p>
@@ -71,19 +80,26 @@ pub fn EmailChangePage() -> impl IntoView {
             .into_any(),
             other => view! {
                 {match other {
-                    Some(Err(error)) => Some(view! { <ErrorNotice error /> }),
+                    Some(Err(error)) => Some(view! { <ErrorNotice error /> }.into_any()),
+                    Some(Ok(EmailChangeOutcome::ReauthenticationRequired { .. })) => Some(view! {
+                        <div class="notice notice--warning" role="status"><p>{t!(i18n, site.reauthentication_required)}</p></div>
+                    }.into_any()),
                     _ => None,
                 }}
                 <p>{t!(i18n, email_change.intro)}</p>
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        account.await.ok().flatten().map(|account| view! {
-                            <dl class="facts">
-                                <dt>{t!(i18n, email_change.current)}</dt>
-                                <dd>{account.email}</dd>
-                            </dl>
+                    {move || {
+                        let reauth_flash = reauth_flash.clone();
+                        Suspend::new(async move {
+                            account.await.ok().flatten().map(|account| view! {
+                                <dl class="facts">
+                                    <dt>{t!(i18n, email_change.current)}</dt>
+                                    <dd>{account.email}</dd>
+                                </dl>
+                                <Reauthentication needed=account.needs_reauthentication here="/konto/e-mail" action=reauth flash=reauth_flash />
+                            })
                         })
-                    })}
+                    }}
                 </Suspense>
                 <ActionForm action attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=summary />
@@ -114,49 +130,85 @@ pub fn EmailChangePage() -> impl IntoView {
                 </ActionForm>
             }
             .into_any(),
-        }}
+        }}}
     }
 }
 
-/// `/e-mail-aendern/bestaetigen?token=…`
+/// `/e-mail-aendern/bestaetigen?token=…`: checks the link without using it (mail
+/// scanners fetch links), and changes the address when the button is pressed — which
+/// the page does by itself once it runs in the browser.
 #[component]
 pub fn ConfirmEmailChangePage() -> impl IntoView {
     let i18n = use_i18n();
     // Read once: the token belongs to this visit of the page.
     let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
-    let result = Resource::new(
-        move || token.clone(),
+    let action = ServerAction::<ConfirmEmailChange>::new();
+    let outcome = latest(action, use_flash::<EmailChangeConfirmation>("email-change-confirm"));
+    let check = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
         |token| async move {
             if token.is_empty() {
-                Ok(EmailChangeConfirmation::Link(crate::api::auth::LinkOutcome::Invalid))
+                Ok(LinkOutcome::Invalid)
             } else {
-                confirm_email_change(token).await
+                check_email_change_link(token).await
             }
         },
     );
+    press_once_valid(check, Signal::derive(move || outcome.get().is_some()), {
+        let token = token.clone();
+        move || {
+            action.dispatch(ConfirmEmailChange { token: token.clone() });
+        }
+    });
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, email_change.confirm_title).to_string()) />
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match result.await {
-                    Ok(EmailChangeConfirmation::Changed { email }) => view! {
-                        <div class="notice notice--success" role="status">
-                            <p>{t!(i18n, email_change.changed, email = email)}</p>
-                        </div>
-                        <p><a class="button" href="/konto">{t!(i18n, email_change.to_account)}</a></p>
-                    }
-                    .into_any(),
-                    Ok(EmailChangeConfirmation::Taken) => view! {
-                        <div class="notice notice--warning" role="alert">
-                            <p>{t!(i18n, email_change.taken)}</p>
-                        </div>
-                        <p><a class="button" href="/konto/e-mail">{t!(i18n, email_change.title)}</a></p>
-                    }
-                    .into_any(),
-                    Ok(EmailChangeConfirmation::Link(problem)) => view! { <LinkProblem problem new_link="/konto/e-mail" /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        {move || match outcome.get() {
+            Some(Ok(EmailChangeConfirmation::Changed { email })) => view! {
+                <div class="notice notice--success" role="status">
+                    <p>{t!(i18n, email_change.changed, email = email)}</p>
+                </div>
+                <p><a class="button" href="/konto">{t!(i18n, email_change.to_account)}</a></p>
+            }
+            .into_any(),
+            Some(Ok(EmailChangeConfirmation::Taken)) => view! {
+                <div class="notice notice--warning" role="alert">
+                    <p>{t!(i18n, email_change.taken)}</p>
+                </div>
+                <p><a class="button" href="/konto/e-mail">{t!(i18n, email_change.title)}</a></p>
+            }
+            .into_any(),
+            Some(Ok(EmailChangeConfirmation::Link(problem))) => view! { <LinkProblem problem new_link="/konto/e-mail" /> }.into_any(),
+            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+            None => {
+                let token = token.clone();
+                view! {
+                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                        {move || {
+                            let token = token.clone();
+                            Suspend::new(async move {
+                                match check.await {
+                                    Ok(LinkOutcome::Valid) => view! {
+                                        <p>{t!(i18n, email_change.press_intro)}</p>
+                                        <ActionForm action attr:class="form">
+                                            <input type="hidden" name="token" value=token />
+                                            <button type="submit" class="button" disabled=move || action.pending().get()>
+                                                {t!(i18n, email_change.press)}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                    .into_any(),
+                                    Ok(problem) => view! { <LinkProblem problem new_link="/konto/e-mail" /> }.into_any(),
+                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                }
+                            })
+                        }}
+                    </Suspense>
                 }
-            })}
-        </Suspense>
+                .into_any()
+            }
+        }}
     }
 }

@@ -6,17 +6,20 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::auth::{confirm_email, LinkOutcome, LinkRequestOutcome, ResendConfirmation},
+    api::auth::{check_confirmation_link, ConfirmEmail, LinkOutcome, LinkRequestOutcome, ResendConfirmation},
     ui::translate::*,
     ui::components::{
+        email_link::{press_once_valid, EmailLinkFields, EmailLinkRequest, LinkProblem},
         error::ErrorNotice,
-        form::{latest, use_flash, ErrorSummary, FieldError, TextField},
-        messages::email_message,
+        form::{latest, use_flash},
         page::PageHeading,
     },
 };
 
-/// `/registrieren/bestaetigen?token=…`: confirms the address once and says so.
+/// `/registrieren/bestaetigen?token=…`: checks the link without using it (mail
+/// scanners fetch links), confirms the address when the button is pressed — which the
+/// page does by itself once it runs in the browser — and says so (the flyer's second
+/// success message).
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -24,55 +27,68 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let (token, next) = use_query_map().with_untracked(|q| (q.get("token").unwrap_or_default(), q.get("weiter").unwrap_or_default()));
     // Signing in continues where the visitor was going before registering.
     let sign_in = crate::domain::navigation::with_next("/anmelden", &next);
-    let result = Resource::new(
-        move || token.clone(),
+    let action = ServerAction::<ConfirmEmail>::new();
+    let outcome = latest(action, use_flash::<LinkOutcome>("confirm-email"));
+    let check = Resource::new(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
         |token| async move {
             if token.is_empty() {
                 Ok(LinkOutcome::Invalid)
             } else {
-                confirm_email(token).await
+                check_confirmation_link(token).await
             }
         },
     );
+    press_once_valid(check, Signal::derive(move || outcome.get().is_some()), {
+        let token = token.clone();
+        move || {
+            action.dispatch(ConfirmEmail { token: token.clone() });
+        }
+    });
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, confirm.title).to_string()) />
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || { let sign_in = sign_in.clone(); Suspend::new(async move {
-                match result.await {
-                    Ok(LinkOutcome::Valid) => view! {
-                        <div class="notice notice--success" role="status">
-                            <h2>{t!(i18n, confirm.success_title)}</h2>
-                            <p>{t!(i18n, confirm.success_text)}</p>
-                        </div>
-                        <p><a class="button" href=sign_in>{t!(i18n, site.sign_in)}</a></p>
-                    }
-                    .into_any(),
-                    Ok(problem) => view! { <LinkProblem problem new_link="/registrieren/link-anfordern" /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+        {move || match outcome.get() {
+            Some(Ok(LinkOutcome::Valid)) => view! {
+                <div class="notice notice--success" role="status">
+                    <h2>{t!(i18n, confirm.success_title)}</h2>
+                    <p>{t!(i18n, confirm.success_text)}</p>
+                </div>
+                <p><a class="button" href=sign_in.clone()>{t!(i18n, site.sign_in)}</a></p>
+            }
+            .into_any(),
+            Some(Ok(problem)) => view! { <LinkProblem problem new_link="/registrieren/link-anfordern" /> }.into_any(),
+            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+            None => {
+                let token = token.clone();
+                view! {
+                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
+                        {move || {
+                            let token = token.clone();
+                            Suspend::new(async move {
+                                match check.await {
+                                    Ok(LinkOutcome::Valid) => view! {
+                                        <p>{t!(i18n, confirm.press_intro)}</p>
+                                        <ActionForm action attr:class="form">
+                                            <input type="hidden" name="token" value=token />
+                                            <button type="submit" class="button" disabled=move || action.pending().get()>
+                                                {t!(i18n, confirm.press)}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                    .into_any(),
+                                    Ok(problem) => view! { <LinkProblem problem new_link="/registrieren/link-anfordern" /> }.into_any(),
+                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                }
+                            })
+                        }}
+                    </Suspense>
                 }
-            })}}
-        </Suspense>
-    }
-}
-
-/// Why a link from an e-mail did not work, with the way to a new one.
-#[component]
-pub fn LinkProblem(problem: LinkOutcome, new_link: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    let text = move || match problem {
-        LinkOutcome::Used => t_string!(i18n, links.used),
-        LinkOutcome::Expired => t_string!(i18n, links.expired),
-        LinkOutcome::Invalid | LinkOutcome::Valid => t_string!(i18n, links.invalid),
-    };
-    view! {
-        <div class="notice notice--warning" role="alert">
-            <h2>{t!(i18n, links.problem_title)}</h2>
-            <p>{text}</p>
-        </div>
-        <div class="button-row">
-            <a class="button" href=new_link>{t!(i18n, links.request_new)}</a>
-            <a class="button button--secondary" href="/anmelden">{t!(i18n, site.sign_in)}</a>
-        </div>
+                .into_any()
+            }
+        }}
     }
 }
 
@@ -100,53 +116,3 @@ pub fn ResendConfirmationPage() -> impl IntoView {
     }
 }
 
-/// The frame of a "send me a link" page: the intro, or the neutral confirmation once sent.
-#[component]
-pub fn EmailLinkRequest(
-    outcome: Signal<Option<Result<LinkRequestOutcome, crate::api::ApiError>>>,
-    #[prop(into)] intro: Signal<String>,
-    #[prop(into)] sent: Signal<String>,
-    children: ChildrenFn,
-) -> impl IntoView {
-    move || match outcome.get() {
-        Some(Ok(LinkRequestOutcome::Sent { .. })) => view! {
-            <div class="notice notice--success" role="status">
-                <p>{move || sent.get()}</p>
-            </div>
-        }
-        .into_any(),
-        Some(Err(error)) => view! { <ErrorNotice error />{children()} }.into_any(),
-        _ => view! { <p>{move || intro.get()}</p>{children()} }.into_any(),
-    }
-}
-
-/// The e-mail field of a "send me a link" form, with its error and summary.
-#[component]
-pub fn EmailLinkFields(
-    outcome: Signal<Option<Result<LinkRequestOutcome, crate::api::ApiError>>>,
-    #[prop(into)] prefill: Signal<String>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let invalid = move || match outcome.get() {
-        Some(Ok(LinkRequestOutcome::Invalid { email, problem })) => Some((email, problem)),
-        _ => None,
-    };
-    let error = Signal::derive(move || invalid().map(|(_, problem)| email_message(i18n, problem)));
-    let value = Signal::derive(move || invalid().map(|(email, _)| email).unwrap_or_else(|| prefill.get()));
-    let summary = Signal::derive(move || {
-        error.get().map(|message| vec![FieldError { field: "email", message }]).unwrap_or_default()
-    });
-    view! {
-        <ErrorSummary errors=summary />
-        <TextField
-            id="email"
-            name="email"
-            label=Signal::derive(move || t_string!(i18n, register.email_label).to_string())
-            error
-            value
-            input_type="email"
-            autocomplete="email"
-            required=true
-        />
-    }
-}

@@ -15,7 +15,7 @@ use crate::{
     ui::translate::*,
     ui::components::{
         error::ErrorNotice,
-        form::{latest, use_flash, ErrorSummary, FieldError, TextField},
+        form::{latest, use_flash, ErrorSummary, FieldError, OneTimeCodeField, TextField},
         page::PageHeading,
         passkey_client::{self, ClientError},
         recovery_codes::RecoveryCodes,
@@ -224,32 +224,6 @@ fn TotpSteps(
                 </ActionForm>
             </li>
         </ol>
-    }
-}
-
-/// A six-digit code field (numeric keyboard, one-time-code autofill).
-#[component]
-pub fn OneTimeCodeField(id: &'static str, name: &'static str, #[prop(into)] label: Signal<String>, #[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="field" class:field--error=move || error.get().is_some()>
-            <label class="field__label" for=id>{move || label.get()}</label>
-            <p class="field__hint" id=format!("{id}-hint")>{t!(i18n, mfa.code_hint)}</p>
-            <crate::ui::components::form::FieldMessage id error />
-            <input
-                class="field__input field__input--code"
-                id=id
-                name=name
-                type="text"
-                inputmode="numeric"
-                autocomplete="one-time-code"
-                pattern="[0-9 ]*"
-                maxlength="7"
-                required=true
-                aria-invalid=move || error.get().is_some().then_some("true")
-                aria-describedby=move || if error.get().is_some() { format!("{id}-hint {id}-error") } else { format!("{id}-hint") }
-            />
-        </div>
     }
 }
 

@@ -9,13 +9,13 @@ use crate::{
     ui::translate::*,
     ui::{
         components::{
+            email_link::{EmailLinkFields, EmailLinkRequest, LinkProblem},
             error::ErrorNotice,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, RevealToggle},
             messages::{password_message, repetition_message},
             page::PageHeading,
             password_checklist::PasswordChecklist,
         },
-        pages::email_links::{EmailLinkFields, EmailLinkRequest, LinkProblem},
     },
 };
 

@@ -10,11 +10,10 @@ use crate::{
     ui::{
         components::{
             error::ErrorNotice,
-            form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, TextField},
+            form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, OneTimeCodeField, TextField},
             page::PageHeading,
             passkey_sign_in::PasskeyButton,
         },
-        pages::{account::SignOutButton, mfa_setup::OneTimeCodeField},
     },
 };
 
@@ -72,7 +71,6 @@ pub fn SecondFactorPage() -> impl IntoView {
         <div class="notice section">
             <p>{t!(i18n, second.lost)}</p>
         </div>
-        <SignOutButton />
     }
 }
 

@@ -21,10 +21,9 @@ use crate::{
             messages::{password_message, repetition_message},
             page::PageHeading,
             password_checklist::PasswordChecklist,
+            reauthentication::Reauthentication,
             recovery_codes::RecoveryCodes,
         },
-        components::passkey_sign_in::PasskeyButton,
-        pages::mfa_setup::OneTimeCodeField,
         use_site,
     },
 };
@@ -92,7 +91,7 @@ pub fn SecurityPage() -> impl IntoView {
                 Suspend::new(async move {
                     match overview.await {
                         Ok(settings) => view! {
-                            <Reauthentication needed=settings.needs_reauthentication action=reauth flash=reauth_flash />
+                            <Reauthentication needed=settings.needs_reauthentication here="/konto/sicherheit" action=reauth flash=reauth_flash />
                             <Passkeys settings=settings.clone() rename remove />
                             <Totp settings=settings.clone() remove=remove_totp />
                             <Recovery settings=settings.clone() renew />
@@ -130,32 +129,6 @@ fn ChangeMessage(outcome: Signal<Option<Result<ChangeOutcome, crate::api::ApiErr
             };
             Some(view! { <div class=class role="status"><p>{text}</p></div> }.into_any())
         }
-    }
-}
-
-#[component]
-fn Reauthentication(needed: bool, action: ServerAction<Reauthenticate>, flash: Option<FactorOutcome>) -> impl IntoView {
-    let i18n = use_i18n();
-    let outcome = latest(action, flash);
-    let wrong = Signal::derive(move || matches!(outcome.get(), Some(Ok(FactorOutcome::Wrong))));
-    let confirmed = Signal::derive(move || matches!(outcome.get(), Some(Ok(FactorOutcome::SignedIn { .. }))));
-    let error = Signal::derive(move || wrong.get().then(|| t_string!(i18n, second.wrong).to_string()));
-    let summary = Signal::derive(move || error.get().map(|message| vec![FieldError { field: "reauth_code", message }]).unwrap_or_default());
-    view! {
-        {move || confirmed.get().then(|| view! { <div class="notice notice--success" role="status"><p>{t!(i18n, security.reauth_done)}</p></div> })}
-        {needed.then(|| view! {
-            <section class="card section" aria-labelledby="reauth-heading">
-                <h2 id="reauth-heading">{t!(i18n, security.reauth_title)}</h2>
-                <p>{t!(i18n, security.reauth_text)}</p>
-                <PasskeyButton next="/konto/sicherheit".to_owned() />
-                <ActionForm action attr:class="form" attr:novalidate=true>
-                    <ErrorSummary errors=summary />
-                    <input type="hidden" name="method" value="totp" />
-                    <OneTimeCodeField id="reauth_code" name="code" label=Signal::derive(move || t_string!(i18n, second.totp_label).to_string()) error />
-                    <button type="submit" class="button">{t!(i18n, second.submit)}</button>
-                </ActionForm>
-            </section>
-        })}
     }
 }
 
@@ -418,6 +391,13 @@ fn event_label(i18n: I18n, event: &str) -> &'static str {
         "email_change_requested" => t_string!(i18n, events.email_change_requested),
         "email_changed" => t_string!(i18n, events.email_changed),
         "postbox_item_sent" => t_string!(i18n, events.postbox_item_sent),
+        "sign_in_refused" => t_string!(i18n, events.sign_in_refused),
+        "password_check_failed" => t_string!(i18n, events.password_check_failed),
+        "password_check_refused" => t_string!(i18n, events.password_check_refused),
+        "second_factor_refused" => t_string!(i18n, events.second_factor_refused),
+        "activation_code_refused" => t_string!(i18n, events.activation_code_refused),
+        "mail_capped" => t_string!(i18n, events.mail_capped),
+        "mobile_code_capped" => t_string!(i18n, events.mobile_code_capped),
         "postbox_message_received" => t_string!(i18n, events.postbox_message_received),
         _ => t_string!(i18n, events.other),
     }

@@ -1,0 +1,34 @@
+//! Mails that tell an account's owner about its security: a change of the security
+//! settings, a temporary lock. Each is written into the outbox inside the transaction
+//! of the change it reports, so a notice is never lost and never sent for a change that
+//! did not happen (security.md "Sessions": sensitive changes send a notification).
+
+use super::{
+    accounts::Account,
+    mail::templates::{self, SecurityNotice},
+    outbox,
+    store::{Conn, StoreError},
+    AppState,
+};
+
+/// The page linked from every notice: "Zugangsdaten vergessen?" (to take the account
+/// back if the change was not the owner's).
+pub fn reset_page(state: &AppState) -> String {
+    format!("{}/passwort-vergessen", state.settings.public_url)
+}
+
+/// Puts the notice of a security change into the outbox, inside `conn`'s transaction.
+pub async fn security_change(conn: &mut Conn, state: &AppState, account: &Account, notice: SecurityNotice, now: i64) -> Result<(), StoreError> {
+    let mail = templates::security_notice(account.language, &account.email, &state.settings.portal_name, notice, &reset_page(state));
+    outbox::enqueue(conn, &mail, now).await?;
+    Ok(())
+}
+
+/// Puts the notice of a temporary lock (too many failed attempts) into the outbox,
+/// inside `conn`'s transaction.
+pub async fn locked(conn: &mut Conn, state: &AppState, account: &Account, now: i64) -> Result<(), StoreError> {
+    let minutes = state.settings.throttle.lock_seconds / 60;
+    let mail = templates::account_locked(account.language, &account.email, &state.settings.portal_name, minutes, &reset_page(state));
+    outbox::enqueue(conn, &mail, now).await?;
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! Pieces of the pages that e-mail links lead to: why a link does not work (with the way
+//! to a new one), the "send me a link" form, and the rule that opening a link does not
+//! spend it.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::auth::{LinkOutcome, LinkRequestOutcome},
+    ui::{
+        components::{
+            error::ErrorNotice,
+            form::{ErrorSummary, FieldError, TextField},
+            messages::email_message,
+        },
+        translate::*,
+    },
+};
+
+/// Presses a link page's button by itself once, when the page runs in the browser and
+/// the link can be used (`check` says `Valid`) and nothing was submitted yet (`done`).
+/// Mail scanners fetch links without running the page, so only a person's browser (or
+/// the button, without JavaScript) spends the link; the flyer's "click the link →
+/// success message" stays one click.
+pub fn press_once_valid(
+    check: Resource<Result<LinkOutcome, crate::api::ApiError>>,
+    done: Signal<bool>,
+    press: impl Fn() + Send + Sync + 'static,
+) {
+    Effect::new(move |pressed: Option<bool>| {
+        if pressed == Some(true) || done.get_untracked() {
+            return true;
+        }
+        if let Some(Ok(LinkOutcome::Valid)) = check.get() {
+            press();
+            return true;
+        }
+        false
+    });
+}
+
+/// Why a link from an e-mail did not work, with the way to a new one.
+#[component]
+pub fn LinkProblem(problem: LinkOutcome, new_link: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let text = move || match problem {
+        LinkOutcome::Used => t_string!(i18n, links.used),
+        LinkOutcome::Expired => t_string!(i18n, links.expired),
+        LinkOutcome::Voided => t_string!(i18n, links.voided),
+        LinkOutcome::Invalid | LinkOutcome::Valid => t_string!(i18n, links.invalid),
+    };
+    view! {
+        <div class="notice notice--warning" role="alert">
+            <h2>{t!(i18n, links.problem_title)}</h2>
+            <p>{text}</p>
+        </div>
+        <div class="button-row">
+            <a class="button" href=new_link>{t!(i18n, links.request_new)}</a>
+            <a class="button button--secondary" href="/anmelden">{t!(i18n, site.sign_in)}</a>
+        </div>
+    }
+}
+
+/// The frame of a "send me a link" page: the intro, or the neutral confirmation once sent.
+#[component]
+pub fn EmailLinkRequest(
+    outcome: Signal<Option<Result<LinkRequestOutcome, crate::api::ApiError>>>,
+    #[prop(into)] intro: Signal<String>,
+    #[prop(into)] sent: Signal<String>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    move || match outcome.get() {
+        Some(Ok(LinkRequestOutcome::Sent { .. })) => view! {
+            <div class="notice notice--success" role="status">
+                <p>{move || sent.get()}</p>
+            </div>
+        }
+        .into_any(),
+        Some(Err(error)) => view! { <ErrorNotice error />{children()} }.into_any(),
+        _ => view! { <p>{move || intro.get()}</p>{children()} }.into_any(),
+    }
+}
+
+/// The e-mail field of a "send me a link" form, with its error and summary.
+#[component]
+pub fn EmailLinkFields(
+    outcome: Signal<Option<Result<LinkRequestOutcome, crate::api::ApiError>>>,
+    #[prop(into)] prefill: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let invalid = move || match outcome.get() {
+        Some(Ok(LinkRequestOutcome::Invalid { email, problem })) => Some((email, problem)),
+        _ => None,
+    };
+    let error = Signal::derive(move || invalid().map(|(_, problem)| email_message(i18n, problem)));
+    let value = Signal::derive(move || invalid().map(|(email, _)| email).unwrap_or_else(|| prefill.get()));
+    let summary = Signal::derive(move || {
+        error.get().map(|message| vec![FieldError { field: "email", message }]).unwrap_or_default()
+    });
+    view! {
+        <ErrorSummary errors=summary />
+        <TextField
+            id="email"
+            name="email"
+            label=Signal::derive(move || t_string!(i18n, register.email_label).to_string())
+            error
+            value
+            input_type="email"
+            autocomplete="email"
+            required=true
+        />
+    }
+}
