@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { test, expect, hydrated, expectAccessible } from './fixtures';
+import { test, expect, holdAppBundle, hydrated, expectAccessible } from './fixtures';
 import { linkIn, uniqueEmail, waitForMail, waitForSubject } from './mail';
 import { awayFromStepEnd, confirmWithTotp, enrolTotp, fillRegistration, PASSWORD, registerConfirmed, signIn, signOut, totpCode } from './journeys';
 
@@ -60,10 +60,14 @@ test('opening a confirmation link in a mail scanner does not use it up', async (
   const scanner = await noScript.newPage();
   await scanner.goto(link);
   await expect(scanner.getByRole('button', { name: 'E-Mail-Adresse bestätigen' })).toBeVisible();
-  await expectAccessible(scanner);
   await noScript.close();
-  // The person clicks the link: the page confirms by itself — the flyer's success message.
+  // Until the app has loaded, the page shows the button (and it is accessible).
+  const release = await holdAppBundle(page);
   await page.goto(link);
+  await expect(page.getByRole('button', { name: 'E-Mail-Adresse bestätigen' })).toBeVisible();
+  await expectAccessible(page);
+  // Then the page confirms by itself: the flyer's success message.
+  release();
   await expect(page.getByRole('heading', { name: 'E-Mail-Adresse bestätigt' })).toBeVisible();
   await expectAccessible(page);
   await page.goto(link);

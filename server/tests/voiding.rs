@@ -20,6 +20,8 @@ on_both_databases!(
     opening_a_link_does_not_spend_it,
     every_page_of_a_signed_in_visitor_offers_sign_out,
     a_failing_notice_rolls_the_change_back,
+    new_recovery_codes_and_a_new_app_void_the_old_ones,
+    account_closure_ends_everything,
 );
 
 const NEW_PASSWORD: &str = "Neu#Passwort2026";
@@ -365,5 +367,75 @@ async fn a_failing_notice_rolls_the_change_back(backend: Backend) {
     // The old password still signs in.
     let answer = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await;
     assert!(answer.json["SignedIn"].is_object(), "{}", answer.body);
+    app.stop().await;
+}
+
+async fn new_recovery_codes_and_a_new_app_void_the_old_ones(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = app.registered("erneuert").await;
+    // The first factor completes the sign-in under a new session id.
+    let half = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await;
+    let half = format!("session={}", half.cookie("session").expect("cookie"));
+    let setup = app.call("mfa/totp-start", &[], Some(&half)).await;
+    let old_secret: String = setup.json["secret_grouped"].as_str().expect("secret").split_whitespace().collect();
+    app.clock.advance(31);
+    let code = app::backend::mfa::totp::code_at(&old_secret, app.clock.now()).expect("code");
+    let done = app.call("mfa/totp-confirm", &[("code", &code)], Some(&half)).await;
+    let first_codes: Vec<String> =
+        done.json["Done"]["recovery_codes"].as_array().expect("codes").iter().filter_map(|c| c.as_str().map(str::to_owned)).collect();
+    let cookie = format!("session={}", done.cookie("session").expect("new session"));
+    assert!(!signed_in(&app, &half).await && signed_in(&app, &cookie).await, "a new session id");
+    // New recovery codes: the first set is void.
+    let renewed = app.call("security/renew-recovery-codes", &[], Some(&cookie)).await;
+    let new_codes: Vec<String> =
+        renewed.json["NewRecoveryCodes"].as_array().expect("codes").iter().filter_map(|c| c.as_str().map(str::to_owned)).collect();
+    // The app set up again: the old secret is void.
+    let setup = app.call("mfa/totp-start", &[], Some(&cookie)).await;
+    let new_secret: String = setup.json["secret_grouped"].as_str().expect("secret").split_whitespace().collect();
+    assert_ne!(new_secret, old_secret);
+    app.clock.advance(31);
+    let code = app::backend::mfa::totp::code_at(&new_secret, app.clock.now()).expect("code");
+    assert!(app.call("mfa/totp-confirm", &[("code", &code)], Some(&cookie)).await.json["Done"].is_object());
+    let second_step = |method: &'static str, code: String| {
+        let app = &app;
+        let address = address.clone();
+        async move {
+            let half = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await;
+            let half = format!("session={}", half.cookie("session").expect("cookie"));
+            app.call("mfa/second-factor", &[("method", method), ("code", &code)], Some(&half)).await.json
+        }
+    };
+    app.clock.advance(31);
+    let old = app::backend::mfa::totp::code_at(&old_secret, app.clock.now()).expect("code");
+    assert_eq!(second_step("totp", old).await, json!("Wrong"), "the old app's codes");
+    assert_eq!(second_step("recovery", first_codes[0].clone()).await, json!("Wrong"), "the first recovery codes");
+    assert!(second_step("recovery", new_codes[0].clone()).await["SignedIn"].is_object());
+    app.stop().await;
+}
+
+async fn account_closure_ends_everything(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = app.registered("schluss").await;
+    let phone = app.full_sign_in(&address, PASSWORD).await;
+    let laptop = app.full_sign_in(&address, PASSWORD).await;
+    let token = reset_link(&app, &address).await;
+    let id: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT id FROM accounts WHERE email = $1").bind(&address).fetch_one(app.state.db.pool()).await.expect("id"),
+        "id",
+    );
+    assert_eq!(app.call("auth/withdraw-consent", &[("password", PASSWORD)], Some(&laptop)).await.json, json!("Withdrawn"));
+    assert!(!signed_in(&app, &phone).await && !signed_in(&app, &laptop).await);
+    assert_eq!(app.call("auth/check-reset-link", &[("token", &token)], None).await.json, json!("Invalid"));
+    for table in ["sessions", "account_tokens", "totp_secrets", "recovery_codes", "consents"] {
+        let n: i64 = sqlx::Row::get(
+            &sqlx::query(&format!("SELECT COUNT(*) AS n FROM {table} WHERE account_id = $1"))
+                .bind(id)
+                .fetch_one(app.state.db.pool())
+                .await
+                .expect("n"),
+            "n",
+        );
+        assert_eq!(n, 0, "{table} emptied");
+    }
     app.stop().await;
 }
