@@ -334,7 +334,7 @@ async fn parallel_removal_of_the_last_two_factors_leaves_one(backend: Backend) {
         "id",
     );
     let passkey = passkey.to_string();
-    let calls = (0..50).map(|i| {
+    let calls = (0..50usize).map(|i| {
         let (pair, cookie, passkey) = (&pair, &cookie, &passkey);
         async move {
             if i.is_multiple_of(2) {
