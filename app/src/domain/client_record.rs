@@ -181,9 +181,12 @@ mod tests {
         assert_eq!(problems(&valid(), "2026-11-27"), vec![]);
     }
 
+    /// A change that breaks one field, and the field it breaks.
+    type Breakage = (fn(&mut ClientInput), ClientField);
+
     #[test]
     fn each_field_is_checked() {
-        let cases: [(fn(&mut ClientInput), ClientField); 9] = [
+        let cases: [Breakage; 9] = [
             (|c| c.customer_number = "1".into(), ClientField::CustomerNumber),
             (|c| c.salutation = "dr".into(), ClientField::Salutation),
             (|c| c.given_name = " ".into(), ClientField::GivenName),

@@ -8,7 +8,7 @@ use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
 };
 
-use crate::backend::outbox::Pending;
+use super::Mail;
 
 /// The configured delivery channel.
 // One value per process: boxing the larger variant would save nothing.
@@ -58,17 +58,17 @@ impl MailTransport {
     }
 
     /// Hands one mail over; `Ok` means the SMTP server accepted it.
-    pub async fn deliver(&self, mail: &Pending) -> Result<(), String> {
+    pub async fn deliver(&self, mail: &Mail) -> Result<(), String> {
         match self {
             MailTransport::Preview => Ok(()),
             MailTransport::Smtp { transport, from } => {
-                let to: Mailbox = mail.recipient.parse().map_err(|e| format!("recipient: {e}"))?;
-                let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.body_text.clone());
-                let body = match &mail.body_html {
-                    Some(html) => MultiPart::alternative()
+                let to: Mailbox = mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
+                let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
+                let body = match mail.html.is_empty() {
+                    false => MultiPart::alternative()
                         .singlepart(text)
-                        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
-                    None => MultiPart::mixed().singlepart(text),
+                        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(mail.html.clone())),
+                    true => MultiPart::mixed().singlepart(text),
                 };
                 let message = Message::builder()
                     .from(from.clone())

@@ -7,7 +7,12 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::{watch, Notify};
 
 use super::Pending;
-use crate::backend::{clock::Clock, mail::transport::MailTransport, sms::gateway::SmsGateway, store::Db};
+use crate::backend::{
+    clock::Clock,
+    mail::{transport::MailTransport, Mail},
+    sms::{gateway::SmsGateway, Sms},
+    store::Db,
+};
 
 /// How often an idle worker looks for due messages.
 const POLL: Duration = Duration::from_millis(500);
@@ -25,8 +30,19 @@ impl Transports {
     /// Hands one message over; returns how it left (`smtp`, `http`, `preview`).
     async fn deliver(&self, pending: &Pending) -> Result<&'static str, String> {
         match pending.channel.as_str() {
-            "email" => self.mail.deliver(pending).await.map(|()| self.mail.via()),
-            "sms" => self.sms.deliver(pending).await.map(|()| self.sms.via()),
+            "email" => {
+                let mail = Mail {
+                    to: pending.recipient.clone(),
+                    subject: pending.subject.clone(),
+                    text: pending.body_text.clone(),
+                    html: pending.body_html.clone().unwrap_or_default(),
+                };
+                self.mail.deliver(&mail).await.map(|()| self.mail.via())
+            }
+            "sms" => {
+                let sms = Sms { to: pending.recipient.clone(), text: pending.body_text.clone() };
+                self.sms.deliver(&sms).await.map(|()| self.sms.via())
+            }
             other => Err(format!("unknown channel {other:?}")),
         }
     }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::backend::outbox::Pending;
+use super::Sms;
 
 /// The default body: `{"to": "+49…", "text": "…"}`.
 pub const DEFAULT_BODY_TEMPLATE: &str = r#"{"to": {{to}}, "text": {{text}}}"#;
@@ -77,14 +77,14 @@ impl SmsGateway {
     }
 
     /// Hands one message over; `Ok` means the gateway answered with a 2xx status.
-    pub async fn deliver(&self, sms: &Pending) -> Result<(), String> {
+    pub async fn deliver(&self, sms: &Sms) -> Result<(), String> {
         match self {
             SmsGateway::Preview => Ok(()),
             SmsGateway::Http { client, url, authorization, body_template } => {
                 let mut request = client
                     .post(url.clone())
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
-                    .body(render(body_template, &sms.recipient, &sms.body_text));
+                    .body(render(body_template, &sms.to, &sms.text));
                 if let Some(value) = authorization {
                     request = request.header(reqwest::header::AUTHORIZATION, value);
                 }
