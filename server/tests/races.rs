@@ -32,6 +32,7 @@ on_both_databases!(
     parallel_removal_of_the_last_two_factors_leaves_one,
     mail_requests_are_capped_per_address_and_source,
     parallel_codes_and_links_leave_one_valid,
+    typed_sms_codes_and_feedback_hold_their_limits,
 );
 
 /// Two portal instances on one fresh database (the second shares the first's SMTP sink).
@@ -431,5 +432,35 @@ async fn parallel_codes_and_links_leave_one_valid(backend: Backend) {
         "n",
     );
     assert_eq!(outstanding, 1, "one reset link valid");
+    pair.stop().await;
+}
+
+async fn typed_sms_codes_and_feedback_hold_their_limits(backend: Backend) {
+    let gateway = SmsGatewayStub::start().await;
+    let pair = Pair::spawn(backend, &[("SMS_GATEWAY_URL", gateway.url.as_str())]).await;
+    let (cookie, code) = citizen_and_code(&pair.first, "tippen").await;
+    assert_eq!(pair.first.call("profile/redeem", &[("code", &code)], Some(&cookie)).await.json, json!("Activated"));
+    let cookie = pair.first.full_sign_in("tippen@example.org", PASSWORD).await;
+    assert!(pair.first.call("profile/mobile/send", &[("mobile", "0151 2345 6789")], Some(&cookie)).await.json["CodeSent"].is_object());
+    let right = support::sms_gateway::code_in(&gateway.wait_for(1).await);
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    // 50 guesses at once: five tries, then the code is used up — also for the right one.
+    let answers = burst(&pair, 50, "profile/mobile/confirm", form(&[("code", wrong)]), Some(&cookie)).await;
+    let wrong_left = answers.iter().filter(|a| a.json["Refused"]["Wrong"].is_i64()).count();
+    let used_up = answers.iter().filter(|a| a.json["Refused"] == json!("TriesUsedUp")).count();
+    assert_eq!((wrong_left, used_up), (4, 46), "{:?}", answers.iter().map(|a| &a.body).collect::<Vec<_>>());
+    let late = pair.second.call("profile/mobile/confirm", &[("code", &right)], Some(&cookie)).await;
+    assert_eq!(late.json, json!({"Refused": "TriesUsedUp"}));
+    assert_eq!(pair.first.call("profile/mine", &[], Some(&cookie)).await.json["sms_mobile"], serde_json::Value::Null);
+    // Accessibility feedback: 50 at once from one source address, 20 an hour are kept.
+    let feedback = form(&[("message", "Der Kontrast ist zu schwach."), ("page", "/"), ("name", ""), ("email", "")]);
+    let answers = burst(&pair, 50, "feedback/send", feedback, None).await;
+    let received = answers.iter().filter(|a| a.json == json!("Received")).count();
+    assert_eq!(received, 20, "{:?}", answers.iter().map(|a| &a.body).collect::<Vec<_>>());
+    let stored: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) AS n FROM accessibility_feedback").fetch_one(pair.first.state.db.pool()).await.expect("n"),
+        "n",
+    );
+    assert_eq!(stored, 20);
     pair.stop().await;
 }

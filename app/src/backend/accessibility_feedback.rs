@@ -6,6 +6,7 @@ use sqlx::Row;
 use super::{
     request::Requester,
     store::{Db, StoreError},
+    throttle::{self, Limit, Reservation},
     AppState,
 };
 use crate::domain::{
@@ -41,7 +42,10 @@ fn source_key(state: &AppState, requester: &Requester) -> String {
     state.secret.sign(PURPOSE, requester.ip.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Stores already checked feedback, unless the source address sent too much lately.
+/// Stores already checked feedback, unless the source address sent [`PER_HOUR`] in the
+/// last hour. The piece is reserved first under the source address's attempt limit
+/// (one statement, see [`throttle`]); a count taken inside the insert would not see the
+/// other requests of a burst on PostgreSQL (READ COMMITTED) — measured: 21 of 50 kept.
 pub async fn submit(
     state: &AppState,
     input: &FeedbackInput,
@@ -50,13 +54,14 @@ pub async fn submit(
     now: i64,
 ) -> Result<Result<i64, Refusal>, StoreError> {
     let key = source_key(state, requester);
-    // One statement: the count and the insert cannot be split by another writer (and
-    // SQLite never has to upgrade a read transaction, which fails under load).
+    let limit = Limit { max: PER_HOUR, window_seconds: 3600, lock_seconds: 3600 };
+    let attempt = match throttle::reserve(&state.db, &format!("feedback:{key}"), limit, now).await? {
+        Reservation::Granted(attempt) => attempt,
+        Reservation::Refused { .. } => return Ok(Err(Refusal::TooMany)),
+    };
     let row = sqlx::query(
         "INSERT INTO accessibility_feedback (received_at, message, page, name, email, language, source_key) \
-         SELECT $1, $2, $3, $4, $5, $6, $7 \
-         WHERE (SELECT COUNT(*) FROM accessibility_feedback WHERE source_key = $7 AND received_at > $8) < $9 \
-         RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(now)
     .bind(input.message.trim())
@@ -65,13 +70,17 @@ pub async fn submit(
     .bind(input.email.trim())
     .bind(language.tag())
     .bind(&key)
-    .bind(now - 3600)
-    .bind(PER_HOUR)
-    .fetch_optional(state.db.pool())
-    .await?;
+    .fetch_one(state.db.pool())
+    .await;
     match row {
-        Some(row) => Ok(Ok(row.try_get("id")?)),
-        None => Ok(Err(Refusal::TooMany)),
+        Ok(row) => {
+            throttle::spend(&state.db, &attempt, now).await?;
+            Ok(Ok(row.try_get("id")?))
+        }
+        Err(error) => {
+            throttle::give_back(&state.db, &attempt).await?;
+            Err(error.into())
+        }
     }
 }
 
