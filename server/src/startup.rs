@@ -139,6 +139,11 @@ impl Application {
             self.state.mail_wake.clone(),
             stopping_rx.clone(),
         ));
+        let housekeeping = tokio::spawn(app::backend::housekeeping::run(
+            self.state.db.clone(),
+            self.state.clock.clone(),
+            stopping_rx.clone(),
+        ));
         let signal = async move {
             shutdown.await;
             let _ = stopping_tx.send(true);
@@ -165,6 +170,9 @@ impl Application {
         }
         if tokio::time::timeout(DRAIN_TIMEOUT, reminders).await.is_err() {
             tracing::warn!("reminder loop did not stop in time");
+        }
+        if tokio::time::timeout(DRAIN_TIMEOUT, housekeeping).await.is_err() {
+            tracing::warn!("housekeeping did not stop in time");
         }
         // Closing waits for borrowed connections; never longer than the drain time.
         if tokio::time::timeout(DRAIN_TIMEOUT, self.state.db.close()).await.is_err() {

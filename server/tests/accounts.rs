@@ -23,7 +23,7 @@ on_both_databases!(
     sign_in_does_not_reveal_accounts,
     repeated_failures_are_delayed_then_locked_and_the_owner_is_told,
     a_source_address_that_guesses_many_accounts_is_locked,
-    a_successful_sign_in_resets_the_counter,
+    a_successful_sign_in_gives_its_attempt_back,
     every_sign_in_gets_a_new_session_id,
     sessions_time_out_when_idle_and_absolutely,
     cookies_are_secure_over_https,
@@ -37,6 +37,9 @@ on_both_databases!(
     forms_work_without_javascript,
     consent_is_stored_and_withdrawal_closes_the_account,
     mail_preview_exists_only_in_development,
+    refusals_have_their_http_status,
+    requests_for_an_unregistered_address_never_block_its_registration,
+    the_lock_notice_goes_out_once_an_hour,
 );
 
 fn email(name: &str) -> String {
@@ -345,19 +348,21 @@ async fn a_source_address_that_guesses_many_accounts_is_locked(backend: Backend)
     app.stop().await;
 }
 
-async fn a_successful_sign_in_resets_the_counter(backend: Backend) {
+async fn a_successful_sign_in_gives_its_attempt_back(backend: Backend) {
     let app = TestApp::spawn_with(backend, &[("LOGIN_LOCK_AFTER", "4")]).await;
     let address = email("forgetful");
     registered(&app, &address).await;
     for _ in 0..3 {
         sign_in_outcome(&app, &address, "Wrong#Password1").await;
     }
-    signed_in(&app, &address, PASSWORD).await;
-    for _ in 0..3 {
-        sign_in_outcome(&app, &address, "Wrong#Password1").await;
+    // Right passwords do not use up the limit: the owner signs in as often as needed.
+    for _ in 0..5 {
+        signed_in(&app, &address, PASSWORD).await;
     }
-    // Three more failures after the reset: still below the lock threshold of four.
-    signed_in(&app, &address, PASSWORD).await;
+    // But they do not erase the wrong ones either (an attacker's guesses in flight would
+    // get a fresh budget): the fourth wrong password within the hour locks the account.
+    sign_in_outcome(&app, &address, "Wrong#Password1").await;
+    assert_eq!(sign_in_outcome(&app, &address, PASSWORD).await["Rejected"]["problem"], "WrongCredentials");
     app.stop().await;
 }
 
@@ -772,4 +777,63 @@ async fn mail_preview_exists_only_in_development(backend: Backend) {
     let page = prod.page("/dev/mails", None).await;
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     prod.stop().await;
+}
+
+async fn refusals_have_their_http_status(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("status");
+    registered(&app, &address).await;
+    let half = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD)], None).await;
+    let half = format!("{SESSION}={}", half.cookie(SESSION).expect("cookie"));
+    // Without a session: 401; half signed in, on a step that needs more: 403.
+    let answer = app.call("mfa/status", &[], None).await;
+    assert_eq!((answer.status, answer.json), (StatusCode::UNAUTHORIZED, json!("NotSignedIn")));
+    let answer = app.call("mfa/reauthenticate", &[("method", "totp"), ("code", "123456")], Some(&half)).await;
+    assert_eq!((answer.status, answer.json), (StatusCode::FORBIDDEN, json!("SecondFactorRequired")));
+    // A request that cannot be read (a field missing): 400, not 500.
+    let answer = app.call("auth/sign-in", &[("email", &address)], None).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+    assert!(answer.json["Transport"].is_string());
+    // A stale session cookie after the session ended: 401.
+    app.call("auth/sign-out", &[], Some(&half)).await;
+    let answer = app.call("mfa/second-factor", &[("method", "totp"), ("code", "123456")], Some(&half)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{}", answer.body);
+    app.stop().await;
+}
+
+async fn requests_for_an_unregistered_address_never_block_its_registration(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let address = email("zukunft");
+    // Someone asks for links for an address that has no account yet (capped at three).
+    for _ in 0..5 {
+        app.call("auth/request-password-reset", &[("email", &address)], None).await;
+        app.call("auth/resend-confirmation", &[("email", &address)], None).await;
+    }
+    // Its owner can still register: the confirmation of a new account is not capped by
+    // what others asked for.
+    registered(&app, &address).await;
+    app.stop().await;
+}
+
+async fn the_lock_notice_goes_out_once_an_hour(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("LOGIN_LOCK_AFTER", "3"), ("LOGIN_LOCK_MINUTES", "1")]).await;
+    let address = email("gesperrt");
+    registered(&app, &address).await;
+    let lock = || async {
+        for _ in 0..3 {
+            sign_in_outcome(&app, &address, "Wrong#Password1").await;
+        }
+        app.clock.advance(61);
+    };
+    lock().await;
+    lock().await;
+    lock().await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let notices = |app: &TestApp| app.smtp.to(&address).iter().filter(|m| m.subject() == "Ihr Konto wurde vorübergehend gesperrt").count();
+    assert_eq!(notices(&app), 1, "three locks within an hour, one notice");
+    app.clock.advance(3600);
+    lock().await;
+    app.smtp.wait_for(&address, 3).await;
+    assert_eq!(notices(&app), 2, "the next hour's lock is told again");
+    app.stop().await;
 }

@@ -33,6 +33,8 @@ on_both_databases!(
     mail_requests_are_capped_per_address_and_source,
     parallel_codes_and_links_leave_one_valid,
     typed_sms_codes_and_feedback_hold_their_limits,
+    a_success_inside_a_burst_does_not_reopen_the_limit,
+    what_visitors_type_cannot_grow_the_limits_table,
 );
 
 /// Two portal instances on one fresh database (the second shares the first's SMTP sink).
@@ -357,8 +359,7 @@ async fn mail_requests_are_capped_per_address_and_source(backend: Backend) {
     let pair = Pair::spawn(backend, &[("MAIL_LIMIT_PER_SOURCE_HOUR", "20")]).await;
     let address = pair.first.registered("postflut").await;
     let before = pair.first.smtp.to(&address).len();
-    // 50 reset requests at once: the same answer for each, three mails an hour at most
-    // (the confirmation mail was the first).
+    // 50 reset requests at once: the same answer for each, three mails an hour at most.
     let answers = burst(&pair, 50, "auth/request-password-reset", form(&[("email", &address)]), None).await;
     assert!(answers.iter().all(|a| a.json == json!({"Sent": {"email": address}})));
     // Registration and new confirmation links for the same address count too.
@@ -377,8 +378,8 @@ async fn mail_requests_are_capped_per_address_and_source(backend: Backend) {
         &sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE recipient = $1").bind(&address).fetch_one(pair.first.state.db.pool()).await.expect("n"),
         "n",
     );
-    assert_eq!(queued, 3, "the confirmation mail and two reset mails, no more: {mails} arrived");
-    assert_eq!(audit_count(&pair.first, "mail_capped").await, 48 + 10);
+    assert_eq!(queued, 1 + 3, "the confirmation mail (a new account's, not capped) and three more: {mails} arrived");
+    assert_eq!(audit_count(&pair.first, "mail_capped").await, 47 + 10);
     // An hour later the address may get mail again.
     pair.first.clock.advance(3601);
     pair.second.clock.advance(3601);
@@ -387,7 +388,7 @@ async fn mail_requests_are_capped_per_address_and_source(backend: Backend) {
         &sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE recipient = $1").bind(&address).fetch_one(pair.first.state.db.pool()).await.expect("n"),
         "n",
     );
-    assert_eq!(queued_after, 4);
+    assert_eq!(queued_after, 5);
     // One source asking for many addresses is capped too (the per-source limit).
     let calls = (0..60).map(|i| {
         let guess = format!("reihe{i}@example.org");
@@ -462,5 +463,79 @@ async fn typed_sms_codes_and_feedback_hold_their_limits(backend: Backend) {
         "n",
     );
     assert_eq!(stored, 20);
+    pair.stop().await;
+}
+
+async fn a_success_inside_a_burst_does_not_reopen_the_limit(backend: Backend) {
+    // The owner signs in while the attack runs: the wrong guesses still stop at ten.
+    let pair = Pair::spawn(backend, &[]).await;
+    let address = pair.first.registered("mitten").await;
+    let calls = (0..80usize).map(|i| {
+        let (pair, address) = (&pair, &address);
+        async move {
+            let password = if i < 4 { PASSWORD } else { "Wrong#Password1" };
+            pair.pick(i).call("auth/sign-in", &[("email", address), ("password", password)], None).await
+        }
+    });
+    join_all(calls).await;
+    // At most ten (right ones in flight hold a place until they give it back).
+    let failed = audit_count(&pair.first, "sign_in_failed").await;
+    assert!((6..=10).contains(&failed), "{failed} wrong passwords checked");
+    // The same for the second factor with right codes early in the burst.
+    let address = pair.first.registered("mitten2").await;
+    pair.first.full_sign_in(&address, PASSWORD).await;
+    let secret = pair.first.totp_secrets.lock().ok().and_then(|m| m.get(&address).cloned()).expect("secret");
+    let wrong = wrong_code(&pair.first, &address);
+    let mut cookies = Vec::new();
+    for _ in 0..4 {
+        cookies.push(password_only(&pair.first, &address).await);
+    }
+    let now = pair.first.clock.now() + 31;
+    pair.first.clock.advance(31);
+    pair.second.clock.advance(31);
+    let right = app::backend::mfa::totp::code_at(&secret, now).expect("code");
+    let calls = (0..80usize).map(|i| {
+        let (pair, cookies, right, wrong) = (&pair, &cookies, &right, &wrong);
+        async move {
+            let code = if i < 4 { right.as_str() } else { wrong.as_str() };
+            pair.pick(i).call("mfa/second-factor", &[("method", "totp"), ("code", code)], Some(&cookies[i % 4])).await
+        }
+    });
+    join_all(calls).await;
+    let failed = audit_count(&pair.first, "second_factor_failed").await;
+    assert!((6..=10).contains(&failed), "{failed} wrong codes checked");
+    pair.stop().await;
+}
+
+async fn what_visitors_type_cannot_grow_the_limits_table(backend: Backend) {
+    let pair = Pair::spawn(backend, &[("LOGIN_LOCK_ADDRESS_AFTER", "5")]).await;
+    // Sign-ins with huge made-up addresses: the keys keep a fixed length.
+    let junk: Vec<String> = (0..8).map(|i| format!("{i}{}", "x".repeat(100_000))).collect();
+    for (i, address) in junk.iter().enumerate() {
+        pair.pick(i).call("auth/sign-in", &[("email", address), ("password", "Wrong#Password1")], None).await;
+    }
+    let longest: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COALESCE(MAX(LENGTH(key)), 0) AS n FROM attempt_limits").fetch_one(pair.first.state.db.pool()).await.expect("n"),
+        "n",
+    );
+    assert!(longest <= 100, "keys of fixed length, longest {longest}");
+    // Once the source is locked, new made-up accounts add no rows.
+    let rows = || async {
+        let n: i64 = sqlx::Row::get(
+            &sqlx::query("SELECT COUNT(*) AS n FROM attempt_limits").fetch_one(pair.first.state.db.pool()).await.expect("n"),
+            "n",
+        );
+        n
+    };
+    let before = rows().await;
+    for i in 0..20 {
+        pair.first.call("auth/sign-in", &[("email", &format!("neu{i}@example.org")), ("password", "Wrong#Password1")], None).await;
+    }
+    assert_eq!(rows().await, before, "a refused source leaves nothing behind");
+    // Old rows go away.
+    pair.first.clock.advance(3 * 3600);
+    let deleted = app::backend::throttle::purge(&pair.first.state.db, pair.first.clock.now()).await.expect("purge");
+    assert!(deleted >= before as u64, "{deleted} of {before} rows purged");
+    assert_eq!(rows().await, 0);
     pair.stop().await;
 }

@@ -36,6 +36,24 @@ pub enum ApiError {
     Transport(String),
 }
 
+impl ApiError {
+    /// The HTTP status that says what happened (RFC 9110): 400 for a request that could
+    /// not be understood, 401 without a session, 403 when the caller may not (yet), 404
+    /// for what is not there (or not theirs), 503 when the server could not complete it.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ApiError::Transport(_) => 400,
+            ApiError::NotSignedIn => 401,
+            ApiError::SecondFactorRequired
+            | ApiError::ReauthenticationRequired
+            | ApiError::StaffOnly
+            | ApiError::ProfileRequired => 403,
+            ApiError::NotFound => 404,
+            ApiError::Unavailable => 503,
+        }
+    }
+}
+
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 

@@ -66,24 +66,27 @@ fn with_next(url: &str, next: Option<&str>) -> String {
     }
 }
 
-/// Reserves one mail to `address` requested from the requester's source address: at
-/// most [`MAILS_PER_ADDRESS_HOUR`] per address and the configured number per source
-/// address and hour. `false` when capped; the request is then audited and nothing is
-/// sent, but the visitor sees the usual answer (no enumeration).
+/// Reserves one mail requested from the requester's source address: at most the
+/// configured number per source address and hour and, for `address`, at most
+/// [`MAILS_PER_ADDRESS_HOUR`] per address and hour. `false` when capped; the request is
+/// then audited and nothing is sent, but the visitor sees the usual answer (no
+/// enumeration). `address` is `None` for the confirmation of a newly created account:
+/// each address gets that mail once at most, and requests for a not yet registered
+/// address (which count like all others) must not keep its owner from registering.
 pub(super) async fn reserve_mail(
     state: &AppState,
-    address: &str,
+    address: Option<&str>,
     account_id: Option<i64>,
     requester: &Requester,
 ) -> Result<bool, AuthError> {
     let now = state.clock.now();
-    let keys = [
-        (format!("mail:{address}"), Limit { max: MAILS_PER_ADDRESS_HOUR, window_seconds: 3600, lock_seconds: 3600 }),
-        (
-            format!("mail-source:{}", requester.ip),
-            Limit { max: state.settings.mails_per_source_hour, window_seconds: 3600, lock_seconds: 3600 },
-        ),
-    ];
+    let mut keys = vec![(
+        throttle::key("mail-source", &requester.ip),
+        Limit { max: state.settings.mails_per_source_hour, window_seconds: 3600, lock_seconds: 3600 },
+    )];
+    if let Some(address) = address {
+        keys.push((throttle::key("mail", address), Limit { max: MAILS_PER_ADDRESS_HOUR, window_seconds: 3600, lock_seconds: 3600 }));
+    }
     match throttle::reserve_all(&state.db, &keys, now).await? {
         Ok(attempts) => {
             // A mail request is spent at once; the last one of the hour locks the key
@@ -125,7 +128,10 @@ pub async fn register(
     let hash = state.hasher.hash(form.password).await?;
     let now = state.clock.now();
     let existing = accounts::find_by_email(&state.db, &email).await?;
-    if !reserve_mail(state, email.as_str(), existing.as_ref().map(|a| a.id), requester).await? {
+    // A new account's confirmation counts only against the source; a notice to the
+    // owner of a known address counts against the address too.
+    let capped_address = existing.as_ref().map(|_| email.as_str());
+    if !reserve_mail(state, capped_address, existing.as_ref().map(|a| a.id), requester).await? {
         return Ok(Ok(()));
     }
     let mut tx = state.db.begin().await?;
@@ -201,7 +207,7 @@ pub(super) async fn token_problem(state: &AppState, token: &str, purpose: TokenP
 /// Answers the same in every case.
 pub async fn resend_confirmation(state: &AppState, email: &EmailAddress, requester: &Requester) -> Result<(), AuthError> {
     let account = accounts::find_by_email(&state.db, email).await?;
-    if !reserve_mail(state, email.as_str(), account.as_ref().map(|a| a.id), requester).await? {
+    if !reserve_mail(state, Some(email.as_str()), account.as_ref().map(|a| a.id), requester).await? {
         return Ok(());
     }
     let Some(account) = account.filter(|a| a.email_confirmed_at.is_none()) else { return Ok(()) };
@@ -249,9 +255,8 @@ const RECHECK_EVENTS: CheckEvents =
 /// Checks a password under the sign-in limits: reserves an attempt for the account
 /// (`key_email`, the normalised address or what was typed) and for the source address,
 /// waits the delay the account's attempt number calls for, then compares. A right
-/// password clears the account's attempts and gives the address's back; a wrong one
-/// keeps them, and the one that uses up the account's limit locks it and mails the
-/// owner once.
+/// password gives both attempts back; a wrong one keeps them, and the one that uses up
+/// the account's limit locks it and mails the owner (at most once an hour).
 async fn check_password(
     state: &AppState,
     key_email: &str,
@@ -262,9 +267,10 @@ async fn check_password(
 ) -> Result<Verdict, AuthError> {
     let policy = state.settings.throttle;
     let now = state.clock.now();
+    // The source address first: a locked source creates no rows for made-up accounts.
     let keys = [
-        (throttle::account_key(key_email), policy.account_limit()),
         (throttle::address_key(&requester.ip), policy.address_limit()),
+        (throttle::account_key(key_email), policy.account_limit()),
     ];
     let account_id = account.map(|a| a.id);
     let attempts = match throttle::reserve_all(&state.db, &keys, now).await? {
@@ -274,7 +280,7 @@ async fn check_password(
             return Ok(Verdict::Refused);
         }
     };
-    let [account_attempt, address_attempt] = attempts.as_slice() else {
+    let [address_attempt, account_attempt] = attempts.as_slice() else {
         return Err(StoreError::Sql(sqlx::Error::Protocol("two attempts expected".into())).into());
     };
     let delay = policy.delay_for(account_attempt.number);
@@ -283,17 +289,24 @@ async fn check_password(
     }
     let verification = state.hasher.verify(password, account.map(|a| a.password_hash.as_str())).await;
     if verification.matches && account.is_some() {
-        throttle::clear(&state.db, &account_attempt.key).await?;
+        // Only this attempt comes back: the wrong guesses of the window stay counted.
+        throttle::give_back(&state.db, account_attempt).await?;
         throttle::give_back(&state.db, address_attempt).await?;
         return Ok(Verdict::Right { needs_rehash: verification.needs_rehash });
     }
     let locked = throttle::spend(&state.db, account_attempt, now).await?;
     throttle::spend(&state.db, address_attempt, now).await?;
+    let tell = match (locked, account) {
+        (true, Some(account)) => notices::lock_notice_due(state, account.id, now).await?,
+        _ => false,
+    };
     let mut tx = state.db.begin().await?;
     audit::record(&mut *tx, now, account_id, events.failed, requester).await?;
     if let (true, Some(account)) = (locked, account) {
         audit::record(&mut *tx, now, Some(account.id), AuditEvent::AccountLocked, requester).await?;
-        notices::locked(&mut tx, state, account, now).await?;
+        if tell {
+            notices::locked(&mut tx, state, account, now).await?;
+        }
     }
     tx.commit().await?;
     state.mail_wake.notify_one();
@@ -393,7 +406,7 @@ pub async fn sign_out(state: &AppState, session_id: i64, account_id: i64, reques
 /// Mails a reset link if the address has an account. Answers the same in every case.
 pub async fn request_password_reset(state: &AppState, email: &EmailAddress, requester: &Requester) -> Result<(), AuthError> {
     let account = accounts::find_by_email(&state.db, email).await?;
-    if !reserve_mail(state, email.as_str(), account.as_ref().map(|a| a.id), requester).await? {
+    if !reserve_mail(state, Some(email.as_str()), account.as_ref().map(|a| a.id), requester).await? {
         return Ok(());
     }
     let Some(account) = account else { return Ok(()) };
@@ -475,6 +488,7 @@ pub async fn reset_password(
     audit::record(&mut *tx, now, Some(account.id), AuditEvent::PasswordReset, requester).await?;
     tx.commit().await?;
     throttle::clear(&state.db, &throttle::account_key(&account.email)).await?;
+    throttle::clear(&state.db, &super::second_factor::limit_key(account.id)).await?;
     state.mail_wake.notify_one();
     Ok(Ok(()))
 }

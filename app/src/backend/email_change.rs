@@ -57,7 +57,7 @@ pub async fn request(
     let now = state.clock.now();
     let portal = &state.settings.portal_name;
     let taken = accounts::find_by_email(&state.db, new_email).await?.is_some();
-    let capped = !auth::reserve_mail(state, new_email.as_str(), Some(account.id), requester).await?;
+    let capped = !auth::reserve_mail(state, Some(new_email.as_str()), Some(account.id), requester).await?;
     let mut tx = state.db.begin().await?;
     // Parallel requests issue one after the other: each voids the earlier link.
     accounts::begin_security_change(&mut tx, account.id).await?;

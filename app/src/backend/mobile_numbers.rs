@@ -34,7 +34,7 @@ pub const CODES_PER_HOUR: i64 = 3;
 const SEND_LIMIT: Limit = Limit { max: CODES_PER_HOUR, window_seconds: 3600, lock_seconds: 3600 };
 
 fn send_key(profile: &Profile) -> String {
-    format!("sms-code:{}", profile.id)
+    throttle::key("sms-code", &profile.id.to_string())
 }
 
 fn hash(state: &AppState, profile: &Profile, mobile: &str, code: &str) -> String {

@@ -8,6 +8,7 @@ use super::{
     mail::templates::{self, SecurityNotice},
     outbox,
     store::{Conn, StoreError},
+    throttle::{self, Limit, Reservation},
     AppState,
 };
 
@@ -24,8 +25,23 @@ pub async fn security_change(conn: &mut Conn, state: &AppState, account: &Accoun
     Ok(())
 }
 
+/// Whether the owner of `account_id` is to be told about a lock now: at most once an
+/// hour per account, so that an attacker who locks an account again and again cannot
+/// flood its owner's mailbox. Call it before opening the transaction (it writes the
+/// attempt limits through the pool).
+pub async fn lock_notice_due(state: &AppState, account_id: i64, now: i64) -> Result<bool, StoreError> {
+    let once = Limit { max: 1, window_seconds: 3600, lock_seconds: 3600 };
+    match throttle::reserve(&state.db, &throttle::key("lock-notice", &account_id.to_string()), once, now).await? {
+        Reservation::Granted(attempt) => {
+            throttle::spend(&state.db, &attempt, now).await?;
+            Ok(true)
+        }
+        Reservation::Refused { .. } => Ok(false),
+    }
+}
+
 /// Puts the notice of a temporary lock (too many failed attempts) into the outbox,
-/// inside `conn`'s transaction.
+/// inside `conn`'s transaction (after [`lock_notice_due`] said yes).
 pub async fn locked(conn: &mut Conn, state: &AppState, account: &Account, now: i64) -> Result<(), StoreError> {
     let minutes = state.settings.throttle.lock_seconds / 60;
     let mail = templates::account_locked(account.language, &account.email, &state.settings.portal_name, minutes, &reset_page(state));

@@ -37,8 +37,8 @@ async fn account(state: &AppState, id: i64) -> Result<Account, AuthError> {
 
 /// Key of an account's second-factor attempts (TOTP and recovery codes, at the second
 /// step and when confirming identity again).
-fn limit_key(account_id: i64) -> String {
-    format!("second-factor:{account_id}")
+pub(super) fn limit_key(account_id: i64) -> String {
+    throttle::key("second-factor", &account_id.to_string())
 }
 
 /// A code that was right: it is used inside `tx`, which the caller extends with what
@@ -47,21 +47,22 @@ fn limit_key(account_id: i64) -> String {
 struct ValidCode {
     tx: Tx,
     recovery_left: Option<i64>,
-    key: String,
+    attempt: throttle::Attempt,
 }
 
 impl ValidCode {
-    /// Commits and clears the account's second-factor attempts.
+    /// Commits and gives the code's attempt back (only this one: the wrong codes of the
+    /// window stay counted).
     async fn commit(self, state: &AppState) -> Result<(), AuthError> {
         self.tx.commit().await?;
-        throttle::clear(&state.db, &self.key).await?;
+        throttle::give_back(&state.db, &self.attempt).await?;
         state.mail_wake.notify_one();
         Ok(())
     }
 }
 
 /// Checks a code of the account under the same limit as passwords (key
-/// `second-factor:<account>`): the attempt is reserved first, delayed by its number,
+/// `second-factor`, per account): the attempt is reserved first, delayed by its number,
 /// then the code is used in a new transaction. A wrong code keeps the attempt and is
 /// audited; the one that uses up the limit locks the account's second step for
 /// `LOGIN_LOCK_MINUTES` and mails the owner once. A used recovery code is audited and
@@ -102,16 +103,23 @@ async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester
                 audit::record(&mut *tx, now, Some(account_id), AuditEvent::RecoveryCodeUsed, requester).await?;
                 notices::security_change(&mut tx, state, &owner, SecurityNotice::RecoveryCodeUsed, now).await?;
             }
-            Ok(Some(ValidCode { tx, recovery_left, key }))
+            Ok(Some(ValidCode { tx, recovery_left, attempt }))
         }
         None => {
             tx.rollback().await?;
             let locked = throttle::spend(&state.db, &attempt, now).await?;
+            let tell = locked && notices::lock_notice_due(state, account_id, now).await?;
+            let owner = match tell {
+                true => Some(account(state, account_id).await?),
+                false => None,
+            };
             let mut tx = state.db.begin().await?;
             audit::record(&mut *tx, now, Some(account_id), AuditEvent::SecondFactorFailed, requester).await?;
             if locked {
                 audit::record(&mut *tx, now, Some(account_id), AuditEvent::AccountLocked, requester).await?;
-                notices::locked(&mut tx, state, &account(state, account_id).await?, now).await?;
+            }
+            if let Some(owner) = owner {
+                notices::locked(&mut tx, state, &owner, now).await?;
             }
             tx.commit().await?;
             state.mail_wake.notify_one();

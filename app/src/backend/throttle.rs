@@ -8,14 +8,22 @@
 //! most `max` of them per window ever get to check a secret: the database serialises
 //! the statement on the key's row (SQLite: the write lock; PostgreSQL: the row lock of
 //! `INSERT … ON CONFLICT DO UPDATE`, which re-reads the committed row under READ
-//! COMMITTED). A success may give its attempt back ([`give_back`], [`clear`]); a
-//! failure (or a mail or SMS sent) keeps it, and the attempt that uses up the limit
-//! locks the key for a while ([`spend`]). The growing delay before a check follows the reserved attempt's number,
-//! not a count read earlier. Locks always expire (OWASP ASVS 2.2.1: no permanent lock an
-//! attacker can trigger).
+//! COMMITTED). A right secret gives its own attempt back ([`give_back`]) — and nothing
+//! more: erasing the count on success would reopen the limit for the wrong guesses
+//! still in flight. A failure (or a mail or SMS sent) keeps its attempt, and the one
+//! that uses up the limit locks the key ([`spend`]); the next window starts when the
+//! lock ends. So a key checks at most `max` secrets per window-and-lock cycle: with
+//! `lock_seconds >= window_seconds`, at most `max` in any window-long span. Only a
+//! password reset erases a key ([`clear`]). The growing delay before a check follows
+//! the reserved attempt's number, not a count read earlier. Locks always expire (OWASP
+//! ASVS 2.2.1: no permanent lock an attacker can trigger).
+//!
+//! Keys made from what a visitor types are hashed ([`key`]), so they have a fixed
+//! length, and rows whose window and lock are over are deleted ([`purge`]).
 
 use std::time::Duration;
 
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::store::{Db, StoreError};
@@ -90,15 +98,39 @@ impl ThrottlePolicy {
     }
 }
 
+/// A key for `kind` and a value a visitor controls (an address as typed, a source
+/// address): `kind:` and the value's SHA-256, so every key has a fixed length (a 1 MB
+/// "e-mail address" makes a 70-byte key) and the table holds no address in clear.
+pub fn key(kind: &str, value: &str) -> String {
+    let digest = Sha256::digest(value.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{kind}:{hex}")
+}
+
 /// Key of an account's password checks (by normalised address, so unknown addresses
 /// behave alike).
 pub fn account_key(email: &str) -> String {
-    format!("account:{email}")
+    key("account", email)
 }
 
 /// Key of the password checks from a source address.
 pub fn address_key(ip: &str) -> String {
-    format!("address:{ip}")
+    key("address", ip)
+}
+
+/// How long a row may stay after its window began, at most (seconds): longer than every
+/// window and lock in use (one hour each).
+pub const KEEP_SECONDS: i64 = 2 * 3600;
+
+/// Deletes rows whose window began more than [`KEEP_SECONDS`] ago and whose lock (if
+/// any) is over; returns how many. Run periodically by the server.
+pub async fn purge(db: &Db, now: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query("DELETE FROM attempt_limits WHERE window_start < $1 AND (locked_until IS NULL OR locked_until < $2)")
+        .bind(now - KEEP_SECONDS)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
 }
 
 /// A reserved attempt: the caller may check one secret.
@@ -168,8 +200,10 @@ pub async fn reserve(db: &Db, key: &str, limit: Limit, now: i64) -> Result<Reser
     Ok(Reservation::Refused { until: until.max(now) })
 }
 
-/// Reserves one attempt of every key (e.g. the account and the source address). If one
-/// of them is refused, the others are given back and the latest end is returned.
+/// Reserves one attempt of every key, in the given order (put the key with the fewest
+/// possible values first — the source address before the account typed by a visitor —
+/// so a refused source creates no rows for made-up accounts). If one of them is
+/// refused, the others are given back and the latest end is returned.
 pub async fn reserve_all(db: &Db, keys: &[(String, Limit)], now: i64) -> Result<Result<Vec<Attempt>, i64>, StoreError> {
     let mut granted = Vec::with_capacity(keys.len());
     for (key, limit) in keys {
@@ -188,9 +222,9 @@ pub async fn reserve_all(db: &Db, keys: &[(String, Limit)], now: i64) -> Result<
 
 /// Keeps a reserved attempt for good: its secret was wrong, or what it asked for was
 /// sent (an SMS, a mail). The attempt that uses up the limit locks the key for the
-/// limit's lock time, so after `max` attempts the next one waits that long — whatever
-/// 60-minute span one looks at, it holds at most `max` (no burst at a window's edge).
-/// Returns `true` if this call locked the key (to tell the owner once).
+/// limit's lock time, so after `max` attempts the next one waits that long (with a lock
+/// as long as the window, no burst at a window's edge). Returns `true` if this call
+/// locked the key (to tell the owner once).
 pub async fn spend(db: &Db, attempt: &Attempt, now: i64) -> Result<bool, StoreError> {
     if attempt.number < attempt.limit.max || attempt.limit.lock_seconds == 0 {
         return Ok(false);
@@ -207,7 +241,8 @@ pub async fn spend(db: &Db, attempt: &Attempt, now: i64) -> Result<bool, StoreEr
     Ok(locked.rows_affected() == 1)
 }
 
-/// Gives a reserved attempt back (it succeeded, or it never checked anything).
+/// Gives a reserved attempt back (it succeeded, or it never checked anything). Only this
+/// one attempt: the others of the window stay counted.
 pub async fn give_back(db: &Db, attempt: &Attempt) -> Result<(), StoreError> {
     sqlx::query("UPDATE attempt_limits SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0")
         .bind(&attempt.key)
@@ -216,7 +251,8 @@ pub async fn give_back(db: &Db, attempt: &Attempt) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Forgets a key's attempts and lock (successful sign-in, password reset).
+/// Forgets a key's attempts and lock (a password reset: the owner proved access to the
+/// mailbox).
 pub async fn clear(db: &Db, key: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM attempt_limits WHERE key = $1").bind(key).execute(db.pool()).await?;
     Ok(())

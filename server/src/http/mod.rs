@@ -2,6 +2,7 @@
 //! and the middleware every response passes through.
 
 pub mod access;
+pub mod api_status;
 pub mod cache_control;
 pub mod calendar;
 pub mod health;
@@ -98,6 +99,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .merge(installable_routes)
         .merge(pages)
         .layer(middleware::from_fn_with_state(cache, cache_control::apply))
+        .layer(middleware::from_fn(api_status::apply))
         .layer(middleware::from_fn(access::gate))
         .layer(middleware::from_fn_with_state(context_state, request_context::attach))
         .layer(middleware::from_fn_with_state(origin, origin_check::reject_cross_site))
