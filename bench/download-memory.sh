@@ -28,7 +28,7 @@ STAFF=bench.staff@example.org
 cargo leptos build --frontend-only >/dev/null
 cargo build --profile perf -p server
 
-export DATABASE_URL="sqlite://$DATA/bench.db" BIND_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \
+export APP_ENV=development DATABASE_URL="sqlite://$DATA/bench.db" BIND_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \
   LEPTOS_SITE_ROOT="$TARGET/site" RUST_LOG=warn
 "$TARGET/perf/server" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!

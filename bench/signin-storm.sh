@@ -27,7 +27,7 @@ cargo leptos build --frontend-only >/dev/null
 cargo build --profile perf -p server
 cargo build --profile perf -p app --features ssr --example argon2_time
 
-DATABASE_URL="sqlite://$DATA/bench.db" BIND_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \
+APP_ENV=development DATABASE_URL="sqlite://$DATA/bench.db" BIND_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \
   LEPTOS_SITE_ROOT="$TARGET/site" RUST_LOG=warn "$TARGET/perf/server" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT

@@ -63,6 +63,7 @@ export default defineConfig({
       stdout: 'ignore',
       stderr: 'pipe',
       env: {
+        APP_ENV: 'development',
         DATABASE_URL: `sqlite://${dataDir}/portal.db`,
         BIND_ADDR: `127.0.0.1:${port}`,
         PUBLIC_URL: baseURL,

@@ -10,5 +10,7 @@ echo "[run] building the portal (first build takes several minutes)"
 cargo leptos build
 
 mkdir -p data
+# Development mode (demo data, mail preview at /dev/mails) on loopback only.
+export APP_ENV="${APP_ENV:-development}"
 echo "[run] starting – open the address printed below; stop with Ctrl-C"
 exec target/debug/server serve

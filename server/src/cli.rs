@@ -84,8 +84,15 @@ pub async fn migrate(settings: &Settings) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// `server demo-seed`
+/// `server demo-seed` (development only: the demo staff account has a published password)
 pub async fn demo_seed(settings: &Settings) -> Result<(), ServerError> {
+    if !settings.is_development() {
+        return Err(crate::config::ConfigError::Missing {
+            name: "APP_ENV",
+            problem: "demo data (a staff account with a published password) only with APP_ENV=development",
+        }
+        .into());
+    }
     let db = open_database(settings).await?;
     report_seed(demo::seed_if_empty(&db, app::backend::clock::Clock::system().now()).await?);
     db.close().await;

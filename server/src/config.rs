@@ -1,17 +1,24 @@
 //! Configuration from environment variables (documented in the README and
-//! `.env.example`). Production refuses to start with an unsafe setting.
+//! `.env.example`). Serving needs `APP_ENV` set explicitly: production refuses to start
+//! with an unsafe or missing setting, development only listens on loopback — a server
+//! started on a public address with a forgotten `APP_ENV` never runs with demo data, a
+//! mail preview or a generated secret.
 
 use std::{net::SocketAddr, path::PathBuf};
 
 use url::Url;
 
-/// Development (default) or production.
+/// Development, production, or not said (`APP_ENV` missing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
-    /// Local use: demo data, mail preview, plain HTTP allowed.
+    /// `APP_ENV=development`, on loopback only: demo data, mail preview, generated
+    /// secret, plain HTTP.
     Development,
-    /// Real operation: HTTPS public URL and all secrets required.
+    /// `APP_ENV=production`: HTTPS public URL and all secrets required.
     Production,
+    /// `APP_ENV` is missing: the operators' commands (`migrate`, `admin`) work, serving
+    /// and seeding demo data refuse to start.
+    Unset,
 }
 
 /// Log output format.
@@ -68,8 +75,9 @@ pub struct Settings {
     pub throttle: app::backend::throttle::ThrottlePolicy,
     /// Mails sent on request per source address and hour (`MAIL_LIMIT_PER_SOURCE_HOUR`).
     pub mails_per_source_hour: i64,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_forwarded_for: bool,
+    /// `TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` entries say who
+    /// the client is (see `http::client_address`); empty: the connection's peer.
+    pub trusted_proxies: crate::http::client_address::TrustedProxies,
     /// `DEEMED_NOTICE_DAYS`: days after the notification mail at which an online
     /// document counts as made known (§ 37 Abs. 2a SGB X).
     pub deemed_notice_days: i64,
@@ -114,8 +122,16 @@ pub enum ConfigError {
         /// What is wrong.
         problem: String,
     },
-    /// Production requires a safer value.
-    #[error("{name} is not safe for production: {problem}")]
+    /// A variable that must be set is missing.
+    #[error("{name} is not set: {problem}")]
+    Missing {
+        /// Variable name.
+        name: &'static str,
+        /// What to set.
+        problem: &'static str,
+    },
+    /// The value is not safe here (production, or development off loopback).
+    #[error("{name} is not safe: {problem}")]
     Unsafe {
         /// Variable name.
         name: &'static str,
@@ -132,8 +148,16 @@ impl Settings {
 
     /// Reads the settings through `get` (the environment, or a map in tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        if get("TRUST_FORWARDED_FOR").is_some() {
+            // It trusted the left-most entry, which the client writes.
+            return Err(ConfigError::Invalid {
+                name: "TRUST_FORWARDED_FOR",
+                problem: "was replaced by TRUSTED_PROXIES: list the proxies (CIDR), e.g. TRUSTED_PROXIES=127.0.0.1/32".to_owned(),
+            });
+        }
         let environment = match get("APP_ENV").as_deref().map(str::trim) {
-            None | Some("development") => Environment::Development,
+            None => Environment::Unset,
+            Some("development") => Environment::Development,
             Some("production") => Environment::Production,
             Some(other) => {
                 return Err(ConfigError::Invalid {
@@ -166,6 +190,12 @@ impl Settings {
             Some(v) => parse_bool("DEMO_SEED", &v)?,
             None => environment == Environment::Development,
         };
+        if demo_seed && environment == Environment::Unset {
+            return Err(ConfigError::Missing {
+                name: "APP_ENV",
+                problem: "DEMO_SEED creates an account with a published password: only with APP_ENV=development",
+            });
+        }
         let hash_files = match get("LEPTOS_HASH_FILES") {
             Some(v) => parse_bool("LEPTOS_HASH_FILES", &v)?,
             None => hash_file_present(),
@@ -210,13 +240,45 @@ impl Settings {
             mails_per_source_hour,
             reminder_lead_hours: parse_number(&get, "APPOINTMENT_REMINDER_HOURS", 24)?,
             deemed_notice_days: parse_number(&get, "DEEMED_NOTICE_DAYS", app::domain::postbox::DEFAULT_DEEMED_NOTICE_DAYS)?,
-            trust_forwarded_for: match get("TRUST_FORWARDED_FOR") {
-                Some(v) => parse_bool("TRUST_FORWARDED_FOR", &v)?,
-                None => false,
+            trusted_proxies: match get("TRUSTED_PROXIES") {
+                Some(list) => crate::http::client_address::TrustedProxies::parse(&list)
+                    .map_err(|problem| ConfigError::Invalid { name: "TRUSTED_PROXIES", problem })?,
+                None => Default::default(),
             },
         };
         settings.check_production()?;
+        settings.check_development()?;
         Ok(settings)
+    }
+
+    /// Whether development features may run (`APP_ENV=development`, on loopback).
+    pub fn is_development(&self) -> bool {
+        self.environment == Environment::Development
+    }
+
+    /// Serving (and seeding demo data) needs `APP_ENV`: without it the server would not
+    /// know whether demo data, a mail preview and a generated secret are acceptable.
+    pub fn check_serving(&self) -> Result<(), ConfigError> {
+        if self.environment == Environment::Unset {
+            return Err(ConfigError::Missing {
+                name: "APP_ENV",
+                problem: "set APP_ENV=production on a server (it then needs PUBLIC_URL=https://…, SMTP_URL, \
+                          SMS_GATEWAY_URL and SECRET_KEY) or APP_ENV=development to try the portal on this \
+                          computer (loopback only; `make run` sets it)",
+            });
+        }
+        Ok(())
+    }
+
+    fn check_development(&self) -> Result<(), ConfigError> {
+        if self.environment == Environment::Development && !self.bind_addr.ip().is_loopback() {
+            return Err(ConfigError::Unsafe {
+                name: "BIND_ADDR",
+                problem: "development mode (demo data with a published password, the mail preview, a generated \
+                          secret) only listens on 127.0.0.1 or ::1; use APP_ENV=production on a public address",
+            });
+        }
+        Ok(())
     }
 
     /// The public origin (`scheme://host[:port]`) that browsers send in `Origin`.
@@ -320,7 +382,7 @@ mod tests {
 
     #[test]
     fn defaults_are_for_local_development() {
-        let s = settings(&[]).expect("defaults");
+        let s = settings(&[("APP_ENV", "development")]).expect("defaults");
         assert_eq!(s.environment, Environment::Development);
         assert_eq!(s.database_url, "sqlite://data/portal.db");
         assert_eq!(s.public_origin(), "http://localhost:3000");
@@ -331,7 +393,7 @@ mod tests {
 
     #[test]
     fn public_url_follows_bind_port() {
-        let s = settings(&[("BIND_ADDR", "127.0.0.1:4123")]).expect("settings");
+        let s = settings(&[("APP_ENV", "development"), ("BIND_ADDR", "127.0.0.1:4123")]).expect("settings");
         assert_eq!(s.public_origin(), "http://localhost:4123");
     }
 
@@ -370,6 +432,50 @@ mod tests {
         .expect("production settings");
         assert_eq!(ok.public_origin(), "https://portal.example");
         assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    /// Issue input: a public address, https, SMTP and a secret, but no APP_ENV.
+    #[test]
+    fn a_forgotten_app_env_never_serves() {
+        let public = [
+            ("BIND_ADDR", "0.0.0.0:3000"),
+            ("PUBLIC_URL", "https://jobcenter.example"),
+            ("SMTP_URL", "smtp://mail.example:587?tls=required"),
+            ("SECRET_KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="),
+        ];
+        let s = settings(&public).expect("the operators' commands still work");
+        assert_eq!(s.environment, Environment::Unset);
+        assert!(!s.is_development() && !s.demo_seed, "no development feature");
+        assert!(matches!(s.check_serving(), Err(ConfigError::Missing { name: "APP_ENV", .. })));
+        let message = s.check_serving().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("APP_ENV=production") && message.contains("APP_ENV=development"), "{message}");
+        // Asking for demo data without saying development: refused.
+        let mut with_seed = public.to_vec();
+        with_seed.push(("DEMO_SEED", "true"));
+        assert!(matches!(settings(&with_seed), Err(ConfigError::Missing { name: "APP_ENV", .. })));
+    }
+
+    #[test]
+    fn development_only_on_loopback() {
+        for bind in ["0.0.0.0:3000", "192.0.2.10:3000", "[::]:3000"] {
+            let err = settings(&[("APP_ENV", "development"), ("BIND_ADDR", bind)]);
+            assert!(matches!(err, Err(ConfigError::Unsafe { name: "BIND_ADDR", .. })), "{bind}: {err:?}");
+        }
+        for bind in ["127.0.0.1:3000", "[::1]:3000"] {
+            let ok = settings(&[("APP_ENV", "development"), ("BIND_ADDR", bind)]).expect("loopback");
+            assert!(ok.is_development() && ok.check_serving().is_ok(), "{bind}");
+        }
+        // Production may listen anywhere (behind its proxy).
+        let ok = settings(&[
+            ("APP_ENV", "production"),
+            ("BIND_ADDR", "0.0.0.0:3000"),
+            ("PUBLIC_URL", "https://portal.example"),
+            ("SMTP_URL", "smtp://mail.example:587?tls=required"),
+            ("SMS_GATEWAY_URL", "https://sms.example/v1/messages"),
+            ("SECRET_KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="),
+        ])
+        .expect("production");
+        assert!(ok.check_serving().is_ok() && !ok.is_development());
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub enum ServerError {
     /// An operator command failed.
     #[error("{0}")]
     Admin(String),
+    /// The configuration does not allow this (e.g. serving without `APP_ENV`).
+    #[error("configuration: {0}")]
+    Config(#[from] config::ConfigError),
     /// Something else needed at start-up failed.
     #[error("start-up: {0}")]
     Startup(String),

@@ -43,11 +43,14 @@ impl Application {
         settings: &Settings,
         listener: TcpListener,
     ) -> Result<Application, ServerError> {
+        settings.check_serving()?;
         let db = cli::open_database(settings).await?;
         let clock = Clock::system();
         if settings.demo_seed {
             cli::report_seed(demo::seed_if_empty(&db, clock.now()).await?);
         }
+        // Production cannot get here without SECRET_KEY, SMTP_URL and SMS_GATEWAY_URL
+        // (config::check_production); the fallbacks are development's.
         let secret = match &settings.secret_key {
             Some(key) => ServerSecret::from_base64(key)?,
             None => ServerSecret::load_or_generate(&db).await?,
@@ -77,7 +80,7 @@ impl Application {
             settings: Arc::new(PortalSettings {
                 portal_name: settings.portal_name.clone(),
                 public_url: settings.public_origin(),
-                development: settings.environment == crate::config::Environment::Development,
+                development: settings.is_development(),
                 secure_cookies: settings.is_https(),
                 throttle: settings.throttle,
                 mails_per_source_hour: settings.mails_per_source_hour,

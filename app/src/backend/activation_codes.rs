@@ -36,7 +36,7 @@ pub const ATTEMPTS_PER_ADDRESS: i64 = 20;
 /// back.
 pub fn attempt_limits(account_id: i64, requester: &Requester) -> [(String, Limit); 2] {
     [
-        (throttle::key("code-address", &requester.ip), Limit { max: ATTEMPTS_PER_ADDRESS, window_seconds: 3600, lock_seconds: 3600 }),
+        (throttle::key("code-address", &requester.limit_source()), Limit { max: ATTEMPTS_PER_ADDRESS, window_seconds: 3600, lock_seconds: 3600 }),
         (throttle::key("code-account", &account_id.to_string()), Limit { max: ATTEMPTS_PER_ACCOUNT, window_seconds: 3600, lock_seconds: 3600 }),
     ]
 }

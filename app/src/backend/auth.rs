@@ -81,7 +81,7 @@ pub(super) async fn reserve_mail(
 ) -> Result<bool, AuthError> {
     let now = state.clock.now();
     let mut keys = vec![(
-        throttle::key("mail-source", &requester.ip),
+        throttle::key("mail-source", &requester.limit_source()),
         Limit { max: state.settings.mails_per_source_hour, window_seconds: 3600, lock_seconds: 3600 },
     )];
     if let Some(address) = address {
@@ -269,7 +269,7 @@ async fn check_password(
     let now = state.clock.now();
     // The source address first: a locked source creates no rows for made-up accounts.
     let keys = [
-        (throttle::address_key(&requester.ip), policy.address_limit()),
+        (throttle::address_key(&requester.limit_source()), policy.address_limit()),
         (throttle::account_key(key_email), policy.account_limit()),
     ];
     let account_id = account.map(|a| a.id);

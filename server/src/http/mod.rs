@@ -5,6 +5,7 @@ pub mod access;
 pub mod api_status;
 pub mod cache_control;
 pub mod calendar;
+pub mod client_address;
 pub mod health;
 pub mod installable;
 pub mod language;
@@ -47,7 +48,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let context_state = request_context::ContextState {
         app: state.clone(),
-        trust_forwarded_for: settings.trust_forwarded_for,
+        trusted_proxies: settings.trusted_proxies.clone(),
     };
     let leptos_options = leptos_options(settings);
     let routes = route_list();

@@ -26,8 +26,8 @@ use app::{
 pub struct ContextState {
     /// Backend state (database, clock).
     pub app: AppState,
-    /// Use `X-Forwarded-For` for the client address.
-    pub trust_forwarded_for: bool,
+    /// The proxies whose `X-Forwarded-For` entries count.
+    pub trusted_proxies: super::client_address::TrustedProxies,
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -41,24 +41,15 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_owned())
 }
 
-fn client_ip(request: &Request, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for {
-        let forwarded = request
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
-        if let Some(ip) = forwarded {
-            return ip;
-        }
-    }
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+fn client_ip(request: &Request, proxies: &super::client_address::TrustedProxies) -> String {
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".to_owned();
+    };
+    let forwarded: Vec<&str> = match proxies.is_empty() {
+        true => Vec::new(),
+        false => request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect(),
+    };
+    proxies.client(peer.ip(), &forwarded).to_string()
 }
 
 /// Middleware: inserts a [`RequestContext`] (and the [`app::domain::language::Language`]).
@@ -82,7 +73,7 @@ pub async fn attach(State(state): State<ContextState>, mut request: Request, nex
         },
         None => None,
     };
-    let requester = Requester::new(client_ip(&request, state.trust_forwarded_for), &user_agent);
+    let requester = Requester::new(client_ip(&request, &state.trusted_proxies), &user_agent);
     let has_second_factor = match &session {
         Some(s) if s.stage == sessions::Stage::Password => match mfa::factors(&state.app.db, s.account_id).await {
             Ok(factors) => factors.any(),

@@ -138,6 +138,7 @@ impl TestApp {
         let base_url = format!("http://localhost:{port}");
 
         let mut env: HashMap<String, String> = [
+            ("APP_ENV", "development"),
             ("DATABASE_URL", database_url.as_str()),
             ("BIND_ADDR", &format!("127.0.0.1:{port}")),
             ("PUBLIC_URL", base_url.as_str()),
