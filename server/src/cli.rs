@@ -26,6 +26,9 @@ pub enum Command {
     /// Operator tasks: job centres and staff accounts.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// After replacing SECRET_KEY (the old key in SECRET_KEY_PREVIOUS): re-encrypt the
+    /// stored authenticator-app secrets under the new key, then exit.
+    RotateKey,
 }
 
 /// `server admin …`
@@ -96,6 +99,48 @@ pub async fn demo_seed(settings: &Settings) -> Result<(), ServerError> {
     let db = open_database(settings).await?;
     report_seed(demo::seed_if_empty(&db, app::backend::clock::Clock::system().now()).await?);
     db.close().await;
+    Ok(())
+}
+
+/// The server secret of these settings: `SECRET_KEY` (with `SECRET_KEY_PREVIOUS`), or in
+/// development without it the generated one kept in the database.
+pub async fn server_secret(settings: &Settings, db: &Db) -> Result<app::backend::secrets::ServerSecret, ServerError> {
+    use app::backend::secrets::ServerSecret;
+    Ok(match &settings.secret_key {
+        Some(key) => ServerSecret::with_previous(key, &settings.secret_key_previous)?,
+        None if settings.is_development() => ServerSecret::load_or_generate(db).await?,
+        None => {
+            return Err(crate::config::ConfigError::Missing {
+                name: "SECRET_KEY",
+                problem: "is required outside development (at least 32 random bytes, base64)",
+            }
+            .into())
+        }
+    })
+}
+
+/// `server rotate-key`
+pub async fn rotate_key(settings: &Settings) -> Result<(), ServerError> {
+    let db = open_database(settings).await?;
+    let secret = server_secret(settings, &db).await?;
+    let report = app::backend::mfa::totp::reencrypt(&db, &secret).await?;
+    db.close().await;
+    println!(
+        "Key {}: {} authenticator-app secrets re-encrypted, {} already under it, {} unreadable.",
+        secret.key_id(),
+        report.moved,
+        report.current,
+        report.unreadable
+    );
+    if report.unreadable > 0 {
+        return Err(ServerError::Admin(
+            "some secrets are under a key that is not configured: add it to SECRET_KEY_PREVIOUS and run again".to_owned(),
+        ));
+    }
+    println!(
+        "Keep the old key in SECRET_KEY_PREVIOUS while codes hashed under it may still be used \
+         (activation codes until they expire, recovery codes until renewed); signed cookies live minutes."
+    );
     Ok(())
 }
 

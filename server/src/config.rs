@@ -69,6 +69,12 @@ pub struct Settings {
     pub sms: SmsSettings,
     /// `SECRET_KEY` (base64, ≥ 32 bytes); required in production.
     pub secret_key: Option<String>,
+    /// `SECRET_KEY_PREVIOUS`: earlier keys (comma-separated), still accepted for reading
+    /// after a rotation.
+    pub secret_key_previous: Vec<String>,
+    /// `OUTBOX_RETENTION_DAYS`: delivered mails and SMS are deleted after this many days
+    /// (their text is removed at delivery already).
+    pub outbox_retention_days: i64,
     /// Argon2 hashes computed at the same time (the rest of the CPU keeps serving pages).
     pub password_hash_concurrency: usize,
     /// Sign-in throttling.
@@ -235,6 +241,10 @@ impl Settings {
                 timeout: std::time::Duration::from_secs(parse_number(&get, "SMS_GATEWAY_TIMEOUT_SECS", 15)?),
             },
             secret_key: get("SECRET_KEY"),
+            secret_key_previous: get("SECRET_KEY_PREVIOUS")
+                .map(|list| list.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_owned).collect())
+                .unwrap_or_default(),
+            outbox_retention_days: parse_number(&get, "OUTBOX_RETENTION_DAYS", 30)?,
             password_hash_concurrency: parse_number(&get, "PASSWORD_HASH_CONCURRENCY", (cores / 2).max(1))?,
             throttle,
             mails_per_source_hour,

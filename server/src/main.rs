@@ -19,6 +19,7 @@ async fn main() -> std::process::ExitCode {
         Command::Migrate => server::cli::migrate(&settings).await,
         Command::DemoSeed => server::cli::demo_seed(&settings).await,
         Command::Admin(command) => server::cli::admin(&settings, command).await,
+        Command::RotateKey => server::cli::rotate_key(&settings).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -15,7 +15,6 @@ use app::backend::{
     mfa::passkeys,
     outbox::{self, worker::Transports},
     passwords::PasswordHasher,
-    secrets::ServerSecret,
     sms::gateway::SmsGateway,
     AppState, PortalSettings,
 };
@@ -51,10 +50,13 @@ impl Application {
         }
         // Production cannot get here without SECRET_KEY, SMTP_URL and SMS_GATEWAY_URL
         // (config::check_production); the fallbacks are development's.
-        let secret = match &settings.secret_key {
-            Some(key) => ServerSecret::from_base64(key)?,
-            None => ServerSecret::load_or_generate(&db).await?,
-        };
+        let secret = cli::server_secret(settings, &db).await?;
+        // Authenticator-app secrets stored before encryption (or under a previous key)
+        // are encrypted under the current key.
+        let moved = app::backend::mfa::totp::reencrypt(&db, &secret).await?;
+        if moved.moved > 0 || moved.unreadable > 0 {
+            tracing::info!(moved = moved.moved, unreadable = moved.unreadable, "authenticator-app secrets re-encrypted");
+        }
         let mail = match &settings.mail.smtp_url {
             Some(url) => MailTransport::smtp(url, &settings.mail.from, settings.mail.timeout)?,
             None => MailTransport::Preview,
@@ -86,6 +88,7 @@ impl Application {
                 mails_per_source_hour: settings.mails_per_source_hour,
                 deemed_notice_days: settings.deemed_notice_days,
                 reminder_lead_hours: settings.reminder_lead_hours,
+                outbox_retention_days: settings.outbox_retention_days,
             }),
             clock,
             hasher,
@@ -145,6 +148,7 @@ impl Application {
         let housekeeping = tokio::spawn(app::backend::housekeeping::run(
             self.state.db.clone(),
             self.state.clock.clone(),
+            self.state.settings.outbox_retention_days,
             stopping_rx.clone(),
         ));
         let signal = async move {

@@ -175,7 +175,7 @@ pub async fn start_totp_setup() -> Result<TotpSetup, ApiError> {
     let state = super::state()?;
     let session = super::any_session()?;
     support::may_enrol(&session).await?;
-    let enrolment = totp::pending_or_begin(&state.db, session.account_id, &state.settings.portal_name, &session.email, state.clock.now())
+    let enrolment = totp::pending_or_begin(&state.db, &state.secret, session.account_id, &state.settings.portal_name, &session.email, state.clock.now())
         .await
         .map_err(super::unavailable)?;
     Ok(TotpSetup {

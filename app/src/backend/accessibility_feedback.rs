@@ -39,7 +39,7 @@ pub enum Refusal {
 }
 
 fn source_key(state: &AppState, requester: &Requester) -> String {
-    state.secret.sign(PURPOSE, requester.limit_source().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    state.secret.keyed_hash(PURPOSE, requester.limit_source().as_bytes())
 }
 
 /// Stores already checked feedback, unless the source address sent [`PER_HOUR`] in the

@@ -42,7 +42,7 @@ pub fn attempt_limits(account_id: i64, requester: &Requester) -> [(String, Limit
 }
 
 fn hash(secret: &ServerSecret, code: &ActivationCode) -> String {
-    secret.sign(PURPOSE, code.as_str().as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    secret.keyed_hash(PURPOSE, code.as_str().as_bytes())
 }
 
 /// A fresh random code.
@@ -215,16 +215,19 @@ pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, 
             Ok::<(), StoreError>(())
         }
     };
-    let code_hash = hash(&state.secret, code);
+    // Under the current key or, after a key rotation, a previous one.
+    let hashes = state.secret.keyed_hashes(PURPOSE, code.as_str().as_bytes());
+    let in_list = crate::backend::store::placeholders(2, hashes.len());
     let mut tx = db.begin().await?;
-    let claimed = sqlx::query(
+    let sql = format!(
         "UPDATE activation_codes SET redeemed_at = $1 \
-         WHERE code_hash = $2 AND redeemed_at IS NULL AND revoked_at IS NULL AND valid_until > $1 RETURNING client_id",
-    )
-    .bind(now)
-    .bind(&code_hash)
-    .fetch_optional(&mut *tx)
-    .await?;
+         WHERE code_hash IN ({in_list}) AND redeemed_at IS NULL AND revoked_at IS NULL AND valid_until > $1 RETURNING client_id"
+    );
+    let mut claim = sqlx::query(&sql).bind(now);
+    for hash in &hashes {
+        claim = claim.bind(hash);
+    }
+    let claimed = claim.fetch_optional(&mut *tx).await?;
     if let Some(row) = claimed {
         let client_id: i64 = row.try_get("client_id")?;
         // The account (or the client) got a profile in the meantime.
@@ -246,10 +249,15 @@ pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, 
     tx.rollback().await?;
     // Why not: tell the holder of a real letter what to do (guessing a code is hopeless
     // with 29^11 possibilities and the attempt limit, so this helps no attacker).
-    let row = sqlx::query("SELECT valid_until, revoked_at, redeemed_at FROM activation_codes WHERE code_hash = $1")
-        .bind(&code_hash)
-        .fetch_optional(db.pool())
-        .await?;
+    let sql = format!(
+        "SELECT valid_until, revoked_at, redeemed_at FROM activation_codes WHERE code_hash IN ({}) ORDER BY id DESC LIMIT 1",
+        crate::backend::store::placeholders(1, hashes.len())
+    );
+    let mut lookup = sqlx::query(&sql);
+    for hash in &hashes {
+        lookup = lookup.bind(hash);
+    }
+    let row = lookup.fetch_optional(db.pool()).await?;
     let refusal = match row {
         None => Refusal::Unknown,
         Some(row) => {

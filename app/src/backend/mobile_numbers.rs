@@ -38,8 +38,12 @@ fn send_key(profile: &Profile) -> String {
 }
 
 fn hash(state: &AppState, profile: &Profile, mobile: &str, code: &str) -> String {
-    let message = format!("{}:{mobile}:{code}", profile.id);
-    state.secret.sign(PURPOSE, message.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    state.secret.keyed_hash(PURPOSE, format!("{}:{mobile}:{code}", profile.id).as_bytes())
+}
+
+/// Whether `code` is the one whose keyed hash is `stored` (under any accepted key).
+fn matches(state: &AppState, profile: &Profile, mobile: &str, code: &str, stored: &str) -> bool {
+    state.secret.keyed_hashes(PURPOSE, format!("{}:{mobile}:{code}", profile.id).as_bytes()).iter().any(|h| h == stored)
 }
 
 /// Sends a new code to `mobile` (already normalised), replacing any earlier one.
@@ -148,7 +152,7 @@ pub async fn confirm(
         Some(ConfirmRefusal::TriesUsedUp)
     } else if expires_at <= now {
         Some(ConfirmRefusal::Expired)
-    } else if hash(state, profile, &mobile, code) != stored {
+    } else if !matches(state, profile, &mobile, code, &stored) {
         Some(if attempts == TRIES_PER_CODE { ConfirmRefusal::TriesUsedUp } else { ConfirmRefusal::Wrong(TRIES_PER_CODE - attempts) })
     } else {
         None

@@ -60,6 +60,8 @@ pub struct PortalSettings {
     pub deemed_notice_days: i64,
     /// Hours before an appointment at which the SMS reminder goes out.
     pub reminder_lead_hours: i64,
+    /// Days delivered mails and SMS are kept (without their text).
+    pub outbox_retention_days: i64,
 }
 
 /// Everything a request handler needs; cheap to clone.

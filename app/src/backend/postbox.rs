@@ -167,7 +167,7 @@ pub async fn send(
         if let Some(account) = accounts::find_by_id(&state.db, profile.account_id).await? {
             let link = format!("{}/postfach/{id}", state.settings.public_url);
             let mail = templates::new_postbox_item(account.language, &account.email, &state.settings.portal_name, &link);
-            let outbox_id = outbox::enqueue(tx, &mail, now).await?;
+            let outbox_id = outbox::enqueue_kept(tx, &mail, now).await?;
             sqlx::query("UPDATE postbox_items SET notification_outbox_id = $1 WHERE id = $2")
                 .bind(outbox_id)
                 .bind(id)

@@ -85,7 +85,7 @@ async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester
     let now = state.clock.now();
     // Read before the transaction, so that its first statement is a write (SQLite).
     let totp_step = match code {
-        Code::Totp(code) => totp::find_step(&state.db, account_id, code, now).await?,
+        Code::Totp(code) => totp::find_step(&state.db, &state.secret, account_id, code, now).await?,
         Code::Recovery(_) => None,
     };
     let mut tx = state.db.begin().await?;
@@ -263,7 +263,7 @@ async fn enrol(state: &AppState, session: &Session, factor: NewFactor, requester
 
 /// Confirms the pending authenticator app with a code from it.
 pub async fn confirm_totp(state: &AppState, session: &Session, code: &str, requester: &Requester) -> Result<Enrolled, AuthError> {
-    match totp::pending_match(&state.db, session.account_id, code, state.clock.now()).await? {
+    match totp::pending_match(&state.db, &state.secret, session.account_id, code, state.clock.now()).await? {
         Some((id, step)) => enrol(state, session, NewFactor::Totp { id, step }, requester).await,
         None => Ok(Enrolled::WrongCode),
     }

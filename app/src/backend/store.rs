@@ -60,7 +60,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 
 impl Db {
     /// Connects to `url`. For SQLite the file (and its directory) is created if
-    /// missing; every connection runs with WAL, foreign keys and a busy timeout.
+    /// missing; every connection runs with WAL, foreign keys, a busy timeout and
+    /// `secure_delete` (deleted or overwritten content — a delivered mail's link — is
+    /// zeroed in the file, not left in free pages).
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         install_default_drivers();
         let dialect = dialect_of(url)?;
@@ -80,7 +82,8 @@ impl Db {
                     if dialect == Dialect::Sqlite {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                             PRAGMA secure_delete = ON;",
                         )
                         .await?;
                     }
@@ -128,6 +131,11 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// `$first, $first+1, …` for `count` values (an `IN (…)` list of bound parameters).
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
 }
 
 fn dialect_of(url: &str) -> Result<Dialect, StoreError> {

@@ -29,7 +29,7 @@ pub fn normalise(input: &str) -> String {
 }
 
 fn hash(secret: &ServerSecret, code: &str) -> String {
-    secret.sign(PURPOSE, normalise(code).as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    secret.keyed_hash(PURPOSE, normalise(code).as_bytes())
 }
 
 /// Replaces the account's codes with a new set and returns it (to show once).
@@ -61,14 +61,17 @@ pub async fn redeem(
     secret: &ServerSecret,
     now: i64,
 ) -> Result<Option<i64>, StoreError> {
-    let used = sqlx::query(
-        "UPDATE recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash = $3 AND used_at IS NULL RETURNING id",
-    )
-    .bind(now)
-    .bind(account_id)
-    .bind(hash(secret, code))
-    .fetch_optional(&mut *conn)
-    .await?;
+    // Under the current key or, after a key rotation, a previous one.
+    let hashes = secret.keyed_hashes(PURPOSE, normalise(code).as_bytes());
+    let sql = format!(
+        "UPDATE recovery_codes SET used_at = $1 WHERE account_id = $2 AND code_hash IN ({}) AND used_at IS NULL RETURNING id",
+        crate::backend::store::placeholders(3, hashes.len())
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(account_id);
+    for hash in &hashes {
+        query = query.bind(hash);
+    }
+    let used = query.fetch_optional(&mut *conn).await?;
     if used.is_none() {
         return Ok(None);
     }

@@ -1,12 +1,17 @@
 //! Time-based one-time passwords (RFC 6238: SHA-1, 6 digits, 30 s — what common
 //! authenticator apps support). 160-bit secrets; a code is accepted one step early or
-//! late, and a step that was used once is never accepted again. Owns `totp_secrets`.
+//! late, and a step that was used once is never accepted again. The secrets are stored
+//! encrypted ([`ServerSecret::encrypt`], bound to the account): a copy of the database
+//! alone does not give anyone the codes. Owns `totp_secrets`.
 
 use rand::RngCore;
 use sqlx::Row;
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::backend::store::{Conn, Db, StoreError};
+use crate::backend::{
+    secrets::{SecretError, ServerSecret},
+    store::{Conn, Db, StoreError},
+};
 
 /// Seconds per step.
 pub const STEP: i64 = 30;
@@ -48,8 +53,27 @@ pub fn code_at(secret_base32: &str, time: i64) -> Option<String> {
     totp(secret_base32, "x", "x").map(|t| t.generate(time.max(0) as u64))
 }
 
-/// Starts (or restarts) setting up an app: a new pending secret, kept until confirmed.
-pub async fn begin(db: &Db, account_id: i64, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
+const PURPOSE: &str = "totp-secret";
+
+fn context(account_id: i64) -> String {
+    format!("account:{account_id}")
+}
+
+/// The base32 secret from its stored form. Undecryptable rows (altered, or a key that is
+/// no longer configured) are logged and count as no secret.
+fn open(keys: &ServerSecret, account_id: i64, stored: &str) -> Option<String> {
+    match keys.decrypt(PURPOSE, &context(account_id), stored) {
+        Ok(bytes) => String::from_utf8(bytes).ok(),
+        Err(error) => {
+            tracing::error!(account_id, %error, "authenticator-app secret unreadable");
+            None
+        }
+    }
+}
+
+/// Starts (or restarts) setting up an app: a new pending secret, kept (encrypted) until
+/// confirmed.
+pub async fn begin(db: &Db, keys: &ServerSecret, account_id: i64, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
     let mut bytes = [0u8; 20];
     rand::rng().fill_bytes(&mut bytes);
     let secret = match Secret::Raw(bytes.to_vec()).to_encoded() {
@@ -62,7 +86,7 @@ pub async fn begin(db: &Db, account_id: i64, issuer: &str, account: &str, now: i
         .await?;
     sqlx::query("INSERT INTO totp_secrets (account_id, secret, created_at) VALUES ($1, $2, $3)")
         .bind(account_id)
-        .bind(&secret)
+        .bind(keys.encrypt(PURPOSE, &context(account_id), secret.as_bytes()))
         .bind(now)
         .execute(db.pool())
         .await?;
@@ -72,7 +96,7 @@ pub async fn begin(db: &Db, account_id: i64, issuer: &str, account: &str, now: i
 
 /// The pending secret if one was made in the last 30 minutes (so a reload or a form
 /// sent without JavaScript shows the same QR code), else a new one.
-pub async fn pending_or_begin(db: &Db, account_id: i64, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
+pub async fn pending_or_begin(db: &Db, keys: &ServerSecret, account_id: i64, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
     let row = sqlx::query(
         "SELECT secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NULL AND created_at > $2 ORDER BY id DESC LIMIT 1",
     )
@@ -80,13 +104,16 @@ pub async fn pending_or_begin(db: &Db, account_id: i64, issuer: &str, account: &
     .bind(now - 30 * 60)
     .fetch_optional(db.pool())
     .await?;
-    match row {
-        Some(row) => {
-            let secret: String = row.try_get("secret")?;
+    let pending = match row {
+        Some(row) => open(keys, account_id, &row.try_get::<String, _>("secret")?),
+        None => None,
+    };
+    match pending {
+        Some(secret) => {
             let uri = totp(&secret, issuer, account).map(|t| t.get_url()).unwrap_or_default();
             Ok(Enrolment { secret, uri })
         }
-        None => begin(db, account_id, issuer, account, now).await,
+        None => begin(db, keys, account_id, issuer, account, now).await,
     }
 }
 
@@ -104,14 +131,14 @@ fn matching_step(secret: &str, code: &str, now: i64) -> Option<i64> {
 
 /// The pending (not yet confirmed) secret whose code is `code`: its id and the matching
 /// time step. A read; [`confirm`] makes it the account's app inside a transaction.
-pub async fn pending_match(db: &Db, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
+pub async fn pending_match(db: &Db, keys: &ServerSecret, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
     let row = sqlx::query("SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NULL ORDER BY id DESC LIMIT 1")
         .bind(account_id)
         .fetch_optional(db.pool())
         .await?;
     let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
-    let secret: String = row.try_get("secret")?;
+    let Some(secret) = open(keys, account_id, &row.try_get::<String, _>("secret")?) else { return Ok(None) };
     Ok(matching_step(&secret, code, now).map(|step| (id, step)))
 }
 
@@ -134,14 +161,14 @@ pub async fn confirm(conn: &mut Conn, account_id: i64, id: i64, step: i64, now: 
 
 /// The confirmed app's id and the time step whose code is `code` (a read: nothing is
 /// used yet; [`use_step`] does that inside the sign-in's transaction).
-pub async fn find_step(db: &Db, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
+pub async fn find_step(db: &Db, keys: &ServerSecret, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
     let row = sqlx::query("SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
         .bind(account_id)
         .fetch_optional(db.pool())
         .await?;
     let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
-    let secret: String = row.try_get("secret")?;
+    let Some(secret) = open(keys, account_id, &row.try_get::<String, _>("secret")?) else { return Ok(None) };
     Ok(matching_step(&secret, code, now).map(|step| (id, step)))
 }
 
@@ -155,6 +182,60 @@ pub async fn use_step(conn: &mut Conn, id: i64, step: i64) -> Result<Check, Stor
         .execute(&mut *conn)
         .await?;
     Ok(if updated.rows_affected() == 1 { Check::Valid } else { Check::Replayed })
+}
+
+/// What [`reencrypt`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reencrypted {
+    /// Rows now under the current key (from plaintext or a previous key).
+    pub moved: u64,
+    /// Rows already under the current key.
+    pub current: u64,
+    /// Rows that could not be read (unknown key, altered); left as they are.
+    pub unreadable: u64,
+}
+
+/// Encrypts every secret under the current key: plaintext rows from before encryption
+/// (done at every start-up) and rows under a previous key (`server rotate-key`). A row
+/// changed meanwhile is left for the next run (conditional `UPDATE`).
+pub async fn reencrypt(db: &Db, keys: &ServerSecret) -> Result<Reencrypted, StoreError> {
+    let rows = sqlx::query("SELECT id, account_id, secret FROM totp_secrets").fetch_all(db.pool()).await?;
+    let mut report = Reencrypted::default();
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let account_id: i64 = row.try_get("account_id")?;
+        let stored: String = row.try_get("secret")?;
+        if keys.is_current(&stored) {
+            report.current += 1;
+            continue;
+        }
+        let plain = if ServerSecret::is_ciphertext(&stored) {
+            match keys.decrypt(PURPOSE, &context(account_id), &stored) {
+                Ok(bytes) => bytes,
+                Err(SecretError::UnknownKey(key)) => {
+                    tracing::error!(id, %key, "authenticator-app secret under an unknown key");
+                    report.unreadable += 1;
+                    continue;
+                }
+                Err(error) => {
+                    tracing::error!(id, %error, "authenticator-app secret unreadable");
+                    report.unreadable += 1;
+                    continue;
+                }
+            }
+        } else {
+            stored.as_bytes().to_vec()
+        };
+        let sealed = keys.encrypt(PURPOSE, &context(account_id), &plain);
+        let done = sqlx::query("UPDATE totp_secrets SET secret = $1 WHERE id = $2 AND secret = $3")
+            .bind(sealed)
+            .bind(id)
+            .bind(&stored)
+            .execute(db.pool())
+            .await?;
+        report.moved += done.rows_affected();
+    }
+    Ok(report)
 }
 
 /// Whether a confirmed app exists.

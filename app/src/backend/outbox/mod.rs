@@ -86,12 +86,18 @@ pub async fn enqueue(
     mail: &Mail,
     now: i64,
 ) -> Result<i64, StoreError> {
-    insert(conn, Channel::Email, &mail.to, &mail.subject, &mail.text, Some(&mail.html), now).await
+    insert(conn, Channel::Email, &mail.to, &mail.subject, &mail.text, Some(&mail.html), false, now).await
+}
+
+/// Adds an e-mail whose delivery time is part of a legal record (the postbox's
+/// notification: § 37 Abs. 2a SGB X): its row outlives [`purge`] (without its text).
+pub async fn enqueue_kept(conn: &mut Conn, mail: &Mail, now: i64) -> Result<i64, StoreError> {
+    insert(conn, Channel::Email, &mail.to, &mail.subject, &mail.text, Some(&mail.html), true, now).await
 }
 
 /// Adds a text message to the outbox inside the caller's transaction.
 pub async fn enqueue_sms(conn: &mut Conn, sms: &Sms, now: i64) -> Result<i64, StoreError> {
-    insert(conn, Channel::Sms, &sms.to, "", &sms.text, None, now).await
+    insert(conn, Channel::Sms, &sms.to, "", &sms.text, None, false, now).await
 }
 
 async fn insert(
@@ -101,11 +107,12 @@ async fn insert(
     subject: &str,
     text: &str,
     html: Option<&str>,
+    retain: bool,
     now: i64,
 ) -> Result<i64, StoreError> {
     let row = sqlx::query(
-        "INSERT INTO outbox (channel, recipient, subject, body_text, body_html, created_at, not_before) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO outbox (channel, recipient, subject, body_text, body_html, created_at, not_before, retain) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING id",
     )
     .bind(channel.as_str())
     .bind(recipient)
@@ -113,6 +120,7 @@ async fn insert(
     .bind(text)
     .bind(html)
     .bind(now)
+    .bind(i64::from(retain))
     .fetch_one(&mut *conn)
     .await?;
     Ok(row.try_get("id")?)
@@ -149,15 +157,38 @@ pub async fn claim_next(db: &Db, now: i64) -> Result<Option<Pending>, StoreError
     .transpose()
 }
 
-/// Records a successful hand-over (SMTP accepted it, or the preview took it).
+/// What a delivered message's text becomes (links and codes must not outlive delivery).
+pub const DELIVERED_TEXT: &str = "";
+
+/// Records a successful hand-over (SMTP accepted it, or the preview took it). The text
+/// is removed — a copy of the database must not hold live links or codes — except for
+/// the development preview, whose page shows it.
 pub async fn mark_sent(db: &Db, id: i64, now: i64, via: &str) -> Result<(), StoreError> {
-    sqlx::query("UPDATE outbox SET sent_at = $1, delivered_via = $2, claimed_until = NULL, last_error = NULL WHERE id = $3")
+    sqlx::query(
+        "UPDATE outbox SET sent_at = $1, delivered_via = $2, claimed_until = NULL, last_error = NULL, \
+           body_text = CASE WHEN $2 = 'preview' THEN body_text ELSE $4 END, \
+           body_html = CASE WHEN $2 = 'preview' THEN body_html ELSE NULL END \
+         WHERE id = $3",
+    )
         .bind(now)
         .bind(via)
         .bind(id)
+        .bind(DELIVERED_TEXT)
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// Deletes delivered (or given-up) messages older than `before` (Unix seconds), except
+/// the kept ones ([`enqueue_kept`]); returns how many.
+pub async fn purge(db: &Db, before: i64) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM outbox WHERE retain = 0 AND ((sent_at IS NOT NULL AND sent_at < $1) OR (failed_at IS NOT NULL AND failed_at < $1))",
+    )
+    .bind(before)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Records a failed attempt: retried after a growing pause, given up after
@@ -165,7 +196,13 @@ pub async fn mark_sent(db: &Db, id: i64, now: i64, via: &str) -> Result<(), Stor
 pub async fn mark_failed(db: &Db, pending: &Pending, now: i64, error: &str) -> Result<(), StoreError> {
     let pause = retry_pause(pending.attempts);
     let failed_at = (pending.attempts >= MAX_ATTEMPTS).then_some(now);
-    sqlx::query("UPDATE outbox SET claimed_until = NULL, not_before = $1, last_error = $2, failed_at = $3 WHERE id = $4")
+    // A message given up loses its text too (its link or code is never delivered).
+    sqlx::query(
+        "UPDATE outbox SET claimed_until = NULL, not_before = $1, last_error = $2, failed_at = $3, \
+           body_text = CASE WHEN $3 IS NULL THEN body_text ELSE '' END, \
+           body_html = CASE WHEN $3 IS NULL THEN body_html ELSE NULL END \
+         WHERE id = $4",
+    )
         .bind(now + pause)
         .bind(error.chars().take(500).collect::<String>())
         .bind(failed_at)
