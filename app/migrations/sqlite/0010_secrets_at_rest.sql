@@ -4,3 +4,12 @@
 ALTER TABLE outbox ADD COLUMN retain INTEGER NOT NULL DEFAULT 0;
 UPDATE outbox SET retain = 1 WHERE id IN (SELECT notification_outbox_id FROM postbox_items WHERE notification_outbox_id IS NOT NULL);
 UPDATE outbox SET body_text = '', body_html = NULL WHERE sent_at IS NOT NULL AND delivered_via <> 'preview';
+
+-- Results of forms posted without JavaScript that do not fit into the flash cookie
+-- (long typed text): kept here for two minutes, the cookie carries a reference.
+CREATE TABLE flash_stash (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    token_hash TEXT    NOT NULL UNIQUE,
+    payload    TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+);

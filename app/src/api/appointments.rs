@@ -100,7 +100,7 @@ pub async fn create_appointment(
         }
         Err(problems) => AppointmentOutcome::Invalid { problems, input },
     };
-    super::flash::remember("staff-appointment", &outcome);
+    super::flash::remember("staff-appointment", &outcome).await;
     Ok(outcome)
 }
 

@@ -185,7 +185,7 @@ pub async fn register(
         Ok(()) => RegisterOutcome::Registered { email: email.trim().to_owned() },
         Err(problems) => RegisterOutcome::Invalid { problems, email: email.trim().to_owned(), accept_terms, consent_email },
     };
-    super::flash::remember("register", &outcome);
+    super::flash::remember("register", &outcome).await;
     Ok(outcome)
 }
 
@@ -206,7 +206,7 @@ pub async fn confirm_email(token: String) -> Result<LinkOutcome, ApiError> {
     let request = super::request();
     let result = crate::backend::auth::confirm_email(&state, &token, &request.requester).await.map_err(super::unavailable)?;
     let outcome = result.map(|()| LinkOutcome::Valid).unwrap_or_else(link_outcome);
-    super::flash::remember("confirm-email", &outcome);
+    super::flash::remember("confirm-email", &outcome).await;
     Ok(outcome)
 }
 
@@ -224,7 +224,7 @@ pub async fn resend_confirmation(email: String) -> Result<LinkRequestOutcome, Ap
         }
         Err(problem) => LinkRequestOutcome::Invalid { email: email.trim().to_owned(), problem },
     };
-    super::flash::remember("resend", &outcome);
+    super::flash::remember("resend", &outcome).await;
     Ok(outcome)
 }
 
@@ -273,7 +273,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     };
     match &outcome {
         SignInOutcome::SignedIn { next } if super::flash::plain_form_post() => leptos_axum::redirect(next),
-        _ => super::flash::remember("sign-in", &outcome),
+        _ => super::flash::remember("sign-in", &outcome).await,
     }
     Ok(outcome)
 }
@@ -325,7 +325,7 @@ pub async fn request_password_reset(email: String) -> Result<LinkRequestOutcome,
         }
         Err(problem) => LinkRequestOutcome::Invalid { email: email.trim().to_owned(), problem },
     };
-    super::flash::remember("reset-request", &outcome);
+    super::flash::remember("reset-request", &outcome).await;
     Ok(outcome)
 }
 
@@ -355,7 +355,7 @@ pub async fn reset_password(token: String, password: String, password_repeat: St
         },
         Err(ResetProblem::Repetition(problem)) => ResetOutcome::Invalid { password: None, repetition: Some(problem) },
     };
-    super::flash::remember("reset", &outcome);
+    super::flash::remember("reset", &outcome).await;
     Ok(outcome)
 }
 
@@ -410,6 +410,6 @@ pub async fn withdraw_email_consent(password: String) -> Result<WithdrawOutcome,
         Err(WithdrawProblem::WrongPassword) => WithdrawOutcome::WrongPassword,
         Err(WithdrawProblem::ReauthenticationRequired) => WithdrawOutcome::ReauthenticationRequired,
     };
-    super::flash::remember("withdraw", &outcome);
+    super::flash::remember("withdraw", &outcome).await;
     Ok(outcome)
 }

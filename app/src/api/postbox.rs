@@ -293,7 +293,7 @@ pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
     if !done {
         return Err(ApiError::NotFound);
     }
-    super::flash::remember("staff-mark-printed", &item_id);
+    super::flash::remember("staff-mark-printed", &item_id).await;
     Ok(true)
 }
 
@@ -369,6 +369,47 @@ pub async fn mark_done(thread_id: i64) -> Result<bool, ApiError> {
     if !done {
         return Err(ApiError::NotFound);
     }
-    super::flash::remember("staff-mark-done", &thread_id);
+    super::flash::remember("staff-mark-done", &thread_id).await;
     Ok(true)
+}
+
+/// Why an upload was not read to its end (see `server/src/http/upload_body.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UploadRefusal {
+    /// The one file is larger than 10 MB (the staff form).
+    FileTooLarge,
+    /// The files are larger together than this many files of 10 MB each.
+    FilesTooLarge(usize),
+    /// Too slow, or broken off.
+    TooSlow,
+    /// Not a readable form.
+    Unreadable,
+}
+
+/// The page that answers an upload which could not be read (413, 408, 400): the reason
+/// in the visitor's language and the way back to the form. The typed text cannot be
+/// kept — the request was not read to its end.
+#[cfg(feature = "ssr")]
+pub fn upload_refusal_page(language: crate::domain::language::Language, refusal: UploadRefusal, back: &str) -> String {
+    use crate::{domain::language::Language, i18n::*};
+    let l = match language {
+        Language::De => Locale::de,
+        Language::En => Locale::en,
+    };
+    let message = match refusal {
+        UploadRefusal::FileTooLarge => td_string!(l, postbox.error_too_large).to_string(),
+        UploadRefusal::FilesTooLarge(files) => td_string!(l, postbox.error_total_too_large, files = files).to_string(),
+        UploadRefusal::TooSlow => td_string!(l, postbox.error_too_slow).to_string(),
+        UploadRefusal::Unreadable => td_string!(l, postbox.error_unreadable).to_string(),
+    };
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+    format!(
+        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title></head><body><main><h1>{title}</h1><p role=\"alert\">{message}</p><p><a href=\"{back}\">{link}</a></p></main></body></html>",
+        lang = language.tag(),
+        title = escape(&td_string!(l, postbox.upload_refused_title).to_string()),
+        message = escape(&message),
+        back = escape(back),
+        link = escape(&td_string!(l, postbox.upload_back).to_string()),
+    )
 }

@@ -210,7 +210,7 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
             }
         }
     };
-    super::flash::remember("redeem-code", &outcome);
+    super::flash::remember("redeem-code", &outcome).await;
     Ok(outcome)
 }
 
@@ -231,7 +231,7 @@ pub async fn set_option(option: String, enabled: bool) -> Result<OptionOutcome, 
             .map_err(super::unavailable)?;
         OptionOutcome::Saved { option, enabled, at }
     };
-    super::flash::remember("profile-option", &outcome);
+    super::flash::remember("profile-option", &outcome).await;
     Ok(outcome)
 }
 
@@ -263,7 +263,7 @@ pub async fn send_mobile_code(mobile: String) -> Result<MobileOutcome, ApiError>
             }
         }
     };
-    super::flash::remember("profile-mobile", &outcome);
+    super::flash::remember("profile-mobile", &outcome).await;
     Ok(outcome)
 }
 
@@ -288,7 +288,7 @@ pub async fn confirm_mobile(code: String) -> Result<MobileOutcome, ApiError> {
             }),
         },
     };
-    super::flash::remember("profile-mobile", &outcome);
+    super::flash::remember("profile-mobile", &outcome).await;
     Ok(outcome)
 }
 
@@ -302,6 +302,6 @@ pub async fn remove_mobile() -> Result<MobileOutcome, ApiError> {
         .await
         .map_err(super::unavailable)?;
     let outcome = MobileOutcome::Removed { switched_off_at: was_on.then_some(now) };
-    super::flash::remember("profile-mobile", &outcome);
+    super::flash::remember("profile-mobile", &outcome).await;
     Ok(outcome)
 }

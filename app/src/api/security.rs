@@ -148,7 +148,7 @@ async fn apply(form: &'static str, change: crate::backend::security::Change) -> 
         Outcome::WrongPassword => ChangeOutcome::WrongPassword,
         Outcome::InvalidPassword { password, repetition } => ChangeOutcome::InvalidPassword { password, repetition },
     };
-    super::flash::remember(form, &outcome);
+    super::flash::remember(form, &outcome).await;
     Ok(outcome)
 }
 

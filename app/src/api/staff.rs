@@ -225,7 +225,7 @@ pub async fn create_client(
             Err(CreateError::Store(error)) => return Err(super::unavailable(error)),
         },
     };
-    super::flash::remember("staff-create-client", &outcome);
+    super::flash::remember("staff-create-client", &outcome).await;
     Ok(outcome)
 }
 
@@ -295,7 +295,7 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
             client_page: format!("/intern/kunden/{}", client.id),
         }))
     };
-    super::flash::remember("staff-issue-code", &outcome);
+    super::flash::remember("staff-issue-code", &outcome).await;
     Ok(outcome)
 }
 
@@ -309,6 +309,6 @@ pub async fn revoke_code(client_id: i64) -> Result<RevokeOutcome, ApiError> {
         .await
         .map_err(super::unavailable)?;
     let outcome = if revoked { RevokeOutcome::Revoked } else { RevokeOutcome::NothingActive };
-    super::flash::remember("staff-revoke-code", &outcome);
+    super::flash::remember("staff-revoke-code", &outcome).await;
     Ok(outcome)
 }

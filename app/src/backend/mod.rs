@@ -12,6 +12,7 @@ pub mod clock;
 pub mod context;
 pub mod demo;
 pub mod files;
+pub mod flash_stash;
 pub mod housekeeping;
 pub mod email_change;
 pub mod job_centres;

@@ -13,6 +13,7 @@ pub mod origin_check;
 pub mod postbox_files;
 pub mod request_context;
 pub mod security_headers;
+pub mod upload_body;
 
 use std::sync::{Arc, OnceLock};
 

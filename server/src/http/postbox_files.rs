@@ -1,9 +1,10 @@
 //! Files of the Leistungspostfach over plain HTTP, streamed both ways:
 //! - `POST /intern/kunden/{id}/senden` — staff send a document (PDF) or message to a
 //!   client: a `multipart/form-data` form that works without JavaScript and redirects
-//!   back to the client page (result in the flash cookie). The file goes into the
-//!   database chunk by chunk while it arrives, inside the transaction that creates the
-//!   item: a refused or broken upload leaves nothing behind.
+//!   back to the client page (result in the flash cookie). The body is read completely
+//!   first — bounded in size and pace, into temporary files ([`super::upload_body`]) —
+//!   and only then stored, chunk by chunk, inside the transaction that creates the item:
+//!   a slow client holds no database lock, and a refused or broken upload leaves nothing.
 //! - `GET /dateien/{id}` — download for the client it was sent to (online items only)
 //!   and for staff of the client's job centre; everybody else gets 404.
 
@@ -17,7 +18,7 @@ use axum::{
 };
 
 use app::{
-    api::postbox::{CitizenSendOutcome, RefusedItem, SendOutcome},
+    api::postbox::{upload_refusal_page, CitizenSendOutcome, RefusedItem, SendOutcome, UploadRefusal},
     backend::{
         clients,
         files::{self, FileMeta, FileWriter, UploadError},
@@ -28,22 +29,26 @@ use app::{
         staff, AppState,
     },
     domain::{
+        language::Language,
         postbox::{check_item, citizen_may_send, ItemKind},
         upload::{FileProblem, MAX_FILES, MAX_FILE_BYTES},
     },
 };
 
-/// The routes, with a body limit that fits one 10 MB file and the form fields.
+use super::upload_body::{self, Limits, Received, ReceivedFile};
+
+/// What the staff form takes: one PDF; bodies up to 25 MB are read (a file of 10 to
+/// 25 MB comes back to the form with its message, a larger body gets the 413 page).
+const STAFF_LIMITS: Limits = Limits { max_body: 25 * 1024 * 1024, max_files: 1, pdf_only: true };
+/// What the citizen form takes: five files of 10 MB and the fields.
+const CITIZEN_LIMITS: Limits = Limits { max_body: MAX_FILES as u64 * MAX_FILE_BYTES + 5 * 1024 * 1024, max_files: MAX_FILES, pdf_only: false };
+
+/// The routes; the body limit layer stops reading at four times the form's limit (a
+/// body between the two is read and thrown away, so the client gets the 413 page).
 pub fn routes(state: AppState) -> Router {
     Router::new()
-        .route(
-            "/intern/kunden/{id}/senden",
-            post(send_to_client).layer(DefaultBodyLimit::max(MAX_FILE_BYTES as usize + 256 * 1024)),
-        )
-        .route(
-            "/postfach/senden",
-            post(send_from_citizen).layer(DefaultBodyLimit::max(MAX_FILES * MAX_FILE_BYTES as usize + 512 * 1024)),
-        )
+        .route("/intern/kunden/{id}/senden", post(send_to_client).layer(DefaultBodyLimit::max(upload_body::read_limit(&STAFF_LIMITS))))
+        .route("/postfach/senden", post(send_from_citizen).layer(DefaultBodyLimit::max(upload_body::read_limit(&CITIZEN_LIMITS))))
         .route("/postfach/{id}/eingangsbestaetigung", get(receipt))
         .route("/dateien/{id}", get(download))
         .with_state(state)
@@ -59,23 +64,6 @@ async fn staff_member(state: &AppState, context: &RequestContext) -> Option<staf
     staff::find(&state.db, session.account_id).await.ok().flatten()
 }
 
-/// What the form sent, as far as it was read.
-#[derive(Default)]
-struct Form {
-    kind: String,
-    subject: String,
-    body: String,
-    reply_to: Option<i64>,
-    files: Vec<FileMeta>,
-}
-
-/// Which files a form takes.
-#[derive(Clone, Copy)]
-struct FileRules {
-    pdf_only: bool,
-    max_files: usize,
-}
-
 async fn send_to_client(
     State(state): State<AppState>,
     Extension(context): Extension<RequestContext>,
@@ -89,14 +77,9 @@ async fn send_to_client(
         Err(error) => return unavailable(error),
     };
     let back = format!("/intern/kunden/{id}");
-    let mut tx = match state.db.pool().begin().await {
-        Ok(tx) => tx,
-        Err(error) => return unavailable(error),
-    };
-    let rules = FileRules { pdf_only: true, max_files: 1 };
-    let (form, file_problem) = match read_form(&state, &mut tx, client.job_centre_id, rules, multipart).await {
-        Ok(read) => read,
-        Err(error) => return unavailable(error),
+    let mut form = match upload_body::receive(multipart, STAFF_LIMITS).await {
+        Ok(form) => form,
+        Err(refusal) => return refused_upload(context.language, refusal, UploadRefusal::FileTooLarge, &back),
     };
     let thread = match conversation_of(&state, client.id, form.reply_to).await {
         Ok(thread) => thread,
@@ -108,26 +91,85 @@ async fn send_to_client(
         None => back,
     };
     let kind = ItemKind::parse(&form.kind).unwrap_or(ItemKind::Nachricht);
-    let problems = check_item(kind, &form.subject, &form.body, !form.files.is_empty() || file_problem.is_some());
-    let outcome = if problems.is_empty() && file_problem.is_none() && ItemKind::parse(&form.kind).is_some() {
-        let item = NewItem { kind, subject: &form.subject, body: &form.body };
-        let sent = postbox::send(&state, &mut tx, &client, staff.account_id, &item, &form.files, thread, &context.requester).await;
-        match sent {
-            Ok((_, channel)) => {
-                if let Err(error) = tx.commit().await {
-                    return unavailable(error);
-                }
-                state.mail_wake.notify_one();
-                SendOutcome::Sent { channel }
-            }
-            Err(error) => return unavailable(error),
-        }
-    } else {
-        // Nothing is kept: the transaction with the uploaded chunks is dropped.
-        drop(tx);
-        SendOutcome::Refused(RefusedItem { problems, file: file_problem, kind: form.kind, subject: form.subject, body: form.body })
+    let problems = check_item(kind, &form.subject, &form.body, !form.files.is_empty() || form.problem.is_some());
+    if !problems.is_empty() || form.problem.is_some() || ItemKind::parse(&form.kind).is_none() {
+        let outcome = SendOutcome::Refused(refused_item(problems, form));
+        return back_with_flash(&state, &back, "staff-send", &outcome).await;
+    }
+    // Everything is here: now the transaction, which stays short.
+    let mut tx = match state.db.pool().begin().await {
+        Ok(tx) => tx,
+        Err(error) => return unavailable(error),
     };
-    back_with_flash(&state, &back, "staff-send", &outcome)
+    let stored = match store_files(&state, &mut tx, client.job_centre_id, true, &mut form.files).await {
+        Ok(Ok(stored)) => stored,
+        Ok(Err(problem)) => {
+            drop(tx);
+            form.problem = Some(problem);
+            return back_with_flash(&state, &back, "staff-send", &SendOutcome::Refused(refused_item(problems, form))).await;
+        }
+        Err(error) => return unavailable(error),
+    };
+    let item = NewItem { kind, subject: &form.subject, body: &form.body };
+    let outcome = match postbox::send(&state, &mut tx, &client, staff.account_id, &item, &stored, thread, &context.requester).await {
+        Ok((_, channel)) => {
+            if let Err(error) = tx.commit().await {
+                return unavailable(error);
+            }
+            state.mail_wake.notify_one();
+            SendOutcome::Sent { channel }
+        }
+        Err(error) => return unavailable(error),
+    };
+    back_with_flash(&state, &back, "staff-send", &outcome).await
+}
+
+/// What comes back to a refused form: the problems and what was typed.
+fn refused_item(problems: Vec<app::domain::postbox::ItemProblem>, form: Received) -> RefusedItem {
+    RefusedItem { problems, file: form.problem, kind: form.kind, subject: form.subject, body: form.body }
+}
+
+/// The answer to an upload that could not be read to its end: 413 with the limit, 408
+/// for a slow or broken-off body, 400 for an unreadable one.
+fn refused_upload(language: Language, refusal: upload_body::Refusal, too_large: UploadRefusal, back: &str) -> Response {
+    let (status, why) = match refusal {
+        upload_body::Refusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, too_large),
+        upload_body::Refusal::TooSlow => (StatusCode::REQUEST_TIMEOUT, UploadRefusal::TooSlow),
+        upload_body::Refusal::Malformed => (StatusCode::BAD_REQUEST, UploadRefusal::Unreadable),
+    };
+    tracing::info!(?refusal, "upload refused");
+    let page = upload_refusal_page(language, why, back);
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+/// Stores the received files inside `tx` (chunk by chunk from their temporary files);
+/// `Ok(Err(problem))` if the database's own checks refuse one.
+async fn store_files(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    job_centre_id: i64,
+    pdf_only: bool,
+    files: &mut [ReceivedFile],
+) -> Result<Result<Vec<FileMeta>, FileProblem>, String> {
+    let mut stored = Vec::with_capacity(files.len());
+    for file in files {
+        let now = state.clock.now();
+        let mut writer = FileWriter::begin(tx, job_centre_id, &file.name, pdf_only, now).await.map_err(|e| e.to_string())?;
+        file.rewind().await.map_err(|e| e.to_string())?;
+        while let Some(bytes) = file.next_chunk(files::CHUNK_BYTES).await.map_err(|e| e.to_string())? {
+            match writer.write(tx, &bytes).await {
+                Ok(()) => {}
+                Err(UploadError::Refused(problem)) => return Ok(Err(problem)),
+                Err(UploadError::Store(e)) => return Err(e.to_string()),
+            }
+        }
+        match writer.finish(tx).await {
+            Ok(meta) => stored.push(meta),
+            Err(UploadError::Refused(problem)) => return Ok(Err(problem)),
+            Err(UploadError::Store(e)) => return Err(e.to_string()),
+        }
+    }
+    Ok(Ok(stored))
 }
 
 /// The conversation a reply continues (`None` for a new one); 404 if it is not the
@@ -142,81 +184,14 @@ async fn conversation_of(state: &AppState, client_id: i64, reply_to: Option<i64>
 }
 
 /// A redirect to `back` carrying `outcome` for the page's form `form`.
-fn back_with_flash<T: serde::Serialize>(state: &AppState, back: &str, form: &str, outcome: &T) -> Response {
+async fn back_with_flash<T: serde::Serialize>(state: &AppState, back: &str, form: &str, outcome: &T) -> Response {
     let mut response = Redirect::to(back).into_response();
-    if let Some(cookie) = app::api::flash::cookie(state, form, outcome) {
+    if let Some(cookie) = app::api::flash::cookie(state, form, outcome).await {
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
             response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
     response
-}
-
-/// Reads the fields; the file is streamed into the database. A refused file is reported,
-/// not an error; a broken request is an error.
-async fn read_form(
-    state: &AppState,
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    job_centre_id: i64,
-    rules: FileRules,
-    mut multipart: Multipart,
-) -> Result<(Form, Option<FileProblem>), String> {
-    let mut form = Form::default();
-    let mut problem = None;
-    while let Some(mut field) = multipart.next_field().await.map_err(|e| e.to_string())? {
-        let name = field.name().unwrap_or_default().to_owned();
-        match name.as_str() {
-            "kind" | "subject" | "body" | "reply_to" => {
-                let text = field.text().await.map_err(|e| e.to_string())?;
-                let text: String = text.chars().take(20_000).collect();
-                match name.as_str() {
-                    "kind" => form.kind = text,
-                    "subject" => form.subject = text,
-                    "reply_to" => form.reply_to = text.trim().parse().ok(),
-                    _ => form.body = text,
-                }
-            }
-            "file" | "files" => {
-                let filename = field.file_name().unwrap_or_default().to_owned();
-                if filename.is_empty() {
-                    // The browser sends an empty part when no file was chosen.
-                    while field.chunk().await.map_err(|e| e.to_string())?.is_some() {}
-                    continue;
-                }
-                if problem.is_some() {
-                    continue;
-                }
-                if form.files.len() >= rules.max_files {
-                    problem = Some(FileProblem::TooMany);
-                    continue;
-                }
-                let now = state.clock.now();
-                let mut writer =
-                    FileWriter::begin(tx, job_centre_id, &filename, rules.pdf_only, now).await.map_err(|e| e.to_string())?;
-                let mut refused = None;
-                while let Some(bytes) = field.chunk().await.map_err(|e| e.to_string())? {
-                    match writer.write(tx, &bytes).await {
-                        Ok(()) => {}
-                        Err(UploadError::Refused(p)) => {
-                            refused = Some(p);
-                            break;
-                        }
-                        Err(UploadError::Store(e)) => return Err(e.to_string()),
-                    }
-                }
-                match refused {
-                    Some(p) => problem = Some(p),
-                    None => match writer.finish(tx).await {
-                        Ok(meta) => form.files.push(meta),
-                        Err(UploadError::Refused(p)) => problem = Some(p),
-                        Err(UploadError::Store(e)) => return Err(e.to_string()),
-                    },
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok((form, problem))
 }
 
 /// The citizen's profile (full sign-in), if the request has one.
@@ -234,14 +209,11 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
         Ok(None) => return not_found(),
         Err(error) => return unavailable(error),
     };
-    let mut tx = match state.db.pool().begin().await {
-        Ok(tx) => tx,
-        Err(error) => return unavailable(error),
-    };
-    let rules = FileRules { pdf_only: false, max_files: MAX_FILES };
-    let (form, file_problem) = match read_form(&state, &mut tx, client.job_centre_id, rules, multipart).await {
-        Ok(read) => read,
-        Err(error) => return unavailable(error),
+    let mut form = match upload_body::receive(multipart, CITIZEN_LIMITS).await {
+        Ok(form) => form,
+        Err(refusal) => {
+            return refused_upload(context.language, refusal, UploadRefusal::FilesTooLarge(MAX_FILES), "/postfach/schreiben")
+        }
     };
     let thread = match conversation_of(&state, client.id, form.reply_to).await {
         Ok(thread) => thread,
@@ -249,7 +221,7 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
     };
     let kind = ItemKind::parse(&form.kind).filter(|k| citizen_may_send(*k)).unwrap_or(ItemKind::Nachricht);
     // Evidence needs a file; a message needs a text (checked like staff items).
-    let has_files = !form.files.is_empty() || file_problem.is_some();
+    let has_files = !form.files.is_empty() || form.problem.is_some();
     let mut problems = check_item(if kind == ItemKind::Nachweis { ItemKind::Nachweis } else { ItemKind::Nachricht }, &form.subject, &form.body, has_files);
     if kind == ItemKind::Nachricht && has_files {
         problems.retain(|p| *p != app::domain::postbox::ItemProblem::Text);
@@ -258,27 +230,35 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
         Some(id) => format!("/postfach/{id}"),
         None => format!("/postfach/schreiben?art={}", kind.as_str()),
     };
-    if !problems.is_empty() || file_problem.is_some() {
-        drop(tx);
-        let outcome = CitizenSendOutcome::Refused(RefusedItem {
-            problems,
-            file: file_problem,
-            kind: kind.as_str().to_owned(),
-            subject: form.subject,
-            body: form.body,
-        });
-        return back_with_flash(&state, &back, "citizen-send", &outcome);
+    if !problems.is_empty() || form.problem.is_some() {
+        form.kind = kind.as_str().to_owned();
+        return back_with_flash(&state, &back, "citizen-send", &CitizenSendOutcome::Refused(refused_item(problems, form))).await;
     }
+    // Everything is here: now the transaction, which stays short.
+    let mut tx = match state.db.pool().begin().await {
+        Ok(tx) => tx,
+        Err(error) => return unavailable(error),
+    };
+    let stored = match store_files(&state, &mut tx, client.job_centre_id, false, &mut form.files).await {
+        Ok(Ok(stored)) => stored,
+        Ok(Err(problem)) => {
+            drop(tx);
+            form.problem = Some(problem);
+            form.kind = kind.as_str().to_owned();
+            return back_with_flash(&state, &back, "citizen-send", &CitizenSendOutcome::Refused(refused_item(problems, form))).await;
+        }
+        Err(error) => return unavailable(error),
+    };
     let item = NewItem { kind, subject: &form.subject, body: &form.body };
     let now = state.clock.now();
-    let id = match postbox::submit_from_citizen(&mut tx, client.id, profile.account_id, &item, &form.files, thread, now, &context.requester).await {
+    let id = match postbox::submit_from_citizen(&mut tx, client.id, profile.account_id, &item, &stored, thread, now, &context.requester).await {
         Ok(id) => id,
         Err(error) => return unavailable(error),
     };
     if let Err(error) = tx.commit().await {
         return unavailable(error);
     }
-    back_with_flash(&state, &format!("/postfach/{id}"), "citizen-send", &CitizenSendOutcome::Received { id })
+    back_with_flash(&state, &format!("/postfach/{id}"), "citizen-send", &CitizenSendOutcome::Received { id }).await
 }
 
 /// The Eingangsbestätigung of a citizen's item as a text file (for the citizen and the

@@ -52,8 +52,36 @@ fn client_ip(request: &Request, proxies: &super::client_address::TrustedProxies)
     proxies.client(peer.ip(), &forwarded).to_string()
 }
 
+/// Replaces a flash cookie that refers to a stashed form result (`ref.<token>`) by the
+/// result itself, so the page reads it as if it had come in the cookie.
+async fn inflate_flash(state: &ContextState, request: &mut Request) {
+    let Some(value) = cookie_value(request.headers(), app::api::flash::COOKIE) else { return };
+    if !value.starts_with("ref.") {
+        return;
+    }
+    let inflated = app::api::flash::inflate(&state.app.db, &value, state.app.clock.now()).await.unwrap_or_default();
+    let cookies: Vec<String> = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .map(|c| match c.name() == app::api::flash::COOKIE {
+            true => format!("{}={inflated}", c.name()),
+            false => format!("{}={}", c.name(), c.value()),
+        })
+        .collect();
+    let headers = request.headers_mut();
+    headers.remove(header::COOKIE);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookies.join("; ")) {
+        headers.insert(header::COOKIE, value);
+    }
+}
+
 /// Middleware: inserts a [`RequestContext`] (and the [`app::domain::language::Language`]).
 pub async fn attach(State(state): State<ContextState>, mut request: Request, next: Next) -> Response {
+    inflate_flash(&state, &mut request).await;
     let headers = request.headers();
     let language = negotiate(
         cookie_value(headers, LANGUAGE_COOKIE).as_deref(),
