@@ -51,6 +51,11 @@ impl Application {
         // Production cannot get here without SECRET_KEY, SMTP_URL and SMS_GATEWAY_URL
         // (config::check_production); the fallbacks are development's.
         let secret = cli::server_secret(settings, &db).await?;
+        // Records stored before the search form existed get it.
+        let refreshed = app::backend::clients::refresh_search_keys(&db).await?;
+        if refreshed > 0 {
+            tracing::info!(refreshed, "search forms of client records computed");
+        }
         // Authenticator-app secrets stored before encryption (or under a previous key)
         // are encrypted under the current key.
         let moved = app::backend::mfa::totp::reencrypt(&db, &secret).await?;

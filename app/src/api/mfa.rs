@@ -251,7 +251,7 @@ pub async fn finish_passkey_registration(
     let request = super::request();
     let session = super::any_session()?;
     support::may_enrol(&session).await?;
-    let name: String = name.trim().chars().take(crate::backend::security::MAX_NAME).collect();
+    let name: String = crate::domain::text::single_line(&name).chars().take(crate::backend::security::MAX_NAME).collect();
     let name = if name.is_empty() { "Passkey".to_owned() } else { name };
     let result = crate::backend::second_factor::add_passkey(&state, &session, &response, &name, &request.requester)
         .await

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::domain::{
     feedback::{FeedbackInput, PER_HOUR},
+    text::{multi_line, single_line},
     language::Language,
 };
 
@@ -64,10 +65,10 @@ pub async fn submit(
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(now)
-    .bind(input.message.trim())
-    .bind(input.page.trim())
-    .bind(input.name.trim())
-    .bind(input.email.trim())
+    .bind(multi_line(&input.message))
+    .bind(single_line(&input.page))
+    .bind(single_line(&input.name))
+    .bind(single_line(&input.email))
     .bind(language.tag())
     .bind(&key)
     .fetch_one(state.db.pool())

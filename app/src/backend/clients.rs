@@ -44,8 +44,8 @@ pub async fn create(db: &Db, job_centre_id: i64, new: &ClientRecord, now: i64) -
         return Err(CreateError::DuplicateCustomerNumber);
     }
     let row = sqlx::query(
-        "INSERT INTO clients (job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        "INSERT INTO clients (job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile, created_at, search_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
     )
     .bind(job_centre_id)
     .bind(&new.customer_number)
@@ -58,6 +58,7 @@ pub async fn create(db: &Db, job_centre_id: i64, new: &ClientRecord, now: i64) -
     .bind(&new.city)
     .bind(&new.mobile)
     .bind(now)
+    .bind(search_key(new))
     .fetch_one(db.pool())
     .await
     .map_err(|error| match &error {
@@ -83,21 +84,51 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Client>, StoreError> 
     row.map(|row| from_row(&row)).transpose()
 }
 
-/// Records of `job_centre_id` whose name or customer number contains `query` (any
-/// case), by family name; at most 100.
+/// The stored search form of a record: given and family name and customer number,
+/// case- and accent-insensitive ([`crate::domain::text::search_key`]).
+fn search_key(record: &ClientRecord) -> String {
+    crate::domain::text::search_key(&format!("{} {} {}", record.given_name, record.family_name, record.customer_number))
+}
+
+/// Records of `job_centre_id` whose name or customer number contains `query` — in any
+/// case and with or without accents ("öztürk" and "ozturk" find "Öztürk", "strasse"
+/// finds "Straße", "mueller" finds "Müller"), on both databases alike — by family name;
+/// at most 100.
 pub async fn search(db: &Db, job_centre_id: i64, query: &str) -> Result<Vec<Client>, StoreError> {
-    let pattern = format!("%{}%", query.trim().to_lowercase().replace(['\\', '%', '_'], ""));
+    // An empty query lists every record (the desk's first view).
+    let folded = crate::domain::text::search_query(query);
+    // The folded query holds only letters, digits and single spaces: nothing LIKE treats
+    // specially.
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM clients WHERE job_centre_id = $1 AND \
-         (LOWER(family_name) LIKE $2 OR LOWER(given_name) LIKE $2 OR LOWER(customer_number) LIKE $2 \
-          OR LOWER(given_name || ' ' || family_name) LIKE $2) \
+        "SELECT {COLUMNS} FROM clients WHERE job_centre_id = $1 AND search_key LIKE $2 \
          ORDER BY family_name, given_name, id LIMIT 100"
     ))
     .bind(job_centre_id)
-    .bind(pattern)
+    .bind(format!("%{folded}%"))
     .fetch_all(db.pool())
     .await?;
     rows.iter().map(from_row).collect()
+}
+
+/// Computes the search form of records stored before it existed (or under an older
+/// folding); run at start-up. Returns how many were updated.
+pub async fn refresh_search_keys(db: &Db) -> Result<u64, StoreError> {
+    let rows = sqlx::query(&format!("SELECT {COLUMNS}, search_key FROM clients")).fetch_all(db.pool()).await?;
+    let mut updated = 0;
+    for row in &rows {
+        let client = from_row(row)?;
+        let stored: String = row.try_get("search_key")?;
+        let key = search_key(&client.record);
+        if stored != key {
+            updated += sqlx::query("UPDATE clients SET search_key = $1 WHERE id = $2")
+                .bind(&key)
+                .bind(client.id)
+                .execute(db.pool())
+                .await?
+                .rows_affected();
+        }
+    }
+    Ok(updated)
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Client, StoreError> {

@@ -3,6 +3,8 @@
 
 use sqlx::Row;
 
+use crate::domain::text::single_line;
+
 use super::store::{Db, StoreError};
 
 /// A job centre as stored.
@@ -75,12 +77,12 @@ pub async fn create(db: &Db, new: &NewJobCentre, now: i64) -> Result<i64, StoreE
         "INSERT INTO job_centres (name, street, postcode, city, phone, email, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
-    .bind(&new.name)
-    .bind(&new.street)
-    .bind(&new.postcode)
-    .bind(&new.city)
-    .bind(&new.phone)
-    .bind(&new.email)
+    .bind(single_line(&new.name))
+    .bind(single_line(&new.street))
+    .bind(single_line(&new.postcode))
+    .bind(single_line(&new.city))
+    .bind(single_line(&new.phone))
+    .bind(single_line(&new.email))
     .bind(now)
     .fetch_one(db.pool())
     .await?;

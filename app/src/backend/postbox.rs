@@ -7,6 +7,8 @@
 
 use sqlx::{Any, Row};
 
+use crate::domain::text::{multi_line, single_line};
+
 use super::{
     accounts,
     audit::{self, AuditEvent},
@@ -153,8 +155,8 @@ pub async fn send(
     .bind(client.id)
     .bind(Direction::ToCitizen.as_str())
     .bind(item.kind.as_str())
-    .bind(item.subject.trim())
-    .bind(item.body.trim())
+    .bind(single_line(item.subject))
+    .bind(multi_line(item.body))
     .bind(channel.as_str())
     .bind(reason.as_str())
     .bind(staff_account_id)
@@ -228,8 +230,8 @@ pub async fn submit_from_citizen(
     .bind(client_id)
     .bind(Direction::FromCitizen.as_str())
     .bind(item.kind.as_str())
-    .bind(item.subject.trim())
-    .bind(item.body.trim())
+    .bind(single_line(item.subject))
+    .bind(multi_line(item.body))
     .bind(Channel::Online.as_str())
     .bind(ChannelReason::SentByCitizen.as_str())
     .bind(now)
@@ -451,13 +453,15 @@ pub fn receipt_text(language: crate::domain::language::Language, portal: &str, i
         td_string!(l, postbox.received_at),
         format_date_time(item.created_at, language),
         td_string!(l, postbox.subject),
-        item.subject,
+        // Stored subjects are single lines already; older ones are made so here, so no
+        // subject can add a line to the receipt.
+        single_line(&item.subject),
     );
     if files.is_empty() {
         text.push_str(&format!("{}\n", td_string!(l, postbox.receipt_no_files)));
     }
     for file in files {
-        text.push_str(&format!("\n{}\n  {}: {} Bytes\n  SHA-256: {}\n", file.filename, td_string!(l, postbox.size), file.size, file.sha256));
+        text.push_str(&format!("\n{}\n  {}: {} Bytes\n  SHA-256: {}\n", single_line(&file.filename), td_string!(l, postbox.size), file.size, file.sha256));
     }
     text
 }

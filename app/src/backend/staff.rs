@@ -83,7 +83,7 @@ pub async fn create_account(
     sqlx::query("INSERT INTO staff_members (account_id, job_centre_id, display_name, created_at) VALUES ($1, $2, $3, $4)")
         .bind(account_id)
         .bind(centre.id)
-        .bind(display_name)
+        .bind(crate::domain::text::single_line(display_name))
         .bind(now)
         .execute(&mut *tx)
         .await

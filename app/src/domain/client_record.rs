@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::text::single_line;
+
 use super::mobile_number;
 
 /// The salutations a record may carry.
@@ -62,14 +64,14 @@ impl ClientRecord {
             return Err(problems);
         }
         Ok(ClientRecord {
-            customer_number: input.customer_number.trim().to_uppercase(),
-            salutation: input.salutation.clone(),
-            given_name: input.given_name.trim().to_owned(),
-            family_name: input.family_name.trim().to_owned(),
-            birth_date: input.birth_date.trim().to_owned(),
-            street: input.street.trim().to_owned(),
-            postcode: input.postcode.trim().to_owned(),
-            city: input.city.trim().to_owned(),
+            customer_number: single_line(&input.customer_number).to_uppercase(),
+            salutation: single_line(&input.salutation),
+            given_name: single_line(&input.given_name),
+            family_name: single_line(&input.family_name),
+            birth_date: single_line(&input.birth_date),
+            street: single_line(&input.street),
+            postcode: single_line(&input.postcode),
+            city: single_line(&input.city),
             mobile: mobile_number::normalise(&input.mobile),
         })
     }

@@ -1,5 +1,13 @@
 //! E-mail address syntax: a pragmatic check of what people actually type, plus the
-//! normal form used to compare addresses (case-insensitive).
+//! normal form used to compare addresses, so that one mailbox is one account:
+//! - the whole address in lower case (every common provider treats mailboxes
+//!   case-insensitively, although RFC 5321 would allow otherwise);
+//! - an internationalised domain in its ASCII form (IDNA/UTS #46, RFC 5891, e.g.
+//!   `bücher.example` → `xn--bcher-kva.example`, which is also what browsers submit), on
+//!   the server; the browser checks the syntax only;
+//! - the local part only in ASCII: a mailbox like `jürgen@…` needs SMTPUTF8 (RFC 6531)
+//!   on every server on the way, which many do not offer — refused with a clear
+//!   message rather than accepted and never delivered.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +25,8 @@ pub enum EmailError {
     TooLong,
     /// Not of the form `name@domain.tld`.
     Invalid,
+    /// Letters other than a–z (umlauts, ß …) before the `@`.
+    NonAsciiLocalPart,
 }
 
 /// A syntactically valid e-mail address in normal form (trimmed, lower case).
@@ -40,7 +50,11 @@ impl EmailAddress {
         if !valid_local(local) || !valid_domain(domain) {
             return Err(EmailError::Invalid);
         }
-        Ok(EmailAddress(value.to_lowercase()))
+        if !local.is_ascii() {
+            return Err(EmailError::NonAsciiLocalPart);
+        }
+        let domain = ascii_domain(domain)?;
+        Ok(EmailAddress(format!("{}@{domain}", local.to_lowercase())))
     }
 
     /// The address as text.
@@ -58,6 +72,21 @@ impl std::fmt::Display for EmailAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The domain in lower case and, on the server, in its ASCII (punycode) form.
+#[cfg(feature = "ssr")]
+fn ascii_domain(domain: &str) -> Result<String, EmailError> {
+    let ascii = idna::domain_to_ascii(domain).map_err(|_| EmailError::Invalid)?;
+    if ascii.len() > MAX_LEN || !valid_domain(&ascii) {
+        return Err(EmailError::Invalid);
+    }
+    Ok(ascii)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn ascii_domain(domain: &str) -> Result<String, EmailError> {
+    Ok(domain.to_lowercase())
 }
 
 fn valid_local(local: &str) -> bool {
@@ -92,11 +121,28 @@ mod tests {
             ("max.mustermann@example.org", "max.mustermann@example.org"),
             ("  Max.Mustermann@Example.ORG ", "max.mustermann@example.org"),
             ("a+tag@sub.example.de", "a+tag@sub.example.de"),
-            ("jürgen@müller.de", "jürgen@müller.de"),
             ("o'neil@example.co.uk", "o'neil@example.co.uk"),
         ] {
             assert_eq!(EmailAddress::parse(input).map(|e| e.0), Ok(normal.to_owned()), "{input}");
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn one_mailbox_is_one_address() {
+        // Issue input: what one person types and what Chromium submits for it.
+        let typed = EmailAddress::parse("anna@bücher.example").expect("valid");
+        let submitted = EmailAddress::parse("anna@xn--bcher-kva.example").expect("valid");
+        assert_eq!(typed, submitted);
+        assert_eq!(typed.as_str(), "anna@xn--bcher-kva.example");
+        assert_eq!(EmailAddress::parse("Anna@BÜCHER.Example").expect("valid"), typed);
+        assert_eq!(EmailAddress::parse("max@müller.de").map(|e| e.0), Ok("max@xn--mller-kva.de".to_owned()));
+    }
+
+    #[test]
+    fn a_local_part_with_umlauts_is_refused_with_its_own_reason() {
+        assert_eq!(EmailAddress::parse("jürgen@example.de"), Err(EmailError::NonAsciiLocalPart));
+        assert_eq!(EmailAddress::parse("straße@example.de"), Err(EmailError::NonAsciiLocalPart));
     }
 
     #[test]

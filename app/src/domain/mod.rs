@@ -15,4 +15,5 @@ pub mod navigation;
 pub mod password;
 pub mod postbox;
 pub mod registration;
+pub mod text;
 pub mod upload;

@@ -70,11 +70,12 @@ pub enum FileProblem {
 }
 
 /// A file name safe to show and to put into `Content-Disposition`: the last path part,
-/// without control characters and quotes, at most 120 characters, with the extension
-/// of its real type.
+/// a single line ([`super::text::single_line`]: no control or bidirectional formatting
+/// characters, so "rechnung\u{202E}fdp.exe" cannot pose as a PDF), without quotes, at
+/// most 120 characters, with the extension of its real type.
 pub fn safe_filename(name: &str, file_type: FileType) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control() && !matches!(c, '"' | ';')).collect();
+    let cleaned: String = super::text::single_line(last).chars().filter(|c| !matches!(c, '"' | ';')).collect();
     let stem = match cleaned.rsplit_once('.') {
         Some((stem, _)) => stem.trim(),
         None => cleaned.trim(),
@@ -111,7 +112,7 @@ mod tests {
         fn a_safe_name_has_no_quote_slash_or_control(name in ".{0,300}") {
             let safe = safe_filename(&name, FileType::Pdf);
             prop_assert!(!safe.contains(['"', ';', '/', '\\']));
-            prop_assert!(!safe.chars().any(char::is_control));
+            prop_assert!(!safe.chars().any(crate::domain::text::is_forbidden_in_line));
             prop_assert!(safe.ends_with(".pdf"));
             prop_assert!(safe.chars().count() <= 120);
         }

@@ -25,7 +25,9 @@ pub async fn staff_of(app: &TestApp, name: &str) -> String {
 
 /// The address of the staff member [`staff_of`] made for job centre `name`.
 pub fn staff_email(name: &str) -> String {
-    format!("staff.{}@example.org", name.to_lowercase().replace(' ', "-"))
+    // Only ASCII before the @ (as the portal requires): "Jobcenter Süd" → "jobcenter-s-d".
+    let local: String = name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    format!("staff.{local}@example.org")
 }
 
 /// A client record "Erika Mustermann" with customer number `number` and `mobile` (may

@@ -15,6 +15,7 @@ pub fn email_message(i18n: I18n, error: EmailError) -> String {
         EmailError::Empty => t_string!(i18n, errors.email_empty),
         EmailError::Invalid => t_string!(i18n, errors.email_invalid),
         EmailError::TooLong => t_string!(i18n, errors.email_too_long),
+        EmailError::NonAsciiLocalPart => t_string!(i18n, errors.email_non_ascii_local),
     }
     .to_string()
 }

@@ -13,3 +13,8 @@ CREATE TABLE flash_stash (
     payload    TEXT    NOT NULL,
     expires_at BIGINT NOT NULL
 );
+
+-- The case- and accent-insensitive search form of a client record (names and customer
+-- number), computed by the server (Unicode folding; SQLite's LOWER folds ASCII only).
+ALTER TABLE clients ADD COLUMN search_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX clients_search ON clients (job_centre_id, search_key);

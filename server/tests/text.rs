@@ -1,0 +1,156 @@
+//! Text as people type it, on SQLite and PostgreSQL: German names found whatever the
+//! case and accents, one account per mailbox however its domain is written, and no
+//! single-line field that adds a line or turns text around.
+
+mod support;
+
+use reqwest::{header, multipart};
+use serde_json::json;
+use support::{desk::staff_of, Backend, TestApp, PASSWORD};
+
+on_both_databases!(
+    names_are_found_whatever_the_case_and_accents,
+    one_mailbox_is_one_account,
+    single_line_fields_stay_single_lines,
+);
+
+async fn create(app: &TestApp, desk: &str, number: &str, given: &str, family: &str) {
+    let answer = app
+        .call(
+            "staff/create-client",
+            &[
+                ("customer_number", number),
+                ("salutation", "frau"),
+                ("given_name", given),
+                ("family_name", family),
+                ("birth_date", "1984-08-12"),
+                ("street", "Heidestraße 17"),
+                ("postcode", "12345"),
+                ("city", "Musterstadt"),
+                ("mobile", ""),
+            ],
+            Some(desk),
+        )
+        .await;
+    assert!(answer.json["Created"].is_object(), "{}", answer.body);
+}
+
+async fn found(app: &TestApp, desk: &str, query: &str) -> Vec<String> {
+    let answer = app.call("staff/search", &[("query", query)], Some(desk)).await;
+    answer.json.as_array().unwrap_or_else(|| panic!("{}", answer.body)).iter().map(|c| format!("{} {}", c["record"]["given_name"].as_str().unwrap_or_default(), c["record"]["family_name"].as_str().unwrap_or_default())).collect()
+}
+
+async fn names_are_found_whatever_the_case_and_accents(backend: Backend) {
+    // Issue input 4: on SQLite only ASCII letters were case-folded.
+    let app = TestApp::spawn(backend).await;
+    let desk = staff_of(&app, "Jobcenter Suche").await;
+    create(&app, &desk, "K-1", "Ayşe", "Öztürk").await;
+    create(&app, &desk, "K-2", "Emre", "Ünal").await;
+    create(&app, &desk, "K-3", "Hans", "ÄRZTE-Müller").await;
+    create(&app, &desk, "K-4", "Erika", "Straße").await;
+    for (query, name) in [
+        ("Öztürk", "Ayşe Öztürk"),
+        ("öztürk", "Ayşe Öztürk"),
+        ("OZTURK", "Ayşe Öztürk"),
+        ("ayse", "Ayşe Öztürk"),
+        ("Ünal", "Emre Ünal"),
+        ("ünal", "Emre Ünal"),
+        ("ärzte-müller", "Hans ÄRZTE-Müller"),
+        ("Ärzte Müller", "Hans ÄRZTE-Müller"),
+        ("mueller", "Hans ÄRZTE-Müller"),
+        ("strasse", "Erika Straße"),
+        ("k-3", "Hans ÄRZTE-Müller"),
+    ] {
+        assert_eq!(found(&app, &desk, query).await, vec![name.to_owned()], "{query}");
+    }
+    assert!(found(&app, &desk, "Meier").await.is_empty());
+    assert_eq!(found(&app, &desk, "").await.len(), 4, "an empty search lists every record");
+    // Wildcards typed into the search are plain text.
+    assert!(found(&app, &desk, "%").await.len() == 4 && found(&app, &desk, "_").await.len() == 4);
+    app.stop().await;
+}
+
+async fn register(app: &TestApp, email: &str) -> serde_json::Value {
+    app.call(
+        "auth/register",
+        &[("email", email), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await
+    .json
+}
+
+async fn one_mailbox_is_one_account(backend: Backend) {
+    // Issue input 5: what one person types, and what Chromium submits for the same input.
+    let app = TestApp::spawn(backend).await;
+    assert!(register(&app, "anna@bücher.example").await["Registered"].is_object());
+    assert!(register(&app, "anna@xn--bcher-kva.example").await["Registered"].is_object());
+    assert!(register(&app, "Anna@BÜCHER.example").await["Registered"].is_object());
+    let accounts: Vec<String> = sqlx::query_scalar::<_, String>("SELECT email FROM accounts WHERE email LIKE 'anna@%'")
+        .fetch_all(app.state.db.pool())
+        .await
+        .expect("accounts");
+    assert_eq!(accounts, vec!["anna@xn--bcher-kva.example".to_owned()], "one account");
+    // The mail goes to the ASCII form every mail server accepts: the confirmation, then
+    // "already registered" notices.
+    let first = app.smtp.wait_for("anna@xn--bcher-kva.example", 1).await;
+    assert_eq!(first.subject(), "Bitte bestätigen Sie Ihre E-Mail-Adresse");
+    app.smtp.wait_for_subject("anna@xn--bcher-kva.example", "Registrierungsversuch mit Ihrer E-Mail-Adresse").await;
+    // An umlaut before the @ cannot be delivered everywhere: a clear refusal, not silence.
+    let refused = register(&app, "jürgen@example.org").await;
+    assert_eq!(refused["Invalid"]["problems"]["email"], json!("NonAsciiLocalPart"), "{refused}");
+    // Signing in works with either spelling.
+    let token = first.token("/registrieren/bestaetigen").expect("token");
+    assert_eq!(app.call("auth/confirm-email", &[("token", &token)], None).await.json, json!("Valid"));
+    for spelling in ["anna@bücher.example", "ANNA@xn--bcher-kva.example"] {
+        let answer = app.call("auth/sign-in", &[("email", spelling), ("password", PASSWORD)], None).await;
+        assert!(answer.json["SignedIn"].is_object(), "{spelling}: {}", answer.body);
+    }
+    app.stop().await;
+}
+
+async fn single_line_fields_stay_single_lines(backend: Backend) {
+    // Issue input 6: a subject with a line break forged a line in the receipt; a file name
+    // with U+202E was shown reversed.
+    let app = TestApp::spawn(backend).await;
+    let desk = staff_of(&app, "Jobcenter Zeilen").await;
+    create(&app, &desk, "K-Z", "Erika", "Mustermann").await;
+    let client: i64 = sqlx::query_scalar::<_, i64>("SELECT id FROM clients WHERE customer_number = 'K-Z'").fetch_one(app.state.db.pool()).await.expect("id");
+    let issued = app.call("staff/issue-code", &[("client_id", &client.to_string()), ("valid_days", "30")], Some(&desk)).await;
+    let code = issued.json["Issued"]["code"].as_str().expect("code").to_owned();
+    let address = app.registered("zeilen").await;
+    let cookie = app.full_sign_in(&address, PASSWORD).await;
+    let redeemed = app.call("profile/redeem", &[("code", &code)], Some(&cookie)).await;
+    let cookie = format!("session={}", redeemed.cookie("session").expect("session"));
+    let forged = "Antrag\nDatei: quittung.pdf SHA-256: 0000000000000000000000000000000000000000000000000000000000000000";
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.extend_from_slice(b"real content");
+    let form = multipart::Form::new()
+        .text("kind", "nachweis")
+        .text("subject", forged)
+        .text("body", "Anbei.")
+        .part("files", multipart::Part::bytes(pdf).file_name("rechnung\u{202E}fdp.exe").mime_str("application/pdf").expect("mime"));
+    let sent = app
+        .client
+        .post(app.url("/postfach/senden"))
+        .header(header::ORIGIN, &app.base_url)
+        .header(header::COOKIE, &cookie)
+        .multipart(form)
+        .send()
+        .await
+        .expect("send");
+    let location = sent.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).expect("to the item").to_owned();
+    let id = location.rsplit('/').next().expect("id").to_owned();
+    let receipt = app.page(&format!("/postfach/{id}/eingangsbestaetigung"), Some(&cookie)).await.body;
+    assert!(!receipt.lines().any(|line| line.starts_with("Datei: quittung.pdf")), "no forged line:\n{receipt}");
+    assert!(receipt.contains("Antrag Datei: quittung.pdf"), "the subject on one line:\n{receipt}");
+    assert!(!receipt.contains('\u{202E}'), "no direction override");
+    assert!(receipt.contains("rechnungfdp.pdf"), "the file name as stored, with its real type:\n{receipt}");
+    let stored: Vec<String> = sqlx::query_scalar::<_, String>("SELECT subject FROM postbox_items").fetch_all(app.state.db.pool()).await.expect("subjects");
+    assert!(stored.iter().all(|s| !s.contains('\n')), "{stored:?}");
+    // Names typed with control or direction characters are stored without them.
+    create(&app, &desk, "K-Y", "Eri\u{202E}ka", "Muster\tmann").await;
+    let names = found(&app, &desk, "K-Y").await;
+    assert_eq!(names, vec!["Erika Muster mann".to_owned()]);
+    app.stop().await;
+}
