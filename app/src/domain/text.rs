@@ -18,15 +18,16 @@ pub fn is_forbidden_in_line(c: char) -> bool {
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c)
 }
 
-/// A single-line field as stored and shown: line breaks and tabs become spaces, other
-/// control and bidirectional formatting characters are removed, runs of spaces become
-/// one, and the ends are trimmed.
+/// A single-line field as stored and shown: every Unicode white space (line breaks, tabs,
+/// no-break and ideographic spaces) becomes a space, other control and bidirectional
+/// formatting characters are removed, runs of spaces become one, and the ends are
+/// trimmed.
 pub fn single_line(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     let mut space = false;
     for c in input.chars() {
         let c = match c {
-            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' | '\u{0B}' | '\u{0C}' => ' ',
+            c if c.is_whitespace() => ' ',
             c if is_forbidden_in_line(c) => continue,
             c => c,
         };
@@ -124,6 +125,7 @@ mod tests {
         assert_eq!(single_line("\u{2066}x\u{2069}\u{0}\u{7F}\u{85}"), "x");
         assert_eq!(single_line("Öztürk-Ünal"), "Öztürk-Ünal", "letters stay");
         assert_eq!(single_line("👩‍👩‍👧"), "👩‍👩‍👧", "joiners in emoji stay");
+        assert_eq!(single_line("\u{a0}Anna\u{3000}\u{2003}Schmidt\u{a0}"), "Anna Schmidt", "every white space is a space");
     }
 
     #[test]
