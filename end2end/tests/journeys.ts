@@ -32,11 +32,13 @@ export async function registerConfirmed(page: Page, request: APIRequestContext, 
  */
 export async function signOut(page: Page): Promise<void> {
   const menu = page.getByRole('button', { name: 'Menü' });
-  if (await menu.isVisible()) {
-    await hydrated(page);
-    if ((await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
-  }
-  await page.getByRole('banner').getByRole('button', { name: 'Abmelden' }).click();
+  const button = page.getByRole('banner').getByRole('button', { name: 'Abmelden' });
+  // On a phone the menu opens once the app has taken over; try again until it shows.
+  await expect(async () => {
+    if ((await menu.isVisible()) && (await menu.getAttribute('aria-expanded')) !== 'true') await menu.click();
+    await expect(button).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await button.click();
   await expect(page).toHaveURL(/\/$/);
 }
 

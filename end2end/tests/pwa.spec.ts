@@ -112,6 +112,7 @@ class OwnServer {
       stdio: 'ignore',
       env: {
         ...process.env,
+        APP_ENV: 'development',
         DATABASE_URL: `sqlite://${this.database}`,
         BIND_ADDR: `127.0.0.1:${this.port}`,
         PUBLIC_URL: `http://localhost:${this.port}`,
