@@ -82,8 +82,8 @@ pub struct Settings {
     /// Mails sent on request per source address and hour (`MAIL_LIMIT_PER_SOURCE_HOUR`).
     pub mails_per_source_hour: i64,
     /// `TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` entries say who
-    /// the client is (see `http::client_address`); empty: the connection's peer.
-    pub trusted_proxies: crate::http::client_address::TrustedProxies,
+    /// the client is (see `http::remote_address`); empty: the connection's peer.
+    pub trusted_proxies: crate::http::remote_address::TrustedProxies,
     /// `DEEMED_NOTICE_DAYS`: days after the notification mail at which an online
     /// document counts as made known (§ 37 Abs. 2a SGB X).
     pub deemed_notice_days: i64,
@@ -251,7 +251,7 @@ impl Settings {
             reminder_lead_hours: parse_number(&get, "APPOINTMENT_REMINDER_HOURS", 24)?,
             deemed_notice_days: parse_number(&get, "DEEMED_NOTICE_DAYS", app::domain::postbox::DEFAULT_DEEMED_NOTICE_DAYS)?,
             trusted_proxies: match get("TRUSTED_PROXIES") {
-                Some(list) => crate::http::client_address::TrustedProxies::parse(&list)
+                Some(list) => crate::http::remote_address::TrustedProxies::parse(&list)
                     .map_err(|problem| ConfigError::Invalid { name: "TRUSTED_PROXIES", problem })?,
                 None => Default::default(),
             },

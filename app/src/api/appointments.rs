@@ -85,9 +85,9 @@ pub async fn create_appointment(
     subject: String,
     notes: String,
 ) -> Result<AppointmentOutcome, ApiError> {
-    use super::staff::support::{own_client, staff_member};
+    use super::staff::support::own_client;
     let state = super::state()?;
-    let staff = staff_member().await?;
+    let staff = super::caller::staff().await?;
     let client = own_client(&staff, client_id).await?;
     let input = AppointmentInput { date, time, duration, mode, place, subject, notes };
     let now = state.clock.now();
@@ -107,9 +107,9 @@ pub async fn create_appointment(
 /// "Termin absagen".
 #[server(endpoint = "staff/cancel-appointment")]
 pub async fn cancel_appointment(client_id: i64, id: i64) -> Result<bool, ApiError> {
-    use super::staff::support::{own_client, staff_member};
+    use super::staff::support::own_client;
     let state = super::state()?;
-    let staff = staff_member().await?;
+    let staff = super::caller::staff().await?;
     let client = own_client(&staff, client_id).await?;
     if !crate::backend::appointments::cancel(&state.db, client.id, id, state.clock.now()).await.map_err(super::unavailable)? {
         return Err(ApiError::NotFound);
@@ -120,9 +120,9 @@ pub async fn cancel_appointment(client_id: i64, id: i64) -> Result<bool, ApiErro
 /// A client's appointments for the desk.
 #[server(endpoint = "staff/appointments")]
 pub async fn client_appointments(client_id: i64) -> Result<Vec<AppointmentView>, ApiError> {
-    use super::staff::support::{own_client, staff_member};
+    use super::staff::support::own_client;
     let state = super::state()?;
-    let staff = staff_member().await?;
+    let staff = super::caller::staff().await?;
     let client = own_client(&staff, client_id).await?;
     let all = crate::backend::appointments::for_client(&state.db, client.id).await.map_err(super::unavailable)?;
     let now = state.clock.now();
@@ -133,11 +133,7 @@ pub async fn client_appointments(client_id: i64) -> Result<Vec<AppointmentView>,
 #[server(endpoint = "appointments/mine")]
 pub async fn my_appointments() -> Result<AppointmentList, ApiError> {
     let state = super::state()?;
-    let session = super::full_session()?;
-    let profile = crate::backend::profiles::find_for_account(&state.db, session.account_id)
-        .await
-        .map_err(super::unavailable)?
-        .ok_or(ApiError::ProfileRequired)?;
+    let (_, profile) = super::caller::citizen_with_profile().await?;
     let now = state.clock.now();
     let all = crate::backend::appointments::for_client(&state.db, profile.client_id).await.map_err(super::unavailable)?;
     let (upcoming, mut past): (Vec<_>, Vec<_>) = all.into_iter().map(|a| view(a, now)).partition(|a| a.upcoming);

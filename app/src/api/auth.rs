@@ -256,7 +256,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             SignIn::SignedIn { token, next: step, account_id } => {
                 super::set_cookie(&session_cookie(token, state.settings.secure_cookies));
                 // The second step comes first; the page asked for is kept for after it.
-                let after = next.as_deref().and_then(local_path).unwrap_or(super::start_page(account_id).await);
+                let after = next.as_deref().and_then(local_path).unwrap_or(super::caller::landing(&state, account_id).await);
                 let next = match step {
                     NextStep::SecondFactor => format!("{SECOND_FACTOR_PAGE}?weiter={}", encode_path(after)),
                     // The page asked for (e.g. the letter's QR link) survives the set-up.
@@ -363,11 +363,11 @@ pub async fn reset_password(token: String, password: String, password_repeat: St
 #[server(endpoint = "auth/current-account")]
 pub async fn current_account() -> Result<Option<AccountSummary>, ApiError> {
     let state = super::state()?;
-    let Ok(session) = super::full_session() else { return Ok(None) };
+    let caller = super::caller::current().await?;
+    let is_staff = matches!(caller, super::caller::Caller::Staff { .. });
+    let has_profile = matches!(caller, super::caller::Caller::Citizen { profile: Some(_), .. });
+    let Ok(session) = caller.signed_in() else { return Ok(None) };
     let account = crate::backend::accounts::find_by_id(&state.db, session.account_id).await.map_err(super::unavailable)?;
-    let is_staff = crate::backend::staff::find(&state.db, session.account_id).await.map_err(super::unavailable)?.is_some();
-    let has_profile =
-        crate::backend::profiles::find_for_account(&state.db, session.account_id).await.map_err(super::unavailable)?.is_some();
     let needs_reauthentication = !session.recently_verified(state.clock.now());
     Ok(account.map(|a| AccountSummary { email: a.email, registered_at: a.created_at, is_staff, has_profile, needs_reauthentication }))
 }
@@ -377,7 +377,7 @@ pub async fn current_account() -> Result<Option<AccountSummary>, ApiError> {
 pub async fn my_consents() -> Result<Vec<ConsentView>, ApiError> {
     use crate::backend::accounts::{self, ConsentKind};
     let state = super::state()?;
-    let session = super::full_session()?;
+    let session = super::caller::signed_in()?;
     let consents = accounts::consents(&state.db, session.account_id).await.map_err(super::unavailable)?;
     Ok(consents
         .into_iter()
@@ -395,7 +395,7 @@ pub async fn my_consents() -> Result<Vec<ConsentView>, ApiError> {
 pub async fn withdraw_email_consent(password: String) -> Result<WithdrawOutcome, ApiError> {
     let state = super::state()?;
     let request = super::request();
-    let session = super::full_session()?;
+    let session = super::caller::signed_in()?;
     use crate::backend::auth::WithdrawProblem;
     let outcome = match crate::backend::auth::withdraw_email_consent(&state, &session, &password, &request.requester)
         .await

@@ -58,7 +58,7 @@ pub enum EmailChangeConfirmation {
 pub async fn request_email_change(email: String, password: String) -> Result<EmailChangeOutcome, ApiError> {
     use crate::{backend::email_change::{self, RequestOutcome}, domain::email::EmailAddress};
     let state = super::state()?;
-    let session = super::full_session()?;
+    let session = super::caller::signed_in()?;
     let entry = email.trim().to_owned();
     let outcome = match EmailAddress::parse(&email) {
         Err(problem) => EmailChangeOutcome::Invalid { email: entry, problem },

@@ -63,7 +63,7 @@ pub async fn send_feedback(message: String, page: String, name: String, email: S
 /// The feedback received, for staff.
 #[server(endpoint = "feedback/list")]
 pub async fn feedback_entries() -> Result<Vec<FeedbackEntry>, ApiError> {
-    super::staff::support::staff_member().await?;
+    super::caller::staff().await?;
     let state = super::state()?;
     let list = crate::backend::accessibility_feedback::list(&state.db).await.map_err(super::unavailable)?;
     Ok(list
@@ -75,7 +75,7 @@ pub async fn feedback_entries() -> Result<Vec<FeedbackEntry>, ApiError> {
 /// "Als erledigt markieren" on a piece of feedback.
 #[server(endpoint = "feedback/done")]
 pub async fn mark_feedback_done(id: i64) -> Result<(), ApiError> {
-    let staff = super::staff::support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let state = super::state()?;
     let now = state.clock.now();
     if crate::backend::accessibility_feedback::mark_done(&state.db, id, staff.account_id, now)

@@ -146,7 +146,7 @@ pub(crate) mod support {
 pub async fn mfa_status() -> Result<FactorSummary, ApiError> {
     use crate::backend::{accounts, mfa, qr, sessions::Stage};
     let state = super::state()?;
-    let session = super::any_session()?;
+    let session = super::caller::session()?;
     let account = accounts::find_by_id(&state.db, session.account_id).await.map_err(super::unavailable)?.ok_or(ApiError::NotSignedIn)?;
     let factors = mfa::factors(&state.db, session.account_id).await.map_err(super::unavailable)?;
     let methods = ["passkey", "totp"]
@@ -173,7 +173,7 @@ pub async fn mfa_status() -> Result<FactorSummary, ApiError> {
 pub async fn start_totp_setup() -> Result<TotpSetup, ApiError> {
     use crate::backend::{mfa::totp, qr};
     let state = super::state()?;
-    let session = super::any_session()?;
+    let session = super::caller::session()?;
     support::may_enrol(&session).await?;
     let enrolment = totp::pending_or_begin(&state.db, &state.secret, session.account_id, &state.settings.portal_name, &session.email, state.clock.now())
         .await
@@ -201,7 +201,7 @@ async fn enrol_outcome(
             // After the first factor: the page asked for before signing in, else the start.
             let next = match next.filter(|n| crate::domain::navigation::local_path(n).is_some()) {
                 Some(next) if completed_sign_in => next,
-                _ if completed_sign_in => super::start_page(account_id).await.to_owned(),
+                _ if completed_sign_in => super::caller::landing(&super::state()?, account_id).await.to_owned(),
                 _ => "/konto/sicherheit".to_owned(),
             };
             EnrolOutcome::Done { recovery_codes, next }
@@ -218,7 +218,7 @@ async fn enrol_outcome(
 pub async fn confirm_totp_setup(code: String, next: Option<String>) -> Result<EnrolOutcome, ApiError> {
     let state = super::state()?;
     let request = super::request();
-    let session = super::any_session()?;
+    let session = super::caller::session()?;
     support::may_enrol(&session).await?;
     let result = crate::backend::second_factor::confirm_totp(&state, &session, &code, &request.requester)
         .await
@@ -233,7 +233,7 @@ pub async fn confirm_totp_setup(code: String, next: Option<String>) -> Result<En
 pub async fn start_passkey_registration() -> Result<CreationChallengeResponse, ApiError> {
     use crate::backend::mfa::{ceremonies::Binding, passkeys};
     let state = super::state()?;
-    let session = super::any_session()?;
+    let session = super::caller::session()?;
     support::may_enrol(&session).await?;
     passkeys::begin_registration(&state.webauthn, &state.db, session.account_id, &session.email, &Binding::Session(session.id), state.clock.now())
         .await
@@ -249,7 +249,7 @@ pub async fn finish_passkey_registration(
 ) -> Result<EnrolOutcome, ApiError> {
     let state = super::state()?;
     let request = super::request();
-    let session = super::any_session()?;
+    let session = super::caller::session()?;
     support::may_enrol(&session).await?;
     let name: String = crate::domain::text::single_line(&name).chars().take(crate::backend::security::MAX_NAME).collect();
     let name = if name.is_empty() { "Passkey".to_owned() } else { name };
@@ -272,7 +272,7 @@ pub async fn submit_second_factor(method: String, code: String, next: Option<Str
     };
     let state = super::state()?;
     let request = super::request();
-    let session = super::any_session()?;
+    let session = super::caller::session()?;
     if session.stage != Stage::Password {
         return Err(ApiError::NotFound);
     }
@@ -283,7 +283,7 @@ pub async fn submit_second_factor(method: String, code: String, next: Option<Str
     let outcome = match second_factor::sign_in_with_code(&state, &session, code, &request.requester).await.map_err(super::unavailable)? {
         SecondStep::SignedIn { token, recovery_left } => {
             support::new_session_cookie(token)?;
-            let start = super::start_page(session.account_id).await;
+            let start = super::caller::landing(&state, session.account_id).await;
             let next = next.as_deref().and_then(local_path).unwrap_or(start).to_owned();
             FactorOutcome::SignedIn { next, recovery_left }
         }
@@ -326,7 +326,7 @@ pub async fn finish_passkey_sign_in(response: PublicKeyCredential, next: Option<
     let pending = request.session.clone();
     if pending.as_ref().is_some_and(|s| s.stage == Stage::Full) {
         // Already signed in: this is a re-authentication.
-        let session = super::full_session()?;
+        let session = super::caller::signed_in()?;
         let ok = second_factor::reauthenticate_with_passkey(&state, &session, &response, &request.requester)
             .await
             .map_err(super::unavailable)?;
@@ -342,9 +342,10 @@ pub async fn finish_passkey_sign_in(response: PublicKeyCredential, next: Option<
         .await
         .map_err(super::unavailable)?;
     Ok(match token {
-        Some(token) => {
+        Some((token, account_id)) => {
             support::new_session_cookie(token)?;
-            let next = next.as_deref().and_then(local_path).unwrap_or("/konto").to_owned();
+            let landing = super::caller::landing(&state, account_id).await;
+            let next = next.as_deref().and_then(local_path).unwrap_or(landing).to_owned();
             FactorOutcome::SignedIn { next, recovery_left: None }
         }
         None => FactorOutcome::Wrong,
@@ -357,7 +358,7 @@ pub async fn reauthenticate(method: String, code: String) -> Result<FactorOutcom
     use crate::backend::second_factor::{self, Code};
     let state = super::state()?;
     let request = super::request();
-    let session = super::full_session()?;
+    let session = super::caller::signed_in()?;
     let code = match method.as_str() {
         "recovery" => Code::Recovery(&code),
         _ => Code::Totp(&code),

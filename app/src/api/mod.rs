@@ -1,8 +1,9 @@
 //! Server functions: the only API between browser and server. One module per
-//! capability; each function reads the session, authorizes, calls a backend service
-//! and maps its errors to [`ApiError`].
+//! capability; each function asks [`caller`] who is calling, calls one backend service
+//! and maps its result (errors to [`ApiError`]).
 
 pub mod appointments;
+pub mod caller;
 pub mod auth;
 pub mod dev;
 pub mod email_change;
@@ -32,32 +33,6 @@ pub(crate) fn state() -> Result<crate::backend::AppState, ApiError> {
 #[cfg(feature = "ssr")]
 pub(crate) fn request() -> crate::backend::context::RequestContext {
     leptos::prelude::use_context::<crate::backend::context::RequestContext>().unwrap_or_default()
-}
-
-/// The session, fully signed in (password and second factor).
-#[cfg(feature = "ssr")]
-pub(crate) fn full_session() -> Result<crate::backend::sessions::Session, ApiError> {
-    match request().session {
-        None => Err(ApiError::NotSignedIn),
-        Some(session) if session.stage == crate::backend::sessions::Stage::Full => Ok(session),
-        Some(_) => Err(ApiError::SecondFactorRequired),
-    }
-}
-
-/// The session at any stage.
-#[cfg(feature = "ssr")]
-pub(crate) fn any_session() -> Result<crate::backend::sessions::Session, ApiError> {
-    request().session.ok_or(ApiError::NotSignedIn)
-}
-
-/// Where an account lands after signing in: the staff desk for staff, else "Mein Konto".
-#[cfg(feature = "ssr")]
-pub(crate) async fn start_page(account_id: i64) -> &'static str {
-    let Ok(state) = state() else { return "/konto" };
-    match crate::backend::staff::find(&state.db, account_id).await {
-        Ok(Some(_)) => "/intern",
-        _ => "/konto",
-    }
 }
 
 /// Logs an unexpected backend failure and turns it into the generic answer.

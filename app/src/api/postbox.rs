@@ -7,37 +7,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::{
-    postbox::{Channel, ChannelReason, ItemKind, ItemProblem},
-    upload::FileProblem,
-};
-
-/// A refused item form (staff or citizen): what is wrong and what was typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefusedItem {
-    /// Field problems.
-    pub problems: Vec<ItemProblem>,
-    /// The file's problem.
-    pub file: Option<FileProblem>,
-    /// Kind as chosen.
-    pub kind: String,
-    /// Subject as typed.
-    pub subject: String,
-    /// Text as typed.
-    pub body: String,
-}
-
-/// The result of "Senden" on the staff desk (a plain form post with a file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SendOutcome {
-    /// Sent by this channel.
-    Sent {
-        /// Online or post.
-        channel: Channel,
-    },
-    /// Nothing was sent; the form comes back with what was typed.
-    Refused(RefusedItem),
-}
+use crate::domain::postbox::{Channel, ChannelReason, ItemKind};
+pub use crate::domain::postbox::{CitizenSendOutcome, RefusedItem, SendOutcome};
 
 /// An attached file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,18 +21,6 @@ pub struct AttachmentView {
     pub size: i64,
     /// SHA-256, hex.
     pub sha256: String,
-}
-
-/// The result of a citizen's "Absenden" (a plain form post with files).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CitizenSendOutcome {
-    /// Received as item `id` (its page shows the Eingangsbestätigung).
-    Received {
-        /// The new item.
-        id: i64,
-    },
-    /// Nothing was stored; the form comes back with what was typed.
-    Refused(RefusedItem),
 }
 
 /// An item as the citizen sees it.
@@ -165,16 +124,7 @@ pub struct PrintQueueEntry {
 #[cfg(feature = "ssr")]
 mod support {
     use super::*;
-    use crate::backend::{postbox::Item, profiles::Profile, AppState};
-
-    /// The signed-in citizen's profile, or why not.
-    pub async fn own_profile(state: &AppState) -> Result<Profile, ApiError> {
-        let session = super::super::full_session()?;
-        crate::backend::profiles::find_for_account(&state.db, session.account_id)
-            .await
-            .map_err(super::super::unavailable)?
-            .ok_or(ApiError::ProfileRequired)
-    }
+    use crate::backend::{postbox::Item, AppState};
 
     /// The view of an item; `with_body` for the item page.
     pub async fn view(state: &AppState, item: &Item, with_body: bool) -> Result<PostboxItemView, ApiError> {
@@ -218,7 +168,7 @@ mod support {
 pub async fn my_postbox(kind: Option<String>, page: Option<i64>) -> Result<PostboxPage, ApiError> {
     use crate::backend::postbox::{self, PAGE_SIZE};
     let state = super::state()?;
-    let profile = support::own_profile(&state).await?;
+    let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let kind = kind.as_deref().and_then(ItemKind::parse);
     let page = page.unwrap_or(1).max(1);
     let (items, total) = postbox::inbox(&state.db, profile.client_id, kind, page).await.map_err(super::unavailable)?;
@@ -235,7 +185,7 @@ pub async fn my_postbox(kind: Option<String>, page: Option<i64>) -> Result<Postb
 pub async fn open_postbox_item(id: i64) -> Result<PostboxItemView, ApiError> {
     use crate::backend::postbox;
     let state = super::state()?;
-    let profile = support::own_profile(&state).await?;
+    let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let mut item = postbox::find_online(&state.db, profile.client_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
     item.opened_at = Some(postbox::mark_opened(&state.db, item.id, state.clock.now()).await.map_err(super::unavailable)?);
     support::view(&state, &item, true).await
@@ -245,16 +195,16 @@ pub async fn open_postbox_item(id: i64) -> Result<PostboxItemView, ApiError> {
 #[server(endpoint = "postbox/unread")]
 pub async fn postbox_unread() -> Result<Option<i64>, ApiError> {
     let state = super::state()?;
-    let Ok(profile) = support::own_profile(&state).await else { return Ok(None) };
+    let Ok(profile) = super::caller::citizen_with_profile().await.map(|(_, profile)| profile) else { return Ok(None) };
     Ok(Some(crate::backend::postbox::unread(&state.db, profile.client_id).await.map_err(super::unavailable)?))
 }
 
 /// Everything sent to a client of the desk's job centre, newest first.
 #[server(endpoint = "staff/postbox")]
 pub async fn client_postbox(client_id: i64) -> Result<Vec<StaffItemView>, ApiError> {
-    use super::staff::support::{own_client, staff_member};
+    use super::staff::support::own_client;
     let state = super::state()?;
-    let staff = staff_member().await?;
+    let staff = super::caller::staff().await?;
     let client = own_client(&staff, client_id).await?;
     let items = crate::backend::postbox::for_client(&state.db, client.id).await.map_err(super::unavailable)?;
     let mut views = Vec::with_capacity(items.len());
@@ -268,7 +218,7 @@ pub async fn client_postbox(client_id: i64) -> Result<Vec<StaffItemView>, ApiErr
 #[server(endpoint = "staff/print-queue")]
 pub async fn print_queue() -> Result<Vec<PrintQueueEntry>, ApiError> {
     let state = super::state()?;
-    let staff = super::staff::support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let queue = crate::backend::postbox::print_queue(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?;
     let mut entries = Vec::with_capacity(queue.len());
     for (item, client_name, customer_number) in &queue {
@@ -286,7 +236,7 @@ pub async fn print_queue() -> Result<Vec<PrintQueueEntry>, ApiError> {
 #[server(endpoint = "staff/mark-printed")]
 pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
     let state = super::state()?;
-    let staff = super::staff::support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let done = crate::backend::postbox::mark_printed(&state.db, staff.job_centre_id, item_id, staff.account_id, state.clock.now())
         .await
         .map_err(super::unavailable)?;
@@ -302,7 +252,7 @@ pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
 pub async fn postbox_conversation(id: i64) -> Result<Vec<PostboxItemView>, ApiError> {
     use crate::backend::postbox;
     let state = super::state()?;
-    let profile = support::own_profile(&state).await?;
+    let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let item = postbox::find_online(&state.db, profile.client_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
     let items = postbox::conversation(&state.db, profile.client_id, item.thread_id, true).await.map_err(super::unavailable)?;
     let mut views = Vec::with_capacity(items.len());
@@ -317,7 +267,7 @@ pub async fn postbox_conversation(id: i64) -> Result<Vec<PostboxItemView>, ApiEr
 #[server(endpoint = "staff/inbox")]
 pub async fn staff_inbox() -> Result<Vec<StaffInboxEntry>, ApiError> {
     let state = super::state()?;
-    let staff = super::staff::support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let rows = crate::backend::postbox::staff_inbox(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?;
     let mut seen = std::collections::HashSet::new();
     let mut entries = Vec::new();
@@ -339,7 +289,7 @@ pub async fn staff_inbox() -> Result<Vec<StaffInboxEntry>, ApiError> {
 pub async fn open_conversation(id: i64) -> Result<StaffConversation, ApiError> {
     use crate::backend::postbox;
     let state = super::state()?;
-    let staff = super::staff::support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let item = postbox::find_for_job_centre(&state.db, staff.job_centre_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
     let client = super::staff::support::own_client(&staff, item.client_id).await?;
     let items = postbox::conversation(&state.db, client.id, item.thread_id, false).await.map_err(super::unavailable)?;
@@ -362,7 +312,7 @@ pub async fn open_conversation(id: i64) -> Result<StaffConversation, ApiError> {
 #[server(endpoint = "staff/mark-done")]
 pub async fn mark_done(thread_id: i64) -> Result<bool, ApiError> {
     let state = super::state()?;
-    let staff = super::staff::support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let done = crate::backend::postbox::mark_done(&state.db, staff.job_centre_id, thread_id, staff.account_id, state.clock.now())
         .await
         .map_err(super::unavailable)?;
@@ -391,11 +341,8 @@ pub enum UploadRefusal {
 /// kept — the request was not read to its end.
 #[cfg(feature = "ssr")]
 pub fn upload_refusal_page(language: crate::domain::language::Language, refusal: UploadRefusal, back: &str) -> String {
-    use crate::{domain::language::Language, i18n::*};
-    let l = match language {
-        Language::De => Locale::de,
-        Language::En => Locale::en,
-    };
+    use crate::i18n::*;
+    let l = Locale::from(language);
     let message = match refusal {
         UploadRefusal::FileTooLarge => td_string!(l, postbox.error_too_large).to_string(),
         UploadRefusal::FilesTooLarge(files) => td_string!(l, postbox.error_total_too_large, files = files).to_string(),

@@ -146,9 +146,10 @@ pub enum MobileOutcome {
 pub async fn my_profile() -> Result<Option<ProfileView>, ApiError> {
     use crate::backend::{clients, job_centres, profiles};
     let state = super::state()?;
-    let session = super::full_session()?;
-    let Some(profile) = profiles::find_for_account(&state.db, session.account_id).await.map_err(super::unavailable)? else {
-        return Ok(None);
+    let (session, profile) = match super::caller::citizen_with_profile().await {
+        Ok(found) => found,
+        Err(ApiError::ProfileRequired) => return Ok(None),
+        Err(other) => return Err(other),
     };
     let client = clients::find_by_id(&state.db, profile.client_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
     let centre = job_centres::find_by_id(&state.db, client.job_centre_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
@@ -184,7 +185,7 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
     use crate::domain::activation_code::{format, ActivationCode};
     let state = super::state()?;
     let request = super::request();
-    let session = super::full_session()?;
+    let session = super::caller::signed_in()?;
     let formatted = format(&code).chars().take(20).collect::<String>();
     let outcome = match ActivationCode::parse(&code) {
         Err(problem) => RedeemOutcome::Malformed { problem, code: formatted },
@@ -220,7 +221,7 @@ pub async fn set_option(option: String, enabled: bool) -> Result<OptionOutcome, 
     use crate::backend::profiles;
     let state = super::state()?;
     let option = CommunicationOption::parse(&option).ok_or(ApiError::NotFound)?;
-    let profile = own_profile(&state).await?;
+    let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     // SMS needs a mobile number the citizen confirmed with a code.
     let outcome = if option == CommunicationOption::SmsNotifications && enabled && profile.sms_mobile.is_none() {
         OptionOutcome::MobileRequired
@@ -235,22 +236,12 @@ pub async fn set_option(option: String, enabled: bool) -> Result<OptionOutcome, 
     Ok(outcome)
 }
 
-/// The signed-in citizen's profile, or [`ApiError::ProfileRequired`].
-#[cfg(feature = "ssr")]
-async fn own_profile(state: &crate::backend::AppState) -> Result<crate::backend::profiles::Profile, ApiError> {
-    let session = super::full_session()?;
-    crate::backend::profiles::find_for_account(&state.db, session.account_id)
-        .await
-        .map_err(super::unavailable)?
-        .ok_or(ApiError::ProfileRequired)
-}
-
 /// "Code per SMS senden": sends a confirmation code to the entered mobile number.
 #[server(endpoint = "profile/mobile/send")]
 pub async fn send_mobile_code(mobile: String) -> Result<MobileOutcome, ApiError> {
     use crate::backend::mobile_numbers;
     let state = super::state()?;
-    let profile = own_profile(&state).await?;
+    let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let outcome = match crate::domain::mobile_number::normalise(&mobile) {
         None => MobileOutcome::InvalidNumber { entry: mobile.trim().chars().take(40).collect() },
         Some(number) => {
@@ -272,7 +263,7 @@ pub async fn send_mobile_code(mobile: String) -> Result<MobileOutcome, ApiError>
 pub async fn confirm_mobile(code: String) -> Result<MobileOutcome, ApiError> {
     use crate::backend::mobile_numbers::{self, ConfirmRefusal};
     let state = super::state()?;
-    let profile = own_profile(&state).await?;
+    let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let outcome = match crate::domain::mobile_number::parse_sms_code(&code) {
         Err(problem) => MobileOutcome::MalformedCode(problem),
         Ok(code) => match mobile_numbers::confirm(&state, &profile, &code, state.clock.now(), &super::request().requester)
@@ -296,7 +287,7 @@ pub async fn confirm_mobile(code: String) -> Result<MobileOutcome, ApiError> {
 #[server(endpoint = "profile/mobile/remove")]
 pub async fn remove_mobile() -> Result<MobileOutcome, ApiError> {
     let state = super::state()?;
-    let profile = own_profile(&state).await?;
+    let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let now = state.clock.now();
     let was_on = crate::backend::mobile_numbers::remove(&state, &profile, now, &super::request().requester)
         .await

@@ -99,7 +99,7 @@ pub async fn security_overview() -> Result<SecuritySettings, ApiError> {
         domain::device::describe,
     };
     let state = super::state()?;
-    let session = super::full_session()?;
+    let session = super::caller::signed_in()?;
     let account = session.account_id;
     let db = &state.db;
     let passkeys = mfa::passkeys::list(db, account).await.map_err(super::unavailable)?;
@@ -138,7 +138,7 @@ async fn apply(form: &'static str, change: crate::backend::security::Change) -> 
     use crate::backend::security::{self, Outcome};
     let state = super::state()?;
     let request = super::request();
-    let session = super::full_session()?;
+    let session = super::caller::signed_in()?;
     let outcome = match security::apply(&state, &session, change, &request.requester).await.map_err(super::unavailable)? {
         Outcome::Done => ChangeOutcome::Done,
         Outcome::NewRecoveryCodes(codes) => ChangeOutcome::NewRecoveryCodes(codes),

@@ -145,16 +145,6 @@ pub(crate) mod support {
     use super::*;
     use crate::backend::{clients::Client, staff::StaffMember};
 
-    /// The staff member at the desk (full sign-in and the staff role), or why not.
-    pub async fn staff_member() -> Result<StaffMember, ApiError> {
-        let state = super::super::state()?;
-        let session = super::super::full_session()?;
-        crate::backend::staff::find(&state.db, session.account_id)
-            .await
-            .map_err(super::super::unavailable)?
-            .ok_or(ApiError::StaffOnly)
-    }
-
     /// The client `id` of the staff member's job centre.
     pub async fn own_client(staff: &StaffMember, id: i64) -> Result<Client, ApiError> {
         let state = super::super::state()?;
@@ -176,7 +166,7 @@ pub(crate) mod support {
 #[server(endpoint = "staff/desk")]
 pub async fn desk_overview() -> Result<Desk, ApiError> {
     let state = super::state()?;
-    let staff = support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let centre = crate::backend::job_centres::find_by_id(&state.db, staff.job_centre_id)
         .await
         .map_err(super::unavailable)?
@@ -188,7 +178,7 @@ pub async fn desk_overview() -> Result<Desk, ApiError> {
 #[server(endpoint = "staff/search")]
 pub async fn search_clients(query: String) -> Result<Vec<ClientView>, ApiError> {
     let state = super::state()?;
-    let staff = support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let clients = crate::backend::clients::search(&state.db, staff.job_centre_id, &query).await.map_err(super::unavailable)?;
     let mut views = Vec::with_capacity(clients.len());
     for client in clients {
@@ -214,7 +204,7 @@ pub async fn create_client(
     use crate::backend::clients::{self, CreateError};
     use crate::domain::datetime::iso_date;
     let state = super::state()?;
-    let staff = support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let input = ClientInput { customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile };
     let now = state.clock.now();
     let outcome = match ClientRecord::from_input(&input, &iso_date(now)) {
@@ -234,7 +224,7 @@ pub async fn create_client(
 pub async fn load_client(id: i64) -> Result<ClientDetails, ApiError> {
     use crate::backend::{activation_codes, profiles};
     let state = super::state()?;
-    let staff = support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let client = support::own_client(&staff, id).await?;
     let code = activation_codes::latest(&state.db, client.id).await.map_err(super::unavailable)?.map(|c| CodeView {
         issued_at: c.issued_at,
@@ -263,7 +253,7 @@ pub async fn load_client(id: i64) -> Result<ClientDetails, ApiError> {
 pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome, ApiError> {
     use crate::backend::{activation_codes, job_centres, qr};
     let state = super::state()?;
-    let staff = support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let client = support::own_client(&staff, client_id).await?;
     let outcome = if !(1..=365).contains(&valid_days) {
         IssueOutcome::InvalidValidity
@@ -303,7 +293,7 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
 #[server(endpoint = "staff/revoke-code")]
 pub async fn revoke_code(client_id: i64) -> Result<RevokeOutcome, ApiError> {
     let state = super::state()?;
-    let staff = support::staff_member().await?;
+    let staff = super::caller::staff().await?;
     let client = support::own_client(&staff, client_id).await?;
     let revoked = crate::backend::activation_codes::revoke(&state.db, client.id, staff.account_id, state.clock.now(), &super::request().requester)
         .await

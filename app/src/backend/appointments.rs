@@ -119,6 +119,40 @@ pub async fn find(db: &Db, client_id: i64, id: i64) -> Result<Option<Appointment
     row.map(|row| from_row(&row)).transpose()
 }
 
+/// The calendar file (RFC 5545) of appointment `id` of `client_id`: its subject with the
+/// job centre's name, place and notes. `None` if there is no such appointment of the
+/// client's or it was cancelled.
+///
+/// # Errors
+/// A failed database read.
+pub async fn calendar_file(state: &super::AppState, client_id: i64, id: i64) -> Result<Option<String>, StoreError> {
+    let Some(appointment) = find(&state.db, client_id, id).await?.filter(|a| a.cancelled_at.is_none()) else { return Ok(None) };
+    let centre = match super::clients::find_by_id(&state.db, client_id).await? {
+        Some(client) => super::job_centres::find_by_id(&state.db, client.job_centre_id).await?.map(|c| c.name),
+        None => None,
+    };
+    let summary = match centre {
+        Some(name) => format!("{} ({name})", appointment.subject),
+        None => appointment.subject.clone(),
+    };
+    let host = url_host(&state.settings.public_url);
+    Ok(Some(crate::domain::appointment::ics(
+        appointment.id,
+        &host,
+        state.clock.now(),
+        appointment.starts_at,
+        appointment.duration_minutes,
+        &summary,
+        &appointment.place,
+        &appointment.notes,
+    )))
+}
+
+/// The host of the portal's public URL (the calendar entry's UID domain).
+fn url_host(public_url: &str) -> String {
+    public_url.split("://").nth(1).unwrap_or(public_url).split(['/', ':']).next().unwrap_or("localhost").to_owned()
+}
+
 /// Decides the next due reminder, if any: claims it, and — if the client still wants
 /// SMS and has a confirmed number — puts the SMS into the outbox, all in one
 /// transaction. Returns whether there was one.

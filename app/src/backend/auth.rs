@@ -488,7 +488,7 @@ pub async fn reset_password(
     audit::record(&mut *tx, now, Some(account.id), AuditEvent::PasswordReset, requester).await?;
     tx.commit().await?;
     throttle::clear(&state.db, &throttle::account_key(&account.email)).await?;
-    throttle::clear(&state.db, &super::second_factor::limit_key(account.id)).await?;
+    throttle::clear(&state.db, &throttle::second_factor_key(account.id)).await?;
     state.mail_wake.notify_one();
     Ok(Ok(()))
 }

@@ -4,6 +4,7 @@
 //! recognised by content; every file gets its SHA-256. Owns `files` and `file_chunks`.
 
 use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use sqlx::{Any, Row};
 
 use super::store::{Db, StoreError};
@@ -188,4 +189,36 @@ pub async fn chunk(db: &Db, id: i64, seq: i64) -> Result<Option<Vec<u8>>, StoreE
         .fetch_optional(db.pool())
         .await?;
     row.map(|row| row.try_get("data").map_err(StoreError::from)).transpose()
+}
+
+/// A file that was received and accepted (its type by content, at most 10 MB).
+pub struct ReceivedFile {
+    /// The name the browser sent.
+    pub name: String,
+    /// The bytes, in an anonymous temporary file (gone when dropped).
+    pub content: tokio::fs::File,
+    /// Bytes.
+    pub size: u64,
+}
+
+impl ReceivedFile {
+    /// Goes back to the start of the content.
+    pub async fn rewind(&mut self) -> std::io::Result<()> {
+        self.content.seek(std::io::SeekFrom::Start(0)).await.map(|_| ())
+    }
+
+    /// The next `size` bytes (fewer at the end; `None` after it).
+    pub async fn next_chunk(&mut self, size: usize) -> std::io::Result<Option<Vec<u8>>> {
+        let mut buffer = vec![0u8; size];
+        let mut filled = 0;
+        while filled < size {
+            let n = self.content.read(&mut buffer[filled..]).await?;
+            if n == 0 {
+                break;
+            }
+            filled += n;
+        }
+        buffer.truncate(filled);
+        Ok((filled > 0).then_some(buffer))
+    }
 }

@@ -12,18 +12,20 @@ use crate::domain::text::{multi_line, single_line};
 use super::{
     accounts,
     audit::{self, AuditEvent},
-    clients::Client,
-    files::{self, FileMeta},
+    clients::{self, Client},
+    files::{self, FileMeta, FileWriter, ReceivedFile, UploadError},
     mail::templates,
     outbox,
-    profiles,
+    profiles::{self, Profile},
     request::Requester,
+    staff::StaffMember,
     store::{Db, StoreError},
     AppState,
 };
 use crate::domain::{
     communication::CommunicationOption,
-    postbox::{Channel, ChannelReason, ItemKind},
+    postbox::{check_item, citizen_may_send, Channel, ChannelReason, CitizenSendOutcome, ItemKind, ItemProblem, RefusedItem, SendOutcome},
+    upload::FileProblem,
 };
 
 /// Items per page of the inbox.
@@ -247,6 +249,204 @@ pub async fn submit_from_citizen(
     Ok(id)
 }
 
+/// An item form received completely over HTTP (`server/src/http/upload_body.rs`): the
+/// fields as typed and the accepted files, each in a temporary file.
+#[derive(Default)]
+pub struct ReceivedItem {
+    /// `kind` as sent.
+    pub kind: String,
+    /// `subject` as typed.
+    pub subject: String,
+    /// `body` as typed.
+    pub body: String,
+    /// `reply_to`: an item of the conversation this continues.
+    pub reply_to: Option<i64>,
+    /// The accepted files.
+    pub files: Vec<ReceivedFile>,
+    /// The first refused file's problem (then nothing is sent).
+    pub problem: Option<FileProblem>,
+}
+
+impl ReceivedItem {
+    /// The form back to its sender with `problems` and what was typed.
+    fn refused(self, problems: Vec<ItemProblem>) -> RefusedItem {
+        RefusedItem { problems, file: self.problem, kind: self.kind, subject: self.subject, body: self.body }
+    }
+}
+
+/// The kind a citizen's form sends: evidence ("Nachweis") or else a message.
+pub fn citizen_kind(kind: &str) -> ItemKind {
+    ItemKind::parse(kind).filter(|k| citizen_may_send(*k)).unwrap_or(ItemKind::Nachricht)
+}
+
+/// "Senden" on the staff desk: `staff` send `form` to client `client_id` of their job
+/// centre — checked, then stored with its file in one transaction, the channel decided
+/// by [`send`]. `None` if the client or the conversation replied to is not theirs.
+///
+/// # Errors
+/// A failed database write or temporary-file read (nothing is kept).
+pub async fn send_received(
+    state: &AppState,
+    staff: &StaffMember,
+    client_id: i64,
+    mut form: ReceivedItem,
+    requester: &Requester,
+) -> Result<Option<SendOutcome>, StoreError> {
+    let Some(client) = clients::find(&state.db, staff.job_centre_id, client_id).await? else { return Ok(None) };
+    let Some(thread) = reply_thread(&state.db, client.id, form.reply_to).await? else { return Ok(None) };
+    let kind = ItemKind::parse(&form.kind);
+    let has_file = !form.files.is_empty() || form.problem.is_some();
+    let problems = check_item(kind.unwrap_or(ItemKind::Nachricht), &form.subject, &form.body, has_file);
+    let Some(kind) = kind.filter(|_| problems.is_empty() && form.problem.is_none()) else {
+        return Ok(Some(SendOutcome::Refused(form.refused(problems))));
+    };
+    // Everything is here: now the transaction, which stays short.
+    let mut tx = state.db.begin().await?;
+    let stored = match store_received(state, &mut tx, client.job_centre_id, true, &mut form.files).await? {
+        Ok(stored) => stored,
+        Err(problem) => {
+            form.problem = Some(problem);
+            return Ok(Some(SendOutcome::Refused(form.refused(problems))));
+        }
+    };
+    let item = NewItem { kind, subject: &form.subject, body: &form.body };
+    let (_, channel) = send(state, &mut tx, &client, staff.account_id, &item, &stored, thread, requester).await?;
+    tx.commit().await?;
+    state.mail_wake.notify_one();
+    Ok(Some(SendOutcome::Sent { channel }))
+}
+
+/// "Absenden" in the citizen's postbox: a message or evidence (up to five files) from the
+/// citizen of `profile`, checked and stored in one transaction. `None` if the
+/// conversation replied to is not theirs.
+///
+/// # Errors
+/// A failed database write or temporary-file read (nothing is kept).
+pub async fn submit_received(
+    state: &AppState,
+    profile: &Profile,
+    mut form: ReceivedItem,
+    requester: &Requester,
+) -> Result<Option<CitizenSendOutcome>, StoreError> {
+    let Some(thread) = reply_thread(&state.db, profile.client_id, form.reply_to).await? else { return Ok(None) };
+    let kind = citizen_kind(&form.kind);
+    form.kind = kind.as_str().to_owned();
+    // Evidence needs a file; a message needs a text unless it carries files.
+    let has_files = !form.files.is_empty() || form.problem.is_some();
+    let mut problems = check_item(kind, &form.subject, &form.body, has_files);
+    if kind == ItemKind::Nachricht && has_files {
+        problems.retain(|p| *p != ItemProblem::Text);
+    }
+    if !problems.is_empty() || form.problem.is_some() {
+        return Ok(Some(CitizenSendOutcome::Refused(form.refused(problems))));
+    }
+    let Some(client) = clients::find_by_id(&state.db, profile.client_id).await? else { return Ok(None) };
+    let mut tx = state.db.begin().await?;
+    let stored = match store_received(state, &mut tx, client.job_centre_id, false, &mut form.files).await? {
+        Ok(stored) => stored,
+        Err(problem) => {
+            form.problem = Some(problem);
+            return Ok(Some(CitizenSendOutcome::Refused(form.refused(problems))));
+        }
+    };
+    let item = NewItem { kind, subject: &form.subject, body: &form.body };
+    let now = state.clock.now();
+    let id = submit_from_citizen(&mut tx, client.id, profile.account_id, &item, &stored, thread, now, requester).await?;
+    tx.commit().await?;
+    Ok(Some(CitizenSendOutcome::Received { id }))
+}
+
+/// The conversation a reply continues: `Some(None)` for a new one, `Some(Some(thread))`
+/// for one of the client's own, `None` if `reply_to` is not the client's.
+async fn reply_thread(db: &Db, client_id: i64, reply_to: Option<i64>) -> Result<Option<Option<i64>>, StoreError> {
+    match reply_to {
+        None => Ok(Some(None)),
+        Some(id) => Ok(thread_of(db, client_id, id).await?.map(Some)),
+    }
+}
+
+/// Stores received files inside `tx`, chunk by chunk from their temporary files;
+/// `Ok(Err(problem))` if the database's own checks refuse one.
+async fn store_received(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, Any>,
+    job_centre_id: i64,
+    pdf_only: bool,
+    files: &mut [ReceivedFile],
+) -> Result<Result<Vec<FileMeta>, FileProblem>, StoreError> {
+    let mut stored = Vec::with_capacity(files.len());
+    for file in files {
+        let now = state.clock.now();
+        let mut writer = match FileWriter::begin(tx, job_centre_id, &file.name, pdf_only, now).await {
+            Ok(writer) => writer,
+            Err(UploadError::Refused(problem)) => return Ok(Err(problem)),
+            Err(UploadError::Store(e)) => return Err(e),
+        };
+        file.rewind().await?;
+        while let Some(bytes) = file.next_chunk(files::CHUNK_BYTES).await? {
+            match writer.write(tx, &bytes).await {
+                Ok(()) => {}
+                Err(UploadError::Refused(problem)) => return Ok(Err(problem)),
+                Err(UploadError::Store(e)) => return Err(e),
+            }
+        }
+        match writer.finish(tx).await {
+            Ok(meta) => stored.push(meta),
+            Err(UploadError::Refused(problem)) => return Ok(Err(problem)),
+            Err(UploadError::Store(e)) => return Err(e),
+        }
+    }
+    Ok(Ok(stored))
+}
+
+/// Who reads an item's receipt or downloads a file: staff of a job centre, or the
+/// citizen of a client (online items only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// Staff of this job centre: every item of its clients.
+    Staff {
+        /// The job centre.
+        job_centre_id: i64,
+    },
+    /// The citizen of this client: their online items.
+    Citizen {
+        /// The client record.
+        client_id: i64,
+    },
+}
+
+/// The Eingangsbestätigung of the citizen's item `id` as text, for `reader`; `None` if
+/// there is no such item of the citizen's for them.
+///
+/// # Errors
+/// A failed database read.
+pub async fn receipt_for(state: &AppState, reader: Reader, id: i64, language: crate::domain::language::Language) -> Result<Option<String>, StoreError> {
+    let item = match reader {
+        Reader::Staff { job_centre_id } => find_for_job_centre(&state.db, job_centre_id, id).await?,
+        Reader::Citizen { client_id } => find_online(&state.db, client_id, id).await?,
+    };
+    let Some(item) = item.filter(|i| i.direction == Direction::FromCitizen) else { return Ok(None) };
+    let files = attachments(&state.db, item.id).await?;
+    Ok(Some(receipt_text(language, &state.settings.portal_name, &item, &files)))
+}
+
+/// The file `file_id` if `reader` may download it (staff of the client's job centre;
+/// the client's citizen for online items), else `None`.
+///
+/// # Errors
+/// A failed database read.
+pub async fn file_for(db: &Db, reader: Reader, file_id: i64) -> Result<Option<FileMeta>, StoreError> {
+    let Some((client_id, job_centre_id, online)) = file_owner(db, file_id).await? else { return Ok(None) };
+    let allowed = match reader {
+        Reader::Staff { job_centre_id: own } => own == job_centre_id,
+        Reader::Citizen { client_id: own } => online && own == client_id,
+    };
+    if !allowed {
+        return Ok(None);
+    }
+    files::meta(db, file_id).await
+}
+
 /// Every item of conversation `thread` of `client_id`, oldest first (online ones only
 /// when `online_only`, i.e. for the citizen).
 pub async fn conversation(db: &Db, client_id: i64, thread: i64, online_only: bool) -> Result<Vec<Item>, StoreError> {
@@ -440,10 +640,7 @@ pub async fn file_owner(db: &Db, file_id: i64) -> Result<Option<(i64, i64, bool)
 /// file with size and SHA-256, as plain text.
 pub fn receipt_text(language: crate::domain::language::Language, portal: &str, item: &Item, files: &[FileMeta]) -> String {
     use crate::{domain::datetime::format_date_time, i18n::*};
-    let l = match language {
-        crate::domain::language::Language::De => Locale::de,
-        crate::domain::language::Language::En => Locale::en,
-    };
+    let l = Locale::from(language);
     let mut text = format!(
         "{}\n\n{}\n{}: {}\n{}: {}\n{}: {}\n",
         td_string!(l, postbox.receipt_title),

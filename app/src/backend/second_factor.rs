@@ -35,12 +35,6 @@ async fn account(state: &AppState, id: i64) -> Result<Account, AuthError> {
     accounts::find_by_id(&state.db, id).await?.ok_or(AuthError::Store(super::StoreError::Sql(sqlx::Error::RowNotFound)))
 }
 
-/// Key of an account's second-factor attempts (TOTP and recovery codes, at the second
-/// step and when confirming identity again).
-pub(super) fn limit_key(account_id: i64) -> String {
-    throttle::key("second-factor", &account_id.to_string())
-}
-
 /// A code that was right: it is used inside `tx`, which the caller extends with what
 /// the code unlocks and then [`ValidCode::commit`]s (or drops, which rolls back and
 /// leaves the code unused).
@@ -70,7 +64,7 @@ impl ValidCode {
 async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester: &Requester) -> Result<Option<ValidCode>, AuthError> {
     let policy = state.settings.throttle;
     let now = state.clock.now();
-    let key = limit_key(account_id);
+    let key = throttle::second_factor_key(account_id);
     let attempt = match throttle::reserve(&state.db, &key, policy.account_limit(), now).await? {
         Reservation::Granted(attempt) => attempt,
         Reservation::Refused { .. } => {
@@ -161,15 +155,15 @@ pub async fn sign_in_with_code(state: &AppState, session: &Session, code: Code<'
 /// Signs in with a passkey. Without `pending` this is the passwordless sign-in (a
 /// passkey with user verification counts as both factors); with a session at the
 /// password stage it is that session's second step and must be the same account's
-/// passkey. Returns the new session's token, or `None` if the passkey was refused (or
-/// the pending session ended meanwhile).
+/// passkey. Returns the new session's token and account id, or `None` if the passkey was refused (or
+/// the pending session ended meanwhile); with the token, the signed-in account.
 pub async fn sign_in_with_passkey(
     state: &AppState,
     binding: &Binding,
     response: &PublicKeyCredential,
     pending: Option<&Session>,
     requester: &Requester,
-) -> Result<Option<String>, AuthError> {
+) -> Result<Option<(String, i64)>, AuthError> {
     let now = state.clock.now();
     let account_id = match passkeys::finish_authentication(&state.webauthn, &state.db, binding, response, now).await {
         Ok(id) => id,
@@ -193,7 +187,7 @@ pub async fn sign_in_with_passkey(
     };
     audit::record(&mut *tx, now, Some(account_id), AuditEvent::SignedIn, requester).await?;
     tx.commit().await?;
-    Ok(Some(token))
+    Ok(Some((token, account_id)))
 }
 
 /// The result of setting up a second factor.

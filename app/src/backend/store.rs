@@ -37,6 +37,9 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A received upload could not be read back from its temporary file.
+    #[error("reading a received file failed: {0}")]
+    TempFile(#[from] std::io::Error),
 }
 
 /// One connection (inside or outside a transaction). Store functions that a service

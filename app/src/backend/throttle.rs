@@ -113,6 +113,12 @@ pub fn account_key(email: &str) -> String {
     key("account", email)
 }
 
+/// Key of an account's second-factor attempts (TOTP and recovery codes, at the second
+/// step and when confirming identity again).
+pub fn second_factor_key(account_id: i64) -> String {
+    key("second-factor", &account_id.to_string())
+}
+
 /// Key of the password checks from a source address.
 pub fn address_key(ip: &str) -> String {
     key("address", ip)

@@ -19,6 +19,25 @@ pub enum Visitor {
     SignedIn,
 }
 
+/// What a fully signed-in account is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A citizen (their account, profile and postbox).
+    Citizen,
+    /// A member of a job centre's staff (the desk under `/intern`).
+    Staff,
+}
+
+/// Where an account lands after signing in (password and second factor, or passkey)
+/// when no local `next` page was asked for: the desk for staff, "Mein Konto" for
+/// citizens.
+pub fn landing(role: Role) -> &'static str {
+    match role {
+        Role::Staff => "/intern",
+        Role::Citizen => "/konto",
+    }
+}
+
 /// The outcome for a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -107,6 +126,12 @@ pub fn server_function(path: &str, visitor: Visitor) -> Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn staff_land_on_the_desk_citizens_on_their_account() {
+        assert_eq!(landing(Role::Staff), "/intern");
+        assert_eq!(landing(Role::Citizen), "/konto");
+    }
     use Decision::*;
     use Visitor::*;
 

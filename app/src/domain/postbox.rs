@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::upload::FileProblem;
+
 /// What an item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ItemKind {
@@ -175,6 +177,45 @@ pub fn reply_subject(subject: &str, prefix: &str) -> String {
     } else {
         format!("{prefix} {subject}")
     }
+}
+
+/// A refused item form (staff or citizen): what is wrong and what was typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedItem {
+    /// Field problems.
+    pub problems: Vec<ItemProblem>,
+    /// The file's problem.
+    pub file: Option<FileProblem>,
+    /// Kind as chosen.
+    pub kind: String,
+    /// Subject as typed.
+    pub subject: String,
+    /// Text as typed.
+    pub body: String,
+}
+
+/// The result of "Senden" on the staff desk (a plain form post with a file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SendOutcome {
+    /// Sent by this channel.
+    Sent {
+        /// Online or post.
+        channel: Channel,
+    },
+    /// Nothing was sent; the form comes back with what was typed.
+    Refused(RefusedItem),
+}
+
+/// The result of a citizen's "Absenden" (a plain form post with files).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CitizenSendOutcome {
+    /// Received as item `id` (its page shows the Eingangsbestätigung).
+    Received {
+        /// The new item.
+        id: i64,
+    },
+    /// Nothing was stored; the form comes back with what was typed.
+    Refused(RefusedItem),
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use crate::ui::{shell::BundleNames, translate::*, THEME_COLOUR};
+use crate::ui::{shell::BundleNames, site::THEME_COLOUR, translate::*};
 
 #[derive(Serialize)]
 struct Manifest<'a> {

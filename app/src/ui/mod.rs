@@ -4,6 +4,7 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod installable;
 pub mod pages;
+pub mod site;
 pub mod translate;
 #[cfg(feature = "ssr")]
 pub mod shell;
@@ -16,34 +17,18 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path, SsrMode,
 };
-use serde::{Deserialize, Serialize};
 
-use crate::{domain::language::Language, ui::translate::*};
+use crate::ui::translate::*;
+use site::{request_site_info, THEME_COLOUR};
 use components::{
     layout::{SiteFooter, SiteHeader},
+    not_found::NotFound,
     service_worker::AppUpdatePrompt,
 };
 use pages::{
-    accessibility_statement, easy_language, offline, account, activation, appointments, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, not_found::NotFound, password_reset, register,
+    accessibility_statement, easy_language, offline, account, activation, appointments, dev_mails, email_change, email_links, help, home::HomePage, legal, mfa_setup, password_reset, register,
     postbox, profile, second_factor, security, sign_in, sign_in_passkey, staff,
 };
-
-/// The header's colour, also the installed app's title bar (manifest and meta tag).
-pub const THEME_COLOUR: &str = "#173f7a";
-
-/// Per-request facts the server decides and the browser needs to render the same page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct SiteInfo {
-    /// Portal name shown in the header and page titles.
-    pub portal_name: String,
-    /// The language negotiated for this request.
-    pub language: Language,
-    /// The signed-in account's e-mail address, if fully signed in.
-    pub signed_in_as: Option<String>,
-    /// The visitor has a session at any stage (also half-way: second step or MFA
-    /// set-up pending), so the header offers "Abmelden".
-    pub has_session: bool,
-}
 
 /// The HTML document around the app (rendered on the server only).
 #[cfg(feature = "ssr")]
@@ -68,13 +53,6 @@ pub fn shell(options: leptos::config::LeptosOptions) -> impl IntoView {
     }
 }
 
-fn locale_of(language: Language) -> Locale {
-    match language {
-        Language::De => Locale::de,
-        Language::En => Locale::en,
-    }
-}
-
 /// The application: providers, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
@@ -90,7 +68,7 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let locale = locale_of(language);
+    let locale = Locale::from(language);
     provide_context(translate::I18n(locale));
     view! {
         <Layout portal_name />
@@ -180,21 +158,4 @@ fn Layout(portal_name: String) -> impl IntoView {
 #[inline(never)]
 fn page<V: IntoView + 'static>(component: fn() -> V) -> AnyView {
     component().into_any()
-}
-
-/// On the server: the facts the host put into the request context.
-#[cfg(feature = "ssr")]
-fn request_site_info() -> SiteInfo {
-    use_context::<SiteInfo>().unwrap_or_default()
-}
-
-/// In the browser the value comes from the server-rendered page; this is never called.
-#[cfg(not(feature = "ssr"))]
-fn request_site_info() -> SiteInfo {
-    SiteInfo::default()
-}
-
-/// The request's [`SiteInfo`].
-pub fn use_site() -> SiteInfo {
-    use_context::<SiteInfo>().unwrap_or_default()
 }

@@ -5,7 +5,7 @@ pub mod access;
 pub mod api_status;
 pub mod cache_control;
 pub mod calendar;
-pub mod client_address;
+pub mod remote_address;
 pub mod health;
 pub mod installable;
 pub mod language;
@@ -29,7 +29,7 @@ use tower_http::{
 use crate::config::Settings;
 use app::{
     backend::{context::RequestContext, AppState},
-    ui::SiteInfo,
+    ui::site::SiteInfo,
     App,
 };
 
@@ -133,4 +133,17 @@ pub fn leptos_options(settings: &Settings) -> leptos::config::LeptosOptions {
         .site_addr(settings.bind_addr)
         .hash_files(settings.site.hash_files)
         .build()
+}
+
+/// `response` with `headers` set (values that are not valid header text are left out).
+pub(crate) fn with_headers<const N: usize>(
+    mut response: axum::response::Response,
+    headers: [(axum::http::HeaderName, String); N],
+) -> axum::response::Response {
+    for (name, value) in headers {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    response
 }

@@ -27,7 +27,7 @@ pub struct ContextState {
     /// Backend state (database, clock).
     pub app: AppState,
     /// The proxies whose `X-Forwarded-For` entries count.
-    pub trusted_proxies: super::client_address::TrustedProxies,
+    pub trusted_proxies: super::remote_address::TrustedProxies,
 }
 
 fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -41,7 +41,7 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_owned())
 }
 
-fn client_ip(request: &Request, proxies: &super::client_address::TrustedProxies) -> String {
+fn remote_ip(request: &Request, proxies: &super::remote_address::TrustedProxies) -> String {
     let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
         return "unknown".to_owned();
     };
@@ -101,7 +101,7 @@ pub async fn attach(State(state): State<ContextState>, mut request: Request, nex
         },
         None => None,
     };
-    let requester = Requester::new(client_ip(&request, &state.trusted_proxies), &user_agent);
+    let requester = Requester::new(remote_ip(&request, &state.trusted_proxies), &user_agent);
     let has_second_factor = match &session {
         Some(s) if s.stage == sessions::Stage::Password => match mfa::factors(&state.app.db, s.account_id).await {
             Ok(factors) => factors.any(),

@@ -11,9 +11,12 @@
 use std::time::{Duration, Instant};
 
 use axum::extract::{multipart::Field, Multipart};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 
-use app::domain::upload::{FileProblem, FileType, MAX_FILE_BYTES, SNIFF_BYTES};
+use app::{
+    backend::{files::ReceivedFile, postbox::ReceivedItem as Received},
+    domain::upload::{FileProblem, FileType, MAX_FILE_BYTES, SNIFF_BYTES},
+};
 
 /// Time before the average rate counts.
 pub const GRACE: Duration = Duration::from_secs(30);
@@ -33,55 +36,6 @@ pub struct Limits {
     pub max_files: usize,
     /// Only PDF documents (staff documents).
     pub pdf_only: bool,
-}
-
-/// A file that was received and accepted (its type by content, at most 10 MB).
-pub struct ReceivedFile {
-    /// The name the browser sent.
-    pub name: String,
-    /// The bytes, in an anonymous temporary file (gone when dropped).
-    pub content: tokio::fs::File,
-    /// Bytes.
-    pub size: u64,
-}
-
-impl ReceivedFile {
-    /// Goes back to the start of the content.
-    pub async fn rewind(&mut self) -> std::io::Result<()> {
-        self.content.seek(std::io::SeekFrom::Start(0)).await.map(|_| ())
-    }
-
-    /// The next `size` bytes (fewer at the end; `None` after it).
-    pub async fn next_chunk(&mut self, size: usize) -> std::io::Result<Option<Vec<u8>>> {
-        let mut buffer = vec![0u8; size];
-        let mut filled = 0;
-        while filled < size {
-            let n = self.content.read(&mut buffer[filled..]).await?;
-            if n == 0 {
-                break;
-            }
-            filled += n;
-        }
-        buffer.truncate(filled);
-        Ok((filled > 0).then_some(buffer))
-    }
-}
-
-/// The form as received.
-#[derive(Default)]
-pub struct Received {
-    /// `kind`.
-    pub kind: String,
-    /// `subject`.
-    pub subject: String,
-    /// `body`.
-    pub body: String,
-    /// `reply_to` (an item id).
-    pub reply_to: Option<i64>,
-    /// Accepted files.
-    pub files: Vec<ReceivedFile>,
-    /// The first refused file's problem (then nothing is sent).
-    pub problem: Option<FileProblem>,
 }
 
 /// Why the body was not read to its end.

@@ -5,10 +5,7 @@ use super::Mail;
 use crate::{domain::language::Language, i18n::*};
 
 fn locale(language: Language) -> Locale {
-    match language {
-        Language::De => Locale::de,
-        Language::En => Locale::en,
-    }
+    language.into()
 }
 
 /// A call to action: label and absolute URL.

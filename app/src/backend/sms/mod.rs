@@ -17,19 +17,13 @@ pub struct Sms {
 
 /// The code that confirms a mobile number for SMS notifications.
 pub fn verification_code(language: Language, to: &str, portal: &str, code: &str) -> Sms {
-    let text = match language {
-        Language::De => td_string!(Locale::de, sms.verification, portal = portal, code = code).to_string(),
-        Language::En => td_string!(Locale::en, sms.verification, portal = portal, code = code).to_string(),
-    };
+    let text = td_string!(Locale::from(language), sms.verification, portal = portal, code = code).to_string();
     Sms { to: to.to_owned(), text }
 }
 
 /// "Erinnerung an Ihren Termin …" a day (configurable) before an appointment.
 pub fn appointment_reminder(language: Language, to: &str, portal: &str, when: &str, place: &str) -> Sms {
     let place: String = place.chars().take(60).collect();
-    let text = match language {
-        Language::De => td_string!(Locale::de, sms.reminder, portal = portal, when = when, place = place).to_string(),
-        Language::En => td_string!(Locale::en, sms.reminder, portal = portal, when = when, place = place).to_string(),
-    };
+    let text = td_string!(Locale::from(language), sms.reminder, portal = portal, when = when, place = place).to_string();
     Sms { to: to.to_owned(), text }
 }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 use crate::{
     api::auth::SignOut,
     domain::language::Language,
-    ui::{components::form::hard_navigate, translate::*, use_site},
+    ui::{components::form::hard_navigate, site::use_site, translate::*},
 };
 
 /// Skip link, portal name, main navigation and language switch.

@@ -9,18 +9,18 @@ use crate::{
     domain::navigation::local_path,
     ui::translate::*,
     ui::{
-        components::{form::hard_navigate, passkey_client},
-        pages::mfa_setup::client_error_message,
+        components::{form::hard_navigate, passkey_browser},
+        components::passkey_browser::browser_error_message,
     },
 };
 
 /// Where the passkey sign-in page lives (it also serves browsers without JavaScript).
 pub const PASSKEY_SIGN_IN_PAGE: &str = "/anmelden/passkey";
 
-/// The page to open after signing in: the `weiter` parameter if it is a local path,
-/// else the account.
-pub fn next_after_sign_in(weiter: Option<String>) -> String {
-    weiter.filter(|n| local_path(n).is_some()).unwrap_or_else(|| "/konto".to_owned())
+/// The page asked for after signing in: the `weiter` parameter if it is a local path.
+/// Without one the server decides where the account lands ([`crate::domain::access::landing`]).
+pub fn next_after_sign_in(weiter: Option<String>) -> Option<String> {
+    weiter.filter(|n| local_path(n).is_some())
 }
 
 /// Runs a passkey sign-in (dialog, or autofill with `conditional`) and, on success,
@@ -28,12 +28,12 @@ pub fn next_after_sign_in(weiter: Option<String>) -> String {
 pub async fn passkey_sign_in(
     i18n: I18n,
     conditional: bool,
-    abort: Option<passkey_client::Abort>,
-    next: String,
+    abort: Option<passkey_browser::Abort>,
+    next: Option<String>,
 ) -> Result<(), String> {
     let challenge = start_passkey_sign_in(conditional).await.map_err(|_| t_string!(i18n, mfa.passkey_failed).to_string())?;
-    let response = passkey_client::get(challenge, abort).await.map_err(|e| client_error_message(i18n, &e))?;
-    match finish_passkey_sign_in(response, Some(next)).await {
+    let response = passkey_browser::get(challenge, abort).await.map_err(|e| browser_error_message(i18n, &e))?;
+    match finish_passkey_sign_in(response, next).await {
         Ok(FactorOutcome::SignedIn { next, .. }) => {
             hard_navigate(&next);
             Ok(())
@@ -48,14 +48,14 @@ pub async fn passkey_sign_in(
 struct Ceremony {
     busy: ReadSignal<bool>,
     message: ReadSignal<Option<String>>,
-    run: Callback<String>,
+    run: Callback<Option<String>>,
 }
 
 /// Runs `passkey_sign_in` towards a destination, tracking busy state and message.
 fn use_ceremony(i18n: I18n) -> Ceremony {
     let (busy, set_busy) = signal(false);
     let (message, set_message) = signal(None::<String>);
-    let run = Callback::new(move |next: String| {
+    let run = Callback::new(move |next: Option<String>| {
         set_busy.set(true);
         set_message.set(None);
         spawn_local(async move {
@@ -82,8 +82,8 @@ fn PasskeyMessage(message: ReadSignal<Option<String>>) -> impl IntoView {
 /// place kept) until the page is interactive.
 #[component]
 pub fn PasskeyButton(
-    /// Where to go afterwards.
-    next: String,
+    /// The page asked for afterwards (else where the account lands).
+    next: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let pending = crate::ui::components::needs_app::app_pending();
@@ -103,8 +103,8 @@ pub fn PasskeyButton(
 /// sign-in page, which says what is needed.
 #[component]
 pub fn PasskeySignInButton(
-    /// Where to go afterwards.
-    next: String,
+    /// The page asked for afterwards (else where the account lands).
+    next: Option<String>,
     /// Called before the dialog opens (to cancel a pending autofill request).
     before: Callback<()>,
 ) -> impl IntoView {
@@ -118,7 +118,7 @@ pub fn PasskeySignInButton(
     };
     view! {
         <form class="passkey-sign-in" method="get" action=PASSKEY_SIGN_IN_PAGE>
-            <input type="hidden" name="weiter" value=weiter />
+            {weiter.map(|weiter| view! { <input type="hidden" name="weiter" value=weiter /> })}
             <button type="submit" class="button" on:click=open_dialog disabled=move || busy.get()>
                 {t!(i18n, sign_in.passkey)}
             </button>

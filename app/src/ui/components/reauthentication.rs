@@ -37,7 +37,7 @@ pub fn Reauthentication(
             <section class="card section" aria-labelledby="reauth-heading">
                 <h2 id="reauth-heading">{t!(i18n, security.reauth_title)}</h2>
                 <p>{t!(i18n, security.reauth_text)}</p>
-                <PasskeyButton next=here.to_owned() />
+                <PasskeyButton next=Some(here.to_owned()) />
                 <ActionForm action attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=summary />
                     <input type="hidden" name="method" value="totp" />

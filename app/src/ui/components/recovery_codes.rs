@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{ui::translate::*, ui::{components::layout::form_urlencode, use_site}};
+use crate::{ui::translate::*, ui::{components::layout::form_urlencode, site::use_site}};
 
 /// The codes and the way on.
 #[component]

@@ -13,12 +13,12 @@ use crate::{
     ui::translate::*,
     ui::{
         components::{
-            error::ErrorNotice,
+            error::ErrorNotice, loading::LoadFailure,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField},
             page::PageHeading,
             reauthentication::Reauthentication,
         },
-        use_site,
+        site::use_site,
     },
 };
 
@@ -43,7 +43,7 @@ pub fn RequireAccount<V: IntoView + 'static>(
                             // Reached only by client-side navigation: the server sends signed-out
                             // visitors to the sign-in page before rendering (http::access).
                             Ok(None) => view! { <Redirect path=sign_in_path(here) /> }.into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                            Err(error) => view! { <LoadFailure error /> }.into_any(),
                         }
                     })
                 }
@@ -209,7 +209,7 @@ fn Consents(action: ServerAction<WithdrawEmailConsent>, wrong: bool) -> impl Int
                         </ul>
                     }
                     .into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <LoadFailure error /> }.into_any(),
                 }
             })}
         </Suspense>

@@ -19,7 +19,7 @@ use crate::{
             page::PageHeading,
         },
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 

@@ -7,10 +7,10 @@ use crate::{
     api::appointments::{my_appointments, AppointmentView},
     domain::datetime::format_date_time,
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
-        pages::staff::appointments::mode_label,
+        components::{loading::LoadFailure, page::PageHeading},
+        components::client_appointments::mode_label,
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -25,7 +25,7 @@ pub fn AppointmentsPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <LoadFailure error /> }.into_any(),
                     Ok(list) => view! {
                         <section class="section" aria-labelledby="anstehend">
                             <h2 id="anstehend">{t!(i18n, appointments.upcoming)}</h2>

@@ -9,9 +9,9 @@ use crate::{
     domain::datetime::format_date_time,
     ui::translate::*,
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
-        pages::not_found::NotFound,
-        use_site,
+        components::{loading::LoadFailure, page::PageHeading},
+        components::not_found::NotFound,
+        site::use_site,
     },
 };
 
@@ -26,7 +26,7 @@ pub fn DevMailsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match mails.await {
                     Err(ApiError::NotFound) => view! { <NotFound /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <LoadFailure error /> }.into_any(),
                     Ok((list, texts)) => view! {
                         <PageHeading text=Signal::derive(move || t_string!(i18n, dev.mails_title).to_string()) />
                         <p>{t!(i18n, dev.mails_intro)}</p>

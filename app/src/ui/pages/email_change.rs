@@ -13,7 +13,7 @@ use crate::{
     },
     ui::{
         components::{
-            error::ErrorNotice,
+            error::ErrorNotice, loading::LoadFailure,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, TextField},
             email_link::{press_once_valid, LinkProblem},
             messages::email_message,
@@ -201,7 +201,7 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
                                     }
                                     .into_any(),
                                     Ok(problem) => view! { <LinkProblem problem new_link="/konto/e-mail" /> }.into_any(),
-                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                    Err(error) => view! { <LoadFailure error /> }.into_any(),
                                 }
                             })
                         }}

@@ -10,7 +10,7 @@ use crate::{
     ui::translate::*,
     ui::components::{
         email_link::{press_once_valid, EmailLinkFields, EmailLinkRequest, LinkProblem},
-        error::ErrorNotice,
+        error::ErrorNotice, loading::LoadFailure,
         form::{latest, use_flash},
         page::PageHeading,
     },
@@ -80,7 +80,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                                     }
                                     .into_any(),
                                     Ok(problem) => view! { <LinkProblem problem new_link="/registrieren/link-anfordern" /> }.into_any(),
-                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                    Err(error) => view! { <LoadFailure error /> }.into_any(),
                                 }
                             })
                         }}

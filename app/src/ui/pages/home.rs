@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{
     api::site::{list_job_centres, portal_address, JobCentreContact, PortalLink},
     ui::translate::*,
-    ui::components::{error::ErrorNotice, install_hint::InstallHint, page::PageHeading},
+    ui::components::{loading::LoadFailure, install_hint::InstallHint, page::PageHeading},
 };
 
 /// The start page.
@@ -79,7 +79,7 @@ pub fn HomePage() -> impl IntoView {
                             view! { <p>{t!(i18n, home.job_centres_none)}</p> }.into_any()
                         }
                         Ok(list) => view! { <JobCentreList centres=list /> }.into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -14,10 +14,10 @@ use crate::{
     },
     ui::translate::*,
     ui::components::{
-        error::ErrorNotice,
+        error::ErrorNotice, loading::LoadFailure,
         form::{latest, use_flash, ErrorSummary, FieldError, OneTimeCodeField, TextField},
         page::PageHeading,
-        passkey_client::{self, ClientError},
+        passkey_browser::{self, browser_error_message},
         recovery_codes::RecoveryCodes,
     },
 };
@@ -48,7 +48,7 @@ fn WithStatus<V: IntoView + 'static>(content: impl Fn(FactorSummary) -> V + Send
                     Suspend::new(async move {
                         match status.await {
                             Ok(status) => content(status).into_any(),
-                            Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                            Err(error) => view! { <LoadFailure error /> }.into_any(),
                         }
                     })
                 }
@@ -170,7 +170,7 @@ pub fn TotpSetupPage() -> impl IntoView {
                                         Suspend::new(async move {
                                             match setup.await {
                                                 Ok(setup) => view! { <TotpSteps setup email action wrong /> }.into_any(),
-                                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                                Err(error) => view! { <LoadFailure error /> }.into_any(),
                                             }
                                         })
                                     }
@@ -194,7 +194,7 @@ fn TotpSteps(
     wrong: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let portal = crate::ui::use_site().portal_name;
+    let portal = crate::ui::site::use_site().portal_name;
     let error = Signal::derive(move || wrong.then(|| t_string!(i18n, mfa.wrong_code).to_string()));
     let summary = Signal::derive(move || error.get().map(|message| vec![FieldError { field: "code", message }]).unwrap_or_default());
     view! {
@@ -227,16 +227,6 @@ fn TotpSteps(
     }
 }
 
-/// What went wrong in the browser, as a message.
-pub fn client_error_message(i18n: I18n, error: &ClientError) -> String {
-    match error {
-        ClientError::Unsupported => t_string!(i18n, mfa.passkey_unsupported),
-        ClientError::Cancelled => t_string!(i18n, mfa.passkey_cancelled),
-        ClientError::Failed(_) => t_string!(i18n, mfa.passkey_failed),
-    }
-    .to_string()
-}
-
 /// `/mfa/einrichten/passkey`
 #[component]
 pub fn PasskeySetupPage() -> impl IntoView {
@@ -258,14 +248,14 @@ pub fn PasskeySetupPage() -> impl IntoView {
         spawn_local(async move {
             let result = async {
                 let challenge = start_passkey_registration().await.map_err(Err)?;
-                let response = passkey_client::create(challenge).await.map_err(Ok)?;
+                let response = passkey_browser::create(challenge).await.map_err(Ok)?;
                 finish_passkey_registration(response, name, next).await.map_err(Err)
             }
             .await;
             match result {
                 Ok(EnrolOutcome::PasskeyRefused) => set_message.set(Some(t_string!(i18n, mfa.passkey_failed).to_string())),
                 Ok(outcome) => set_done.set(Some(outcome)),
-                Err(Ok(client_error)) => set_message.set(Some(client_error_message(i18n, &client_error))),
+                Err(Ok(client_error)) => set_message.set(Some(browser_error_message(i18n, &client_error))),
                 Err(Err(error)) => set_api_error.set(Some(error)),
             }
             set_busy.set(false);

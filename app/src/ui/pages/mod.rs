@@ -12,7 +12,6 @@ pub mod help;
 pub mod home;
 pub mod legal;
 pub mod mfa_setup;
-pub mod not_found;
 pub mod offline;
 pub mod password_reset;
 pub mod postbox;

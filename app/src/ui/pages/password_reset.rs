@@ -10,7 +10,7 @@ use crate::{
     ui::{
         components::{
             email_link::{EmailLinkFields, EmailLinkRequest, LinkProblem},
-            error::ErrorNotice,
+            error::ErrorNotice, loading::LoadFailure,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, RevealToggle},
             messages::{password_message, repetition_message},
             page::PageHeading,
@@ -89,7 +89,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                             match link.await {
                                 Ok(LinkOutcome::Valid) => view! { <NewPasswordForm action token problems /> }.into_any(),
                                 Ok(problem) => view! { <LinkProblem problem new_link="/passwort-vergessen" /> }.into_any(),
-                                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                Err(error) => view! { <LoadFailure error /> }.into_any(),
                             }
                         })}
                     </Suspense>

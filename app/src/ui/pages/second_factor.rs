@@ -9,7 +9,7 @@ use crate::{
     ui::translate::*,
     ui::{
         components::{
-            error::ErrorNotice,
+            error::ErrorNotice, loading::LoadFailure,
             form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, OneTimeCodeField, TextField},
             page::PageHeading,
             passkey_sign_in::PasskeyButton,
@@ -58,7 +58,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                                 Suspend::new(async move {
                                     match status.await {
                                         Ok(status) => view! { <Factors status action wrong next /> }.into_any(),
-                                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                                     }
                                 })
                             }
@@ -85,7 +85,7 @@ fn Factors(status: FactorSummary, action: ServerAction<SubmitSecondFactor>, wron
     });
     view! {
         <ErrorSummary errors=summary />
-        {(status.passkeys > 0).then(|| view! { <PasskeyButton next=next.clone() /> })}
+        {(status.passkeys > 0).then(|| view! { <PasskeyButton next=Some(next.clone()).filter(|n| !n.is_empty()) /> })}
         {status.totp.then(|| {
             let next = next.clone();
             view! {

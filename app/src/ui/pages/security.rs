@@ -16,7 +16,7 @@ use crate::{
     ui::translate::*,
     ui::{
         components::{
-            error::ErrorNotice,
+            error::ErrorNotice, loading::LoadFailure,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, RevealToggle},
             messages::{password_message, repetition_message},
             page::PageHeading,
@@ -24,7 +24,7 @@ use crate::{
             reauthentication::Reauthentication,
             recovery_codes::RecoveryCodes,
         },
-        use_site,
+        site::use_site,
     },
 };
 
@@ -100,7 +100,7 @@ pub fn SecurityPage() -> impl IntoView {
                             <Events settings />
                         }
                         .into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                     }
                 })
             }}

@@ -13,7 +13,7 @@ use crate::{
         form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, PasswordField, TextField},
         layout::form_urlencode,
         page::PageHeading,
-        passkey_client,
+        passkey_browser,
         passkey_sign_in::{next_after_sign_in, passkey_sign_in, PasskeySignInButton},
     },
 };
@@ -63,11 +63,11 @@ pub fn SignInPage() -> impl IntoView {
         }
         errors
     });
-    // Where a passkey sign-in continues (the page asked for, else the account).
+    // Where a passkey sign-in continues (the page asked for, else where the account lands).
     let passkey_next = next_after_sign_in(query.with_untracked(|q| q.get("weiter")));
     // Passkeys in the e-mail field's autofill, where the browser supports it. The request
     // waits in the background; the button cancels it before opening the dialog.
-    let autofill = StoredValue::new_local(None::<passkey_client::Abort>);
+    let autofill = StoredValue::new_local(None::<passkey_browser::Abort>);
     let cancel_autofill = move || {
         if let Some(abort) = autofill.get_value() {
             abort.abort();
@@ -78,8 +78,8 @@ pub fn SignInPage() -> impl IntoView {
         move |_| {
             let next = next.clone();
             spawn_local(async move {
-                if passkey_client::conditional_mediation_available().await {
-                    let abort = passkey_client::Abort::new();
+                if passkey_browser::conditional_mediation_available().await {
+                    let abort = passkey_browser::Abort::new();
                     autofill.set_value(abort.clone());
                     let _ = passkey_sign_in(i18n, true, abort, next).await;
                 }

@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::kind_label;
+use crate::ui::components::postbox::kind_label;
 use crate::{
     api::postbox::my_postbox,
     domain::{datetime::format_date_time, postbox::ItemKind},
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
+        components::{loading::LoadFailure, page::PageHeading},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -55,7 +55,7 @@ pub fn InboxPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
             {move || Suspend::new(async move {
                 match inbox.await {
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    Err(error) => view! { <LoadFailure error /> }.into_any(),
                     Ok(inbox) if inbox.items.is_empty() => view! { <p class="section" role="status">{t!(i18n, postbox.empty)}</p> }.into_any(),
                     Ok(inbox) => {
                         let (page, pages) = (inbox.page, inbox.pages);

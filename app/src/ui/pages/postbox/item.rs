@@ -6,17 +6,17 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{file_size, kind_label, write::{use_citizen_send_outcome, MessageForm}};
+use crate::ui::components::postbox::{file_size, kind_label, use_citizen_send_outcome, Attachment, MessageForm};
 use crate::{
-    api::postbox::{open_postbox_item, postbox_conversation, AttachmentView, CitizenSendOutcome, PostboxItemView},
+    api::postbox::{open_postbox_item, postbox_conversation, CitizenSendOutcome, PostboxItemView},
     domain::{
         datetime::{format_date, format_date_time},
         postbox::ItemKind,
     },
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
+        components::{loading::LoadFailure, page::PageHeading},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -35,7 +35,7 @@ pub fn ItemPage() -> impl IntoView {
                     (Ok(item), Ok(conversation)) => view! { <Item item conversation outcome=outcome.get_value() /> }.into_any(),
                     (Err(error), _) | (_, Err(error)) => view! {
                         <PageHeading text=Signal::derive(move || t_string!(i18n, postbox.title).to_string()) />
-                        <ErrorNotice error />
+                        <LoadFailure error />
                     }
                     .into_any(),
                 }
@@ -151,19 +151,3 @@ fn Receipt(item: PostboxItemView) -> impl IntoView {
     }
 }
 
-/// A file with its download link.
-#[component]
-pub fn Attachment(file: AttachmentView) -> impl IntoView {
-    let i18n = use_i18n();
-    let size = file_size(i18n, file.size);
-    view! {
-        <li>
-            <a href=format!("/dateien/{}", file.id) download=file.filename.clone() rel="external">
-                {t!(i18n, postbox.download, name = file.filename.clone(), size = size)}
-            </a>
-            <br />
-            <span class="field__hint">"SHA-256: "<code class="hash">{file.sha256}</code></span>
-        </li>
-    }
-    .into_any()
-}

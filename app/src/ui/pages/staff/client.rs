@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{
-    appointments::ClientAppointments,
+use crate::ui::components::{
+    client_appointments::ClientAppointments,
+    client_postbox::{use_send_outcome, ClientPostbox},
     letter::LetterView,
-    postbox::{use_send_outcome, ClientPostbox},
-    salutation_text, StaffOnly,
+    staff_only::{salutation_text, StaffOnly},
 };
 use crate::{
     api::appointments::{client_appointments, AppointmentOutcome, CancelAppointment, CreateAppointment},
@@ -17,13 +17,13 @@ use crate::{
     domain::datetime::{format_date, format_date_time},
     ui::{
         components::{
-            error::ErrorNotice,
+            error::ErrorNotice, loading::LoadFailure,
             form::{latest, use_flash, FieldError, ErrorSummary, TextField},
             page::PageHeading,
         },
-        pages::profile::{option_labels, OptionHistory},
+        components::option_history::{option_labels, OptionHistory},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -81,7 +81,7 @@ pub fn ClientPage() -> impl IntoView {
                                         .into_any();
                                         view! { <Details details items sent schedule issue revoke revoked invalid_validity /> }.into_any()
                                     }
-                                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                                    Err(error) => view! { <LoadFailure error /> }.into_any(),
                                 }
                             })}
                         </Suspense>

@@ -3,14 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::StaffOnly;
+use crate::ui::components::staff_only::StaffOnly;
 use crate::{
     api::staff::search_clients,
     domain::datetime::format_date,
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
+        components::{loading::LoadFailure, page::PageHeading},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -77,7 +77,7 @@ pub fn DeskPage() -> impl IntoView {
                             </div>
                         }
                         .into_any(),
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                     }
                 })}
             </Suspense>

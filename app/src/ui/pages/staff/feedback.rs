@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 
-use super::StaffOnly;
+use crate::ui::components::staff_only::StaffOnly;
 use crate::{
     api::feedback::{feedback_entries, FeedbackEntry, MarkFeedbackDone},
     domain::datetime::format_date_time,
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
+        components::{error::ErrorNotice, loading::LoadFailure, page::PageHeading},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -27,7 +27,7 @@ pub fn FeedbackPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match entries.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                         Ok(list) if list.is_empty() => view! { <p role="status">{t!(i18n, accessibility.staff_none)}</p> }.into_any(),
                         Ok(list) => view! {
                             <ul class="item-list">

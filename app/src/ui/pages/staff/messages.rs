@@ -6,18 +6,18 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::{
-    postbox::{use_send_outcome, SentItem},
-    StaffOnly,
+use crate::ui::components::{
+    client_postbox::{use_send_outcome, SentItem},
+    staff_only::StaffOnly,
 };
 use crate::{
     api::postbox::{open_conversation, staff_inbox, MarkDone, SendOutcome},
     domain::datetime::format_date_time,
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
-        pages::postbox::kind_label,
+        components::{loading::LoadFailure, page::PageHeading},
+        components::postbox::kind_label,
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -33,7 +33,7 @@ pub fn MessagesPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match inbox.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                         Ok(entries) if entries.is_empty() => view! { <p role="status">{t!(i18n, postbox.staff_inbox_empty)}</p> }.into_any(),
                         Ok(entries) => view! {
                             <ul class="item-list">
@@ -87,7 +87,7 @@ pub fn ConversationPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match conversation.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                         Ok(conversation) => {
                             let subject = conversation.items.last().map(|i| i.item.subject.clone()).unwrap_or_default();
                             let reply_subject = crate::domain::postbox::reply_subject(&subject, t_string!(i18n, postbox.reply_prefix));

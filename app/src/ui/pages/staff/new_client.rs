@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::StaffOnly;
+use crate::ui::components::staff_only::StaffOnly;
 use crate::{
     api::staff::{CreateClient, CreateClientOutcome},
     domain::client_record::{ClientField, ClientInput},

@@ -3,15 +3,15 @@
 
 use leptos::prelude::*;
 
-use super::{postbox::reason_text, StaffOnly};
+use crate::ui::components::{client_postbox::reason_text, staff_only::StaffOnly};
 use crate::{
     api::postbox::{print_queue, MarkPrinted},
     domain::datetime::format_date_time,
     ui::{
-        components::{error::ErrorNotice, page::PageHeading},
-        pages::postbox::{item::Attachment, kind_label},
+        components::{loading::LoadFailure, page::PageHeading},
+        components::postbox::{kind_label, Attachment},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -28,12 +28,12 @@ pub fn PrintQueuePage() -> impl IntoView {
             <p class="lead">{t!(i18n, postbox.queue_intro)}</p>
             {move || mark.value().get().map(|result| match result {
                 Ok(_) => view! { <div class="notice notice--success" role="status"><p>{t!(i18n, postbox.queue_marked)}</p></div> }.into_any(),
-                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                Err(error) => view! { <LoadFailure error /> }.into_any(),
             })}
             <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match queue.await {
-                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                        Err(error) => view! { <LoadFailure error /> }.into_any(),
                         Ok(entries) if entries.is_empty() => view! { <p role="status">{t!(i18n, postbox.queue_empty)}</p> }.into_any(),
                         Ok(entries) => view! {
                             <ul class="item-list">

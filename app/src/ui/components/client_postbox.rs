@@ -12,10 +12,10 @@ use crate::{
         upload::FileProblem,
     },
     ui::{
-        components::{error::ErrorNotice, form::use_flash},
-        pages::postbox::{item::Attachment, kind_label},
+        components::{loading::LoadFailure, form::use_flash},
+        components::postbox::{kind_label, Attachment},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 
@@ -128,7 +128,7 @@ pub fn ClientPostbox(
                 <button type="submit" class="button">{t!(i18n, postbox.send)}</button>
             </form>
             {match items {
-                Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                Err(error) => view! { <LoadFailure error /> }.into_any(),
                 Ok(items) if items.is_empty() => view! { <p class="section">{t!(i18n, postbox.staff_none)}</p> }.into_any(),
                 Ok(items) => view! {
                     <ul class="item-list section" aria-label=move || t_string!(i18n, postbox.staff_sent_heading)>

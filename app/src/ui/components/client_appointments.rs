@@ -12,7 +12,7 @@ use crate::{
     ui::{
         components::form::{ErrorSummary, FieldError, TextField},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 

@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
-use super::salutation_text;
+use crate::ui::components::staff_only::salutation_text;
 use crate::{
     api::staff::Letter,
     domain::datetime::format_date,
-    ui::{translate::*, use_site},
+    ui::{site::use_site, translate::*},
 };
 
 /// The letter and, above it on screen only, the print button.

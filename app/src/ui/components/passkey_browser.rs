@@ -2,11 +2,12 @@
 //! with the conversions of `webauthn-rs-proto`. Only the hydrated page has a browser;
 //! on the server these report "not supported" (they are only called from event handlers).
 
+use crate::ui::translate::*;
 use webauthn_rs_proto::{CreationChallengeResponse, PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse};
 
 /// Why the browser did not produce a passkey answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClientError {
+pub enum BrowserError {
     /// The browser has no WebAuthn support.
     Unsupported,
     /// The user cancelled, or the request timed out or was aborted.
@@ -28,22 +29,22 @@ pub fn supported() -> bool {
 }
 
 #[cfg(feature = "hydrate")]
-fn error_from(value: leptos::wasm_bindgen::JsValue) -> ClientError {
+fn error_from(value: leptos::wasm_bindgen::JsValue) -> BrowserError {
     use leptos::wasm_bindgen::JsCast;
     match value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.name())) {
-        Some(name) if name == "NotAllowedError" || name == "AbortError" => ClientError::Cancelled,
-        Some(name) if name == "NotSupportedError" => ClientError::Unsupported,
-        Some(name) => ClientError::Failed(name),
-        None => ClientError::Failed(format!("{value:?}")),
+        Some(name) if name == "NotAllowedError" || name == "AbortError" => BrowserError::Cancelled,
+        Some(name) if name == "NotSupportedError" => BrowserError::Unsupported,
+        Some(name) => BrowserError::Failed(name),
+        None => BrowserError::Failed(format!("{value:?}")),
     }
 }
 
 /// Asks the browser to create a passkey.
-pub async fn create(challenge: CreationChallengeResponse) -> Result<RegisterPublicKeyCredential, ClientError> {
+pub async fn create(challenge: CreationChallengeResponse) -> Result<RegisterPublicKeyCredential, BrowserError> {
     #[cfg(feature = "hydrate")]
     {
         if !supported() {
-            return Err(ClientError::Unsupported);
+            return Err(BrowserError::Unsupported);
         }
         let options: web_sys::CredentialCreationOptions = challenge.into();
         let promise = leptos::prelude::window()
@@ -57,16 +58,16 @@ pub async fn create(challenge: CreationChallengeResponse) -> Result<RegisterPubl
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = challenge;
-        Err(ClientError::Unsupported)
+        Err(BrowserError::Unsupported)
     }
 }
 
 /// Asks the browser for a passkey assertion (optionally abortable).
-pub async fn get(challenge: RequestChallengeResponse, abort: Option<Abort>) -> Result<PublicKeyCredential, ClientError> {
+pub async fn get(challenge: RequestChallengeResponse, abort: Option<Abort>) -> Result<PublicKeyCredential, BrowserError> {
     #[cfg(feature = "hydrate")]
     {
         if !supported() {
-            return Err(ClientError::Unsupported);
+            return Err(BrowserError::Unsupported);
         }
         let options: web_sys::CredentialRequestOptions = challenge.into();
         if let Some(abort) = &abort {
@@ -83,7 +84,7 @@ pub async fn get(challenge: RequestChallengeResponse, abort: Option<Abort>) -> R
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = (challenge, abort);
-        Err(ClientError::Unsupported)
+        Err(BrowserError::Unsupported)
     }
 }
 
@@ -138,4 +139,14 @@ impl Abort {
         #[cfg(feature = "hydrate")]
         self.0.abort();
     }
+}
+
+/// What went wrong in the browser, as a message.
+pub fn browser_error_message(i18n: I18n, error: &BrowserError) -> String {
+    match error {
+        BrowserError::Unsupported => t_string!(i18n, mfa.passkey_unsupported),
+        BrowserError::Cancelled => t_string!(i18n, mfa.passkey_cancelled),
+        BrowserError::Failed(_) => t_string!(i18n, mfa.passkey_failed),
+    }
+    .to_string()
 }

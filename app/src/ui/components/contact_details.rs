@@ -10,7 +10,7 @@ use crate::{
     ui::{
         components::{error::ErrorNotice, form::{use_flash, TextField}},
         translate::*,
-        use_site,
+        site::use_site,
     },
 };
 

@@ -1,0 +1,368 @@
+//! Guards the architecture (README "Architecture"): the import graph of `app/src`, read
+//! from the sources themselves — every `use` tree and every `crate::…`, `super::…`,
+//! `self::…` or child-module path in code (comments and strings skipped).
+//!
+//! Rules, each a test:
+//! - layers run one way: `ui → api → backend → domain` (no arrow to a layer above);
+//! - a page imports components, never another page; a component never imports a page;
+//! - no circle between files.
+//!
+//! Run alone: `cargo test -p app --test architecture`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A module path such as `ui::pages::postbox::inbox` (the crate root is the empty path).
+type Module = String;
+
+fn src_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("a listed directory entry is readable").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The module a file defines: `ui/pages/mod.rs` → `ui::pages`, `lib.rs` → ``.
+fn module_of(file: &Path) -> Module {
+    let relative = file.strip_prefix(src_dir()).expect("below src");
+    let mut parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let last = parts.pop().expect("a file name");
+    let stem = last.trim_end_matches(".rs");
+    if stem != "mod" && stem != "lib" {
+        parts.push(stem.to_owned());
+    }
+    parts.join("::")
+}
+
+/// The source without comments, string and char literals, and without its unit tests.
+fn code_only(source: &str) -> String {
+    let source = match source.find("#[cfg(test)]\nmod tests") {
+        Some(end) => &source[..end],
+        None => source,
+    };
+    let c: Vec<char> = source.chars().collect();
+    let at = |i: usize| c.get(i).copied().unwrap_or('\0');
+    let mut out = String::with_capacity(source.len());
+    let mut i = 0;
+    while i < c.len() {
+        let (ch, next) = (at(i), at(i + 1));
+        if ch == '/' && next == '/' {
+            while i < c.len() && at(i) != '\n' {
+                i += 1;
+            }
+        } else if ch == '/' && next == '*' {
+            let mut depth = 0;
+            while i < c.len() {
+                if at(i) == '/' && at(i + 1) == '*' {
+                    depth += 1;
+                    i += 2;
+                } else if at(i) == '*' && at(i + 1) == '/' {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else if ch == 'r' && (next == '"' || (next == '#' && at(i + 2) == '"' || next == '#' && at(i + 2) == '#')) {
+            let hashes = c[i + 1..].iter().take_while(|&&h| h == '#').count();
+            i += hashes + 2;
+            let closing: Vec<char> = std::iter::once('"').chain(std::iter::repeat_n('#', hashes)).collect();
+            while i < c.len() && !c[i..].starts_with(&closing) {
+                i += 1;
+            }
+            i += closing.len();
+            out.push_str("\"\"");
+        } else if ch == '"' {
+            i += 1;
+            while i < c.len() && at(i) != '"' {
+                i += if at(i) == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+            out.push_str("\"\"");
+        } else if ch == '\'' && next == '\\' {
+            i += 2;
+            while i < c.len() && at(i) != '\'' {
+                i += 1;
+            }
+            i += 1;
+        } else if ch == '\'' && at(i + 2) == '\'' {
+            i += 3;
+        } else {
+            out.push(ch);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_ident(ch: char) -> bool {
+    ch.is_alphanumeric() || ch == '_'
+}
+
+/// Expands a `use` tree (`crate::{a::b, c::{d, e}}`) into its paths.
+fn expand_use_tree(tree: &str) -> Vec<String> {
+    let tree: String = tree.chars().filter(|c| !c.is_whitespace()).collect();
+    let Some(open) = tree.find('{') else { return vec![tree] };
+    let prefix = &tree[..open];
+    let close = tree.rfind('}').unwrap_or(tree.len());
+    let inner = &tree[open + 1..close.max(open + 1)];
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0, 0);
+    for (index, ch) in inner.char_indices() {
+        match ch {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&inner[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    items
+        .into_iter()
+        .filter(|item| !item.is_empty())
+        .flat_map(|item| expand_use_tree(item).into_iter().map(move |rest| format!("{prefix}{rest}")))
+        .collect()
+}
+
+/// Every path a piece of code names: the expanded `use` trees and the paths in code that
+/// start with `crate`, `super`, `self` or one of the file's own child modules.
+fn named_paths(code: &str, children: &BTreeSet<String>) -> Vec<String> {
+    let mut paths = Vec::new();
+    let mut rest = code;
+    let mut without_uses = String::with_capacity(code.len());
+    // `use` statements (including `pub use`, `pub(crate) use`).
+    while let Some(at) = rest.find("use ") {
+        let before = rest[..at].chars().last();
+        let after = &rest[at + 4..];
+        match after.find(';') {
+            Some(end) if before.is_none_or(|c| !is_ident(c)) => {
+                paths.extend(expand_use_tree(&after[..end]));
+                without_uses.push_str(&rest[..at]);
+                rest = &after[end..];
+            }
+            _ => {
+                without_uses.push_str(&rest[..at + 4]);
+                rest = after;
+            }
+        }
+    }
+    without_uses.push_str(rest);
+    // Paths in code.
+    let chars: Vec<char> = without_uses.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if is_ident(chars[i]) && (i == 0 || (!is_ident(chars[i - 1]) && chars[i - 1] != ':')) {
+            let start = i;
+            while i < chars.len() && (is_ident(chars[i]) || (chars[i] == ':' && chars.get(i + 1) == Some(&':'))) {
+                i += if chars[i] == ':' { 2 } else { 1 };
+            }
+            let path: String = chars[start..i].iter().collect();
+            let first = path.split("::").next().unwrap_or_default();
+            if path.contains("::") && (matches!(first, "crate" | "super" | "self") || children.contains(first)) {
+                paths.push(path);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    paths
+}
+
+/// Resolves a named path from `module` (defined in a `mod.rs`/`lib.rs` file or not) to
+/// the deepest known module it points into.
+fn resolve(path: &str, module: &str, is_dir_module: bool, modules: &BTreeSet<Module>) -> Option<Module> {
+    let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+    let mut base: Vec<String> = if module.is_empty() { vec![] } else { module.split("::").map(str::to_owned).collect() };
+    // The module relative paths start from: the file's own module.
+    let mut rest = segments.as_slice();
+    match rest.first() {
+        Some(&"crate") => {
+            base.clear();
+            rest = &rest[1..];
+        }
+        Some(&"self") => rest = &rest[1..],
+        Some(&"super") => {
+            while rest.first() == Some(&"super") {
+                base.pop();
+                rest = &rest[1..];
+            }
+        }
+        Some(_) => {
+            // A child module (`inbox::Page` in `pages/postbox/mod.rs`), only from dir modules
+            // or a file with inline/child modules.
+            let _ = is_dir_module;
+        }
+        None => return None,
+    }
+    let mut deepest = None;
+    let mut candidate = base.clone();
+    if modules.contains(&candidate.join("::")) {
+        deepest = Some(candidate.join("::"));
+    }
+    for segment in rest {
+        candidate.push((*segment).to_owned());
+        let name = candidate.join("::");
+        if modules.contains(&name) {
+            deepest = Some(name);
+        } else {
+            break;
+        }
+    }
+    deepest
+}
+
+/// The import graph: module → the modules it names (itself excluded).
+fn graph() -> BTreeMap<Module, BTreeSet<Module>> {
+    let mut files = Vec::new();
+    rust_files(&src_dir(), &mut files);
+    let modules: BTreeSet<Module> = files.iter().map(|f| module_of(f)).collect();
+    let mut edges = BTreeMap::new();
+    for file in &files {
+        let module = module_of(file);
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let is_dir_module = name == "mod.rs" || name == "lib.rs";
+        let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        let code = code_only(&source);
+        let prefix = if module.is_empty() { String::new() } else { format!("{module}::") };
+        let children: BTreeSet<String> = modules
+            .iter()
+            .filter_map(|m| m.strip_prefix(&prefix).filter(|_| is_dir_module || !module.is_empty()))
+            .filter(|rest| !rest.contains("::") && !rest.is_empty())
+            .map(str::to_owned)
+            .collect();
+        let targets: BTreeSet<Module> = named_paths(&code, &children)
+            .iter()
+            .filter_map(|path| resolve(path, &module, is_dir_module, &modules))
+            .filter(|target| *target != module && !target.is_empty())
+            .collect();
+        edges.insert(module, targets);
+    }
+    edges
+}
+
+fn layer(module: &str) -> Option<usize> {
+    ["domain", "backend", "api", "ui"].iter().position(|layer| module == *layer || module.starts_with(&format!("{layer}::")))
+}
+
+fn is_below(module: &str, parent: &str) -> bool {
+    module == parent || module.starts_with(&format!("{parent}::"))
+}
+
+#[test]
+fn layers_run_one_way() {
+    let mut problems = Vec::new();
+    for (from, targets) in graph() {
+        for to in targets {
+            if let (Some(a), Some(b)) = (layer(&from), layer(&to)) {
+                if b > a {
+                    problems.push(format!("{from} → {to}"));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "arrows to a layer above (ui → api → backend → domain):\n{}", problems.join("\n"));
+}
+
+#[test]
+fn pages_import_components_never_pages() {
+    let mut problems = Vec::new();
+    for (from, targets) in graph() {
+        for to in targets.iter().filter(|to| is_below(to, "ui::pages")) {
+            let page_to_page = is_below(&from, "ui::pages") && from != "ui::pages" && !is_below(to, &from);
+            let component_to_page = is_below(&from, "ui::components");
+            if page_to_page || component_to_page {
+                problems.push(format!("{from} → {to}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "a page or component importing a page:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn no_circle_between_files() {
+    let graph = graph();
+    // Tarjan's strongly connected components.
+    struct State<'a> {
+        graph: &'a BTreeMap<Module, BTreeSet<Module>>,
+        index: BTreeMap<&'a str, usize>,
+        low: BTreeMap<&'a str, usize>,
+        stack: Vec<&'a str>,
+        on_stack: BTreeSet<&'a str>,
+        circles: Vec<Vec<&'a str>>,
+    }
+    fn visit<'a>(s: &mut State<'a>, node: &'a str) {
+        let n = s.index.len();
+        s.index.insert(node, n);
+        s.low.insert(node, n);
+        s.stack.push(node);
+        s.on_stack.insert(node);
+        for next in s.graph.get(node).into_iter().flatten() {
+            let next = next.as_str();
+            if !s.graph.contains_key(next) {
+                continue;
+            }
+            if !s.index.contains_key(next) {
+                visit(s, next);
+                let low = s.low[node].min(s.low[next]);
+                s.low.insert(node, low);
+            } else if s.on_stack.contains(next) {
+                let low = s.low[node].min(s.index[next]);
+                s.low.insert(node, low);
+            }
+        }
+        if s.low[node] == s.index[node] {
+            let mut component = Vec::new();
+            while let Some(top) = s.stack.pop() {
+                s.on_stack.remove(top);
+                component.push(top);
+                if top == node {
+                    break;
+                }
+            }
+            if component.len() > 1 {
+                component.sort();
+                s.circles.push(component);
+            }
+        }
+    }
+    let mut state = State {
+        graph: &graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on_stack: BTreeSet::new(),
+        circles: Vec::new(),
+    };
+    for node in graph.keys() {
+        if !state.index.contains_key(node.as_str()) {
+            visit(&mut state, node);
+        }
+    }
+    let circles: Vec<String> = state.circles.iter().map(|c| c.join(" ↔ ")).collect();
+    assert!(circles.is_empty(), "files that import each other (directly or around a circle):\n{}", circles.join("\n"));
+}
+
+#[test]
+fn the_reader_sees_what_it_must() {
+    // The checks above are only as good as the reader: known arrows must be found.
+    let graph = graph();
+    assert!(graph["ui"].iter().filter(|m| m.starts_with("ui::pages::")).count() > 10, "the router names its pages: {:?}", graph["ui"]);
+    assert!(graph["api::auth"].iter().any(|m| m.starts_with("backend::")), "{:?}", graph["api::auth"]);
+    assert!(graph.keys().any(|m| m == "domain::access"));
+    assert_eq!(expand_use_tree("crate::{a::b, c::{d, e}}"), ["crate::a::b", "crate::c::d", "crate::c::e"]);
+}
