@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the race suite (`server/tests/races.rs`: every limiter hammered with >= 50 parallel
+# Runs the race suite (`server/tests/it/races.rs`: every limiter hammered with >= 50 parallel
 # requests over two server instances, on SQLite and PostgreSQL) ROUNDS times in a row and
 # prints one markdown table: per test and database, how many rounds passed and failed. A flaky limit shows up as a round that failed.
 #
@@ -20,11 +20,11 @@ cleanup() { type stop_test_postgres >/dev/null 2>&1 && stop_test_postgres; }
 trap cleanup EXIT
 source scripts/postgres-test-cluster.sh
 
-cargo test --locked -p server --test races --no-run >/dev/null 2>&1
+cargo test --locked -p server --test it --no-run >/dev/null 2>&1
 
 for round in $(seq 1 "$ROUNDS"); do
   # One test at a time: each test starts two servers and fires its own bursts.
-  if cargo test --locked -p server --test races -- --test-threads=1 >"$LOG/round-$round.txt" 2>&1; then
+  if cargo test --locked -p server --test it races:: -- --test-threads=1 >"$LOG/round-$round.txt" 2>&1; then
     echo "round $round: passed"
   else
     echo "round $round: FAILED (see $LOG/round-$round.txt)"
@@ -44,7 +44,7 @@ for f in sorted(log.glob("round-*.txt")):
             (passed if result == "ok" else failed)[name] += 1
 names = sorted(set(passed) | set(failed))
 lines = [f"# Race suite, {rounds} rounds", "",
-         "`bench/races-loop.sh`: `server/tests/races.rs` run again and again; each test fires",
+         "`bench/races-loop.sh`: `server/tests/it/races.rs` run again and again; each test fires",
          ">= 50 parallel requests at two server instances on one database.", "",
          "| Test | Database | Passed | Failed |", "|---|---|---:|---:|"]
 for name in names:

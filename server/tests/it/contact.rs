@@ -4,11 +4,9 @@
 //! and the e-mail address (password, link to the new address, notices to the old one,
 //! an address that is taken meanwhile).
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{
+use crate::support::{
     desk::{audit_count, new_client, staff_of},
     sms_gateway::{code_in, SmsGatewayStub},
     Backend, TestApp, PASSWORD,

@@ -2,11 +2,9 @@
 //! case and accents, one account per mailbox however its domain is written, and no
 //! single-line field that adds a line or turns text around.
 
-mod support;
-
 use reqwest::{header, multipart};
 use serde_json::json;
-use support::{desk::staff_of, Backend, TestApp, PASSWORD};
+use crate::support::{desk::staff_of, Backend, TestApp, PASSWORD};
 
 on_both_databases!(
     names_are_found_whatever_the_case_and_accents,

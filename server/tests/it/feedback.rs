@@ -2,11 +2,9 @@
 //! send it, with and without JavaScript; the server re-checks the input, limits how
 //! often one address sends, and only staff read it and mark it as dealt with.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{desk::staff_of, Backend, TestApp, PASSWORD};
+use crate::support::{desk::staff_of, Backend, TestApp, PASSWORD};
 
 on_both_databases!(
     feedback_is_stored_checked_and_limited,

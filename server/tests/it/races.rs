@@ -7,14 +7,12 @@
 //! Every burst goes to two portal instances on the same database, alternating, the way
 //! a load balancer spreads an attacker's requests.
 
-mod support;
-
 use std::time::Duration;
 
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{
+use crate::support::{
     desk::{audit_count, new_client, staff_of},
     sms_gateway::SmsGatewayStub,
     Answer, Backend, TestApp, PASSWORD,
@@ -443,7 +441,7 @@ async fn typed_sms_codes_and_feedback_hold_their_limits(backend: Backend) {
     assert_eq!(pair.first.call("profile/redeem", &[("code", &code)], Some(&cookie)).await.json, json!("Activated"));
     let cookie = pair.first.full_sign_in("tippen@example.org", PASSWORD).await;
     assert!(pair.first.call("profile/mobile/send", &[("mobile", "0151 2345 6789")], Some(&cookie)).await.json["CodeSent"].is_object());
-    let right = support::sms_gateway::code_in(&gateway.wait_for(1).await);
+    let right = crate::support::sms_gateway::code_in(&gateway.wait_for(1).await);
     let wrong = if right == "000000" { "111111" } else { "000000" };
     // 50 guesses at once: five tries, then the code is used up — also for the right one.
     let answers = burst(&pair, 50, "profile/mobile/confirm", form(&[("code", wrong)]), Some(&cookie)).await;

@@ -3,11 +3,9 @@
 //! redemption, expiry, revocation, unknown codes, attempt limits, audit entries) and
 //! the communication options with their history.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::{
+use crate::support::{
     desk::{audit_count, new_client, staff_of},
     Backend, TestApp, PASSWORD,
 };

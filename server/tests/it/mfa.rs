@@ -3,11 +3,9 @@
 //! WebAuthn ceremony state, last-factor protection, the re-authentication window and
 //! the security page's changes.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{Backend, TestApp, PASSWORD};
+use crate::support::{Backend, TestApp, PASSWORD};
 
 on_both_databases!(
     without_a_factor_only_the_set_up_is_reachable,

@@ -4,11 +4,9 @@
 //! bytes, the legal trail is recorded, the print queue, and who may see what (every
 //! other requester gets 404). Refused uploads leave nothing behind.
 
-mod support;
-
 use reqwest::{header, multipart, StatusCode};
 use serde_json::{json, Value};
-use support::{
+use crate::support::{
     desk::{new_client, staff_of},
     Backend, TestApp, PASSWORD,
 };

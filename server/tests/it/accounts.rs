@@ -2,13 +2,11 @@
 //! every rule of security.md's Passwords, Tokens, Sign-in and Sessions sections, each
 //! with a test that tries to break it.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{Backend, TestApp};
+use crate::support::{Backend, TestApp};
 
 const PASSWORD: &str = "Kx9!vTq2#mLpW";
 const SESSION: &str = "session";
@@ -128,7 +126,7 @@ async fn register_confirm_sign_in_sign_out(backend: Backend) {
     app.stop().await;
 }
 
-fn problems(answer: &support::Answer) -> serde_json::Value {
+fn problems(answer: &crate::support::Answer) -> serde_json::Value {
     answer.json["Invalid"]["problems"].clone()
 }
 
@@ -438,7 +436,7 @@ async fn cookies_are_secure_over_https(backend: Backend) {
     tls.stop().await;
 }
 
-async fn https_call(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> support::Answer {
+async fn https_call(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> crate::support::Answer {
     let response = app
         .client
         .post(app.url(&format!("/api/{endpoint}")))
@@ -449,7 +447,7 @@ async fn https_call(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> sup
         .expect("call");
     let set_cookies = response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(str::to_owned)).collect();
     let body = response.text().await.expect("body");
-    support::Answer { status: StatusCode::OK, json: serde_json::from_str(&body).unwrap_or_default(), body, set_cookies, location: None }
+    crate::support::Answer { status: StatusCode::OK, json: serde_json::from_str(&body).unwrap_or_default(), body, set_cookies, location: None }
 }
 
 async fn registered_https(app: &TestApp, address: &str) {

@@ -3,11 +3,9 @@
 //! on every page of a (half-)signed-in visitor, and the outbox rule — a change and its
 //! notice are one transaction, so a failing notice rolls the change back.
 
-mod support;
-
 use reqwest::StatusCode;
 use serde_json::json;
-use support::{desk::audit_count, Answer, Backend, TestApp, PASSWORD};
+use crate::support::{desk::audit_count, Answer, Backend, TestApp, PASSWORD};
 
 on_both_databases!(
     a_password_reset_voids_a_pending_email_change,
@@ -27,7 +25,7 @@ on_both_databases!(
 const NEW_PASSWORD: &str = "Neu#Passwort2026";
 
 /// The next mail to `to` with `subject` after the `before` ones already there.
-async fn next_mail(app: &TestApp, to: &str, subject: &str, before: usize) -> support::smtp::ReceivedMail {
+async fn next_mail(app: &TestApp, to: &str, subject: &str, before: usize) -> crate::support::smtp::ReceivedMail {
     for _ in 0..150 {
         let mails: Vec<_> = app.smtp.to(to).into_iter().filter(|m| m.subject() == subject).collect();
         if mails.len() > before {

@@ -3,13 +3,11 @@
 //! on a public address), and a portal behind a reverse proxy whose clients write their
 //! own `X-Forwarded-For`.
 
-mod support;
-
 use std::process::{Command, Stdio};
 
 use reqwest::{header, multipart};
 use serde_json::json;
-use support::{
+use crate::support::{
     desk::{audit_count, new_client, staff_of},
     sms_gateway::{code_in, SmsGatewayStub},
     Backend, TestApp, PASSWORD,

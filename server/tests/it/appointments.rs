@@ -3,12 +3,10 @@
 //! goes out exactly once at the right time (clock moved by the test), also with two
 //! more workers racing for it — and not at all when cancelled or SMS was switched off.
 
-mod support;
-
 use app::backend::{appointments, outbox};
 use reqwest::{header, StatusCode};
 use serde_json::json;
-use support::{
+use crate::support::{
     desk::{new_client, staff_email, staff_of},
     Backend, TestApp, PASSWORD,
 };

@@ -2,10 +2,8 @@
 //! the 404 page, language negotiation, migrations and the demo seed — on SQLite and
 //! PostgreSQL.
 
-mod support;
-
 use reqwest::{header, StatusCode};
-use support::{Backend, TestApp};
+use crate::support::{Backend, TestApp};
 
 on_both_databases!(
     health_and_readiness,
@@ -228,7 +226,7 @@ async fn start_page_lists_job_centres_from_the_database(backend: Backend) {
 
 async fn migrations_and_seed_are_idempotent(backend: Backend) {
     let dir = tempfile::tempdir().expect("dir");
-    let url = support::fresh_database(backend, dir.path()).await;
+    let url = crate::support::fresh_database(backend, dir.path()).await;
     for _ in 0..2 {
         let db = app::backend::Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");

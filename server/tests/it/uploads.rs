@@ -3,14 +3,12 @@
 //! eight slow uploads run), and long typed text without JavaScript (kept even when it
 //! does not fit into a cookie).
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use reqwest::{header, multipart, StatusCode};
 use serde_json::json;
-use support::{
+use crate::support::{
     desk::{new_client, staff_of},
     Backend, TestApp, PASSWORD,
 };
