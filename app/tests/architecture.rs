@@ -366,3 +366,55 @@ fn the_reader_sees_what_it_must() {
     assert!(graph.keys().any(|m| m == "domain::access"));
     assert_eq!(expand_use_tree("crate::{a::b, c::{d, e}}"), ["crate::a::b", "crate::c::d", "crate::c::e"]);
 }
+
+/// The longest body a server function or HTTP handler may have (lines between its
+/// braces): resolve the caller, call one service, map the result.
+const MAX_HANDLER_LINES: usize = 25;
+
+/// `(file, name, body lines)` of every function in `dir` that `is_handler` picks from its
+/// signature (the lines from the attribute or `fn` to the opening brace).
+fn function_lengths(dir: &Path, is_handler: impl Fn(&str, &str) -> bool) -> Vec<(String, String, usize)> {
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let source = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        let lines: Vec<&str> = source.lines().collect();
+        for (start, line) in lines.iter().enumerate() {
+            let Some(rest) = line.trim_start().strip_prefix("pub async fn ").or_else(|| line.trim_start().strip_prefix("async fn ")) else {
+                continue;
+            };
+            let name = rest.split(['(', '<']).next().unwrap_or_default().to_owned();
+            let Some(open) = (start..lines.len()).find(|&i| lines[i].trim_end().ends_with('{')) else { continue };
+            let indent = line.len() - line.trim_start().len();
+            let close = (open + 1..lines.len())
+                .find(|&i| lines[i].trim_end() == format!("{}}}", " ".repeat(indent)))
+                .unwrap_or(lines.len());
+            let attribute = if start > 0 { lines[start - 1] } else { "" };
+            let signature = lines[start..=open].join(" ");
+            if is_handler(attribute, &signature) {
+                found.push((file.display().to_string(), name, close - open - 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn server_functions_and_handlers_are_short() {
+    let server_functions = function_lengths(&src_dir().join("api"), |attribute, _| attribute.trim_start().starts_with("#[server("));
+    let http = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/src/http");
+    // Handlers take extractors; middleware (which takes `Next`) is not a handler.
+    let handlers = function_lengths(&http, |_, signature| {
+        ["State(", "Extension(", "Path("].iter().any(|e| signature.contains(e)) && !signature.contains("Next")
+    });
+    assert!(server_functions.len() > 40, "the reader finds the server functions: {}", server_functions.len());
+    assert!(handlers.len() >= 5, "the reader finds the HTTP handlers: {handlers:?}");
+    let long: Vec<String> = server_functions
+        .iter()
+        .chain(&handlers)
+        .filter(|(_, _, lines)| *lines > MAX_HANDLER_LINES)
+        .map(|(file, name, lines)| format!("{file}: {name} has {lines} lines"))
+        .collect();
+    assert!(long.is_empty(), "longer than {MAX_HANDLER_LINES} lines (move the work into a service or a helper):\n{}", long.join("\n"));
+}

@@ -77,6 +77,18 @@ pub enum SignInProblem {
     Unconfirmed,
 }
 
+impl SignInProblem {
+    /// What is missing from the form, if anything (the address already trimmed).
+    pub fn missing(email: &str, password: &str) -> Option<SignInProblem> {
+        match (email.is_empty(), password.is_empty()) {
+            (true, true) => Some(SignInProblem::BothMissing),
+            (true, false) => Some(SignInProblem::EmailMissing),
+            (false, true) => Some(SignInProblem::PasswordMissing),
+            (false, false) => None,
+        }
+    }
+}
+
 /// Result of a sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SignInOutcome {
@@ -231,45 +243,24 @@ pub async fn resend_confirmation(email: String) -> Result<LinkRequestOutcome, Ap
 /// "Anmelden": checks the credentials and starts a new session (replacing any old one).
 #[server(endpoint = "auth/sign-in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<SignInOutcome, ApiError> {
-    use crate::{
-        backend::{auth, auth::{NextStep, SignIn}},
-        domain::{
-            access::{ENROLMENT_PAGE, SECOND_FACTOR_PAGE},
-            navigation::{encode_path, local_path},
-        },
-    };
-    let state = super::state()?;
-    let request = super::request();
-    let email = email.trim().to_owned();
-    let missing = match (email.is_empty(), password.is_empty()) {
-        (true, true) => Some(SignInProblem::BothMissing),
-        (true, false) => Some(SignInProblem::EmailMissing),
-        (false, true) => Some(SignInProblem::PasswordMissing),
-        (false, false) => None,
-    };
-    let outcome = if let Some(problem) = missing {
-        SignInOutcome::Rejected { email, problem }
-    } else {
-        // A new session id at every sign-in: the previous session (if any) ends.
-        let previous = request.session.as_ref().map(|s| s.id);
-        match auth::sign_in(&state, &email, &password, previous, &request.requester).await.map_err(super::unavailable)? {
-            SignIn::SignedIn { token, next: step, account_id } => {
+    use crate::backend::auth::{self, NextStep, SignIn};
+    use crate::domain::{access::{ENROLMENT_PAGE, SECOND_FACTOR_PAGE}, navigation::with_next};
+    let (state, request, email) = (super::state()?, super::request(), email.trim().to_owned());
+    // A new session id at every sign-in: the previous session (if any) ends.
+    let previous = request.session.as_ref().map(|s| s.id);
+    let outcome = match SignInProblem::missing(&email, &password) {
+        Some(problem) => SignInOutcome::Rejected { email, problem },
+        None => match auth::sign_in(&state, &email, &password, previous, &request.requester).await.map_err(super::unavailable)? {
+            SignIn::SignedIn { token, next: step, .. } => {
                 super::set_cookie(&session_cookie(token, state.settings.secure_cookies));
-                // The second step comes first; the page asked for is kept for after it.
-                let after = next.as_deref().and_then(local_path).unwrap_or(super::caller::landing(&state, account_id).await);
-                let next = match step {
-                    NextStep::SecondFactor => format!("{SECOND_FACTOR_PAGE}?weiter={}", encode_path(after)),
-                    // The page asked for (e.g. the letter's QR link) survives the set-up.
-                    NextStep::Enrol => match next.as_deref().and_then(local_path) {
-                        Some(asked) => format!("{ENROLMENT_PAGE}?weiter={}", encode_path(asked)),
-                        None => ENROLMENT_PAGE.to_owned(),
-                    },
-                };
-                SignInOutcome::SignedIn { next }
+                // The second step (or its set-up) comes first; the page asked for (e.g. the
+                // letter's QR link) is kept for after it, else the account's landing page.
+                let page = if step == NextStep::SecondFactor { SECOND_FACTOR_PAGE } else { ENROLMENT_PAGE };
+                SignInOutcome::SignedIn { next: with_next(page, next.as_deref().unwrap_or_default()) }
             }
             SignIn::Failed => SignInOutcome::Rejected { email, problem: SignInProblem::WrongCredentials },
             SignIn::Unconfirmed => SignInOutcome::Rejected { email, problem: SignInProblem::Unconfirmed },
-        }
+        },
     };
     match &outcome {
         SignInOutcome::SignedIn { next } if super::flash::plain_form_post() => leptos_axum::redirect(next),

@@ -115,6 +115,31 @@ pub(crate) mod support {
     }
 
     /// Sets a new session cookie (after a privilege change).
+    /// Signed in: the new session's cookie, and the page to open — `next` if it is a local
+    /// path, else where the account lands ([`crate::domain::access::landing`]).
+    pub async fn signed_in(token: String, account_id: i64, next: Option<String>, recovery_left: Option<i64>) -> Result<super::FactorOutcome, ApiError> {
+        let state = super::super::state()?;
+        new_session_cookie(token)?;
+        let landing = super::super::caller::landing(&state, account_id).await;
+        let next = next.as_deref().and_then(crate::domain::navigation::local_path).unwrap_or(landing).to_owned();
+        Ok(super::FactorOutcome::SignedIn { next, recovery_left })
+    }
+
+    /// A proof of identity with a passkey by a signed-in session; on success back to the
+    /// page that asked for it (security, e-mail or privacy page).
+    pub async fn reauthenticate_with_passkey(
+        response: &webauthn_rs_proto::PublicKeyCredential,
+        next: Option<String>,
+    ) -> Result<super::FactorOutcome, ApiError> {
+        let (state, request) = (super::super::state()?, super::super::request());
+        let session = super::super::caller::signed_in()?;
+        let ok = crate::backend::second_factor::reauthenticate_with_passkey(&state, &session, response, &request.requester)
+            .await
+            .map_err(super::super::unavailable)?;
+        let back = next.as_deref().and_then(crate::domain::navigation::local_path).unwrap_or("/konto/sicherheit").to_owned();
+        Ok(if ok { super::FactorOutcome::SignedIn { next: back, recovery_left: None } } else { super::FactorOutcome::Wrong })
+    }
+
     pub fn new_session_cookie(token: String) -> Result<(), ApiError> {
         let state = super::super::state()?;
         super::super::set_cookie(&super::super::auth::session_cookie(token, state.settings.secure_cookies));
@@ -263,30 +288,18 @@ pub async fn finish_passkey_registration(
 /// (`method = "recovery"`).
 #[server(endpoint = "mfa/second-factor")]
 pub async fn submit_second_factor(method: String, code: String, next: Option<String>) -> Result<FactorOutcome, ApiError> {
-    use crate::{
-        backend::{
-            second_factor::{self, Code, SecondStep},
-            sessions::Stage,
-        },
-        domain::navigation::local_path,
+    use crate::backend::{
+        second_factor::{self, Code, SecondStep},
+        sessions::Stage,
     };
-    let state = super::state()?;
-    let request = super::request();
+    let (state, request) = (super::state()?, super::request());
     let session = super::caller::session()?;
     if session.stage != Stage::Password {
         return Err(ApiError::NotFound);
     }
-    let code = match method.as_str() {
-        "recovery" => Code::Recovery(&code),
-        _ => Code::Totp(&code),
-    };
+    let code = Code::from_form(&method, &code);
     let outcome = match second_factor::sign_in_with_code(&state, &session, code, &request.requester).await.map_err(super::unavailable)? {
-        SecondStep::SignedIn { token, recovery_left } => {
-            support::new_session_cookie(token)?;
-            let start = super::caller::landing(&state, session.account_id).await;
-            let next = next.as_deref().and_then(local_path).unwrap_or(start).to_owned();
-            FactorOutcome::SignedIn { next, recovery_left }
-        }
+        SecondStep::SignedIn { token, recovery_left } => support::signed_in(token, session.account_id, next, recovery_left).await?,
         SecondStep::Wrong => FactorOutcome::Wrong,
         SecondStep::SessionEnded => return Err(ApiError::NotSignedIn),
     };
@@ -316,40 +329,21 @@ pub async fn start_passkey_sign_in(conditional: bool) -> Result<RequestChallenge
 /// Finishes a passkey sign-in with the browser's answer.
 #[server(endpoint = "mfa/passkey-sign-in-finish", input = Json)]
 pub async fn finish_passkey_sign_in(response: PublicKeyCredential, next: Option<String>) -> Result<FactorOutcome, ApiError> {
-    use crate::{
-        backend::{second_factor, sessions::Stage},
-        domain::navigation::local_path,
-    };
-    let state = super::state()?;
-    let request = super::request();
+    use crate::backend::{second_factor, sessions::Stage};
+    let (state, request) = (super::state()?, super::request());
     let binding = support::binding(false)?;
     let pending = request.session.clone();
     if pending.as_ref().is_some_and(|s| s.stage == Stage::Full) {
         // Already signed in: this is a re-authentication.
-        let session = super::caller::signed_in()?;
-        let ok = second_factor::reauthenticate_with_passkey(&state, &session, &response, &request.requester)
-            .await
-            .map_err(super::unavailable)?;
-        // Back to the page that asked for the proof (security, e-mail or privacy page).
-        let back = next.as_deref().and_then(local_path).unwrap_or("/konto/sicherheit").to_owned();
-        return Ok(if ok {
-            FactorOutcome::SignedIn { next: back, recovery_left: None }
-        } else {
-            FactorOutcome::Wrong
-        });
+        return support::reauthenticate_with_passkey(&response, next).await;
     }
     let token = second_factor::sign_in_with_passkey(&state, &binding, &response, pending.as_ref(), &request.requester)
         .await
         .map_err(super::unavailable)?;
-    Ok(match token {
-        Some((token, account_id)) => {
-            support::new_session_cookie(token)?;
-            let landing = super::caller::landing(&state, account_id).await;
-            let next = next.as_deref().and_then(local_path).unwrap_or(landing).to_owned();
-            FactorOutcome::SignedIn { next, recovery_left: None }
-        }
-        None => FactorOutcome::Wrong,
-    })
+    match token {
+        Some((token, account_id)) => support::signed_in(token, account_id, next, None).await,
+        None => Ok(FactorOutcome::Wrong),
+    }
 }
 
 /// Confirms identity again with a code (`method = "totp"` or `"recovery"`).
@@ -359,10 +353,7 @@ pub async fn reauthenticate(method: String, code: String) -> Result<FactorOutcom
     let state = super::state()?;
     let request = super::request();
     let session = super::caller::signed_in()?;
-    let code = match method.as_str() {
-        "recovery" => Code::Recovery(&code),
-        _ => Code::Totp(&code),
-    };
+    let code = Code::from_form(&method, &code);
     let ok = second_factor::reauthenticate_with_code(&state, &session, code, &request.requester).await.map_err(super::unavailable)?;
     let outcome = if ok {
         FactorOutcome::SignedIn { next: "/konto/sicherheit".to_owned(), recovery_left: None }

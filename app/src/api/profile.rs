@@ -144,13 +144,24 @@ pub enum MobileOutcome {
 /// The profile of the signed-in citizen, if unlocked.
 #[server(endpoint = "profile/mine")]
 pub async fn my_profile() -> Result<Option<ProfileView>, ApiError> {
-    use crate::backend::{clients, job_centres, profiles};
     let state = super::state()?;
     let (session, profile) = match super::caller::citizen_with_profile().await {
         Ok(found) => found,
         Err(ApiError::ProfileRequired) => return Ok(None),
         Err(other) => return Err(other),
     };
+    profile_view(&state, session, profile).await.map(Some)
+}
+
+/// The profile page's view of `profile`: the client record, the job centre, the options
+/// and their history.
+#[cfg(feature = "ssr")]
+async fn profile_view(
+    state: &crate::backend::AppState,
+    session: crate::backend::sessions::Session,
+    profile: crate::backend::profiles::Profile,
+) -> Result<ProfileView, ApiError> {
+    use crate::backend::{clients, job_centres, profiles};
     let client = clients::find_by_id(&state.db, profile.client_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
     let centre = job_centres::find_by_id(&state.db, client.job_centre_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
     let options = profiles::options(&state.db, profile.id).await.map_err(super::unavailable)?;
@@ -160,7 +171,7 @@ pub async fn my_profile() -> Result<Option<ProfileView>, ApiError> {
         .into_iter()
         .map(|c| OptionChangeView { option: c.option, enabled: c.enabled, at: c.at })
         .collect();
-    Ok(Some(ProfileView {
+    Ok(ProfileView {
         job_centre: centre.name,
         job_centre_contact: vec![centre.street, format!("{} {}", centre.postcode, centre.city), centre.phone, centre.email],
         name: client.record.full_name(),
@@ -175,7 +186,24 @@ pub async fn my_profile() -> Result<Option<ProfileView>, ApiError> {
         since: profile.created_at,
         options,
         history,
-    }))
+    })
+}
+
+/// The backend's refusal as the form shows it (a session that ended meanwhile is
+/// answered before; it never reaches the form).
+#[cfg(feature = "ssr")]
+impl From<crate::backend::activation_codes::Refusal> for CodeRefusal {
+    fn from(refusal: crate::backend::activation_codes::Refusal) -> Self {
+        use crate::backend::activation_codes::Refusal;
+        match refusal {
+            Refusal::Unknown => CodeRefusal::Unknown,
+            Refusal::Expired(at) => CodeRefusal::Expired(at),
+            Refusal::Used => CodeRefusal::Used,
+            Refusal::Revoked => CodeRefusal::Revoked,
+            Refusal::Locked(until) => CodeRefusal::Locked(until),
+            Refusal::AlreadyLinked | Refusal::SessionEnded => CodeRefusal::AlreadyLinked,
+        }
+    }
 }
 
 /// "Freischaltcode eingeben": unlocks the profile with the code from the letter.
@@ -197,17 +225,7 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
                     RedeemOutcome::Activated
                 }
                 Err(Refusal::SessionEnded) => return Err(ApiError::NotSignedIn),
-                Err(refusal) => RedeemOutcome::Refused {
-                    refusal: match refusal {
-                        Refusal::Unknown => CodeRefusal::Unknown,
-                        Refusal::Expired(at) => CodeRefusal::Expired(at),
-                        Refusal::Used => CodeRefusal::Used,
-                        Refusal::Revoked => CodeRefusal::Revoked,
-                        Refusal::Locked(until) => CodeRefusal::Locked(until),
-                        Refusal::AlreadyLinked | Refusal::SessionEnded => CodeRefusal::AlreadyLinked,
-                    },
-                    code: formatted,
-                },
+                Err(refusal) => RedeemOutcome::Refused { refusal: refusal.into(), code: formatted },
             }
         }
     };

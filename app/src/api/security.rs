@@ -94,43 +94,42 @@ pub enum ChangeOutcome {
 /// The security page's data for the signed-in account.
 #[server(endpoint = "security/overview")]
 pub async fn security_overview() -> Result<SecuritySettings, ApiError> {
-    use crate::{
-        backend::{audit, mfa, sessions},
-        domain::device::describe,
-    };
-    let state = super::state()?;
-    let session = super::caller::signed_in()?;
-    let account = session.account_id;
-    let db = &state.db;
+    use crate::backend::{audit, mfa, sessions};
+    let (state, session) = (super::state()?, super::caller::signed_in()?);
+    let (db, account) = (&state.db, session.account_id);
     let passkeys = mfa::passkeys::list(db, account).await.map_err(super::unavailable)?;
-    let totp_since = mfa::totp::confirmed_at(db, account).await.map_err(super::unavailable)?;
-    let recovery_codes = mfa::recovery::remaining(db, account).await.map_err(super::unavailable)?;
     let sessions = sessions::list(db, account).await.map_err(super::unavailable)?;
     let events = audit::for_account(db, account, 50).await.map_err(super::unavailable)?;
     Ok(SecuritySettings {
-        passkeys: passkeys
-            .into_iter()
-            .map(|p| PasskeyView { id: p.id, name: p.name, created_at: p.created_at, last_used_at: p.last_used_at })
-            .collect(),
-        totp_since,
-        recovery_codes,
-        sessions: sessions
-            .into_iter()
-            .map(|s| SessionView {
-                current: s.id == session.id,
-                id: s.id,
-                device: describe(&s.user_agent),
-                ip: s.ip,
-                created_at: s.created_at,
-                last_seen_at: s.last_seen_at,
-            })
-            .collect(),
-        events: events
-            .into_iter()
-            .map(|e| EventView { at: e.at, event: e.event, ip: e.ip, device: describe(&e.user_agent) })
-            .collect(),
+        passkeys: passkeys.into_iter().map(views::passkey).collect(),
+        totp_since: mfa::totp::confirmed_at(db, account).await.map_err(super::unavailable)?,
+        recovery_codes: mfa::recovery::remaining(db, account).await.map_err(super::unavailable)?,
+        sessions: sessions.into_iter().map(|s| views::session(s, session.id)).collect(),
+        events: events.into_iter().map(views::event).collect(),
         needs_reauthentication: !session.recently_verified(state.clock.now()),
     })
+}
+
+/// The views of the security page's lists.
+#[cfg(feature = "ssr")]
+mod views {
+    use super::{EventView, PasskeyView, SessionView};
+    use crate::{backend, domain::device::describe};
+
+    /// A passkey as listed.
+    pub fn passkey(p: backend::mfa::passkeys::PasskeyInfo) -> PasskeyView {
+        PasskeyView { id: p.id, name: p.name, created_at: p.created_at, last_used_at: p.last_used_at }
+    }
+
+    /// A signed-in device; `current` is the session of this request.
+    pub fn session(s: backend::sessions::SessionInfo, current: i64) -> SessionView {
+        SessionView { current: s.id == current, id: s.id, device: describe(&s.user_agent), ip: s.ip, created_at: s.created_at, last_seen_at: s.last_seen_at }
+    }
+
+    /// A security event.
+    pub fn event(e: backend::audit::AuditEntry) -> EventView {
+        EventView { at: e.at, event: e.event, ip: e.ip, device: describe(&e.user_agent) }
+    }
 }
 
 #[cfg(feature = "ssr")]

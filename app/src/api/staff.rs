@@ -154,6 +154,36 @@ pub(crate) mod support {
             .ok_or(ApiError::NotFound)
     }
 
+    /// The Freischaltcode letter of `issued` for `client`, from `staff` of `centre`.
+    pub fn letter(
+        public_url: &str,
+        centre: &crate::backend::job_centres::JobCentre,
+        client: &Client,
+        staff: &StaffMember,
+        issued: &crate::backend::activation_codes::Issued,
+        now: i64,
+    ) -> Letter {
+        let link = format!("{public_url}/freischalten?code={}", issued.code.display());
+        Letter {
+            sender: vec![centre.name.clone(), centre.street.clone(), format!("{} {}", centre.postcode, centre.city)],
+            contact: format!("{} · {}", centre.phone, centre.email),
+            recipient: vec![
+                client.record.full_name(),
+                client.record.street.clone(),
+                format!("{} {}", client.record.postcode, client.record.city),
+            ],
+            salutation: client.record.salutation.clone(),
+            name: client.record.full_name(),
+            code: issued.code.display(),
+            qr_svg: crate::backend::qr::svg(&link).unwrap_or_default(),
+            link,
+            valid_until: issued.valid_until,
+            issued_at: now,
+            staff_name: staff.display_name.clone(),
+            client_page: format!("/intern/kunden/{}", client.id),
+        }
+    }
+
     /// The view of a record.
     pub async fn view(client: Client) -> Result<ClientView, ApiError> {
         let state = super::super::state()?;
@@ -251,7 +281,7 @@ pub async fn load_client(id: i64) -> Result<ClientDetails, ApiError> {
 /// letter. The code is shown only now.
 #[server(endpoint = "staff/issue-code")]
 pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome, ApiError> {
-    use crate::backend::{activation_codes, job_centres, qr};
+    use crate::backend::{activation_codes, job_centres};
     let state = super::state()?;
     let staff = super::caller::staff().await?;
     let client = support::own_client(&staff, client_id).await?;
@@ -265,25 +295,7 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
             .await
             .map_err(super::unavailable)?;
         let centre = job_centres::find_by_id(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
-        let link = format!("{}/freischalten?code={}", state.settings.public_url, issued.code.display());
-        IssueOutcome::Issued(Box::new(Letter {
-            sender: vec![centre.name.clone(), centre.street.clone(), format!("{} {}", centre.postcode, centre.city)],
-            contact: format!("{} · {}", centre.phone, centre.email),
-            recipient: vec![
-                client.record.full_name(),
-                client.record.street.clone(),
-                format!("{} {}", client.record.postcode, client.record.city),
-            ],
-            salutation: client.record.salutation.clone(),
-            name: client.record.full_name(),
-            code: issued.code.display(),
-            qr_svg: qr::svg(&link).unwrap_or_default(),
-            link,
-            valid_until: issued.valid_until,
-            issued_at: now,
-            staff_name: staff.display_name.clone(),
-            client_page: format!("/intern/kunden/{}", client.id),
-        }))
+        IssueOutcome::Issued(Box::new(support::letter(&state.settings.public_url, &centre, &client, &staff, &issued, now)))
     };
     super::flash::remember("staff-issue-code", &outcome).await;
     Ok(outcome)

@@ -31,6 +31,17 @@ pub enum Code<'a> {
     Recovery(&'a str),
 }
 
+impl<'a> Code<'a> {
+    /// The code of a form: `method = "recovery"` for a recovery code, else (`"totp"`) a
+    /// code from the app.
+    pub fn from_form(method: &str, code: &'a str) -> Code<'a> {
+        match method {
+            "recovery" => Code::Recovery(code),
+            _ => Code::Totp(code),
+        }
+    }
+}
+
 async fn account(state: &AppState, id: i64) -> Result<Account, AuthError> {
     accounts::find_by_id(&state.db, id).await?.ok_or(AuthError::Store(super::StoreError::Sql(sqlx::Error::RowNotFound)))
 }

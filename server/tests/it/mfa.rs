@@ -74,7 +74,7 @@ async fn with_a_factor_only_the_second_step_is_reachable(backend: Backend) {
     let address = app.registered("zweiter").await;
     app.full_sign_in(&address, PASSWORD).await;
     let (cookie, next) = password_only(&app, &address).await;
-    assert_eq!(next, "/anmelden/zweiter-faktor?weiter=/konto");
+    assert_eq!(next, "/anmelden/zweiter-faktor");
     for page in PAGES.iter().chain(["/mfa/einrichten", "/mfa/einrichten/totp"].iter()) {
         let answer = app.page(page, Some(&cookie)).await;
         assert_eq!(answer.status, StatusCode::SEE_OTHER, "{page}");
