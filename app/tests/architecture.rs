@@ -418,3 +418,116 @@ fn server_functions_and_handlers_are_short() {
         .collect();
     assert!(long.is_empty(), "longer than {MAX_HANDLER_LINES} lines (move the work into a service or a helper):\n{}", long.join("\n"));
 }
+
+/// Which backend service owns which table (README "Architecture"): only the owner writes
+/// it, and reads it apart from the joins in [`READ_JOINS`].
+const OWNERS: &[(&str, &[&str])] = &[
+    ("backend::accessibility_feedback", &["accessibility_feedback"]),
+    ("backend::accounts", &["accounts", "consents"]),
+    ("backend::activation_codes", &["activation_codes"]),
+    ("backend::appointments", &["appointments"]),
+    ("backend::audit", &["audit_log"]),
+    ("backend::clients", &["clients"]),
+    ("backend::files", &["files", "file_chunks"]),
+    ("backend::flash_stash", &["flash_stash"]),
+    ("backend::job_centres", &["job_centres"]),
+    ("backend::mfa::ceremonies", &["webauthn_ceremonies"]),
+    ("backend::mfa::passkeys", &["passkeys"]),
+    ("backend::mfa::recovery", &["recovery_codes"]),
+    ("backend::mfa::totp", &["totp_secrets"]),
+    ("backend::mobile_numbers", &["mobile_confirmations"]),
+    ("backend::outbox", &["outbox"]),
+    ("backend::postbox", &["postbox_items", "postbox_attachments"]),
+    ("backend::profiles", &["profiles", "communication_options", "communication_history"]),
+    ("backend::secrets", &["server_secrets"]),
+    ("backend::sessions", &["sessions"]),
+    ("backend::staff", &["staff_members"]),
+    ("backend::throttle", &["attempt_limits"]),
+    ("backend::tokens", &["account_tokens"]),
+];
+
+/// Reads of another service's table inside one statement, each for a reason.
+const READ_JOINS: &[(&str, &str, &str)] = &[
+    ("backend::mfa::passkeys", "accounts", "the account's WebAuthn user handle with its passkeys, in the sign-in lookup"),
+    ("backend::sessions", "accounts", "the session lookup of every request returns the account's address with it"),
+    ("backend::staff", "accounts", "the staff list shows each member's address"),
+    ("backend::postbox", "clients", "items are scoped to the staff member's job centre in the same statement (no id guessing)"),
+    ("backend::postbox", "outbox", "whether an item's notification mail went out (the legal trail)"),
+];
+
+/// The tables a SQL text reads and writes: `(written, read)`.
+fn tables_in(sql: &str, known: &BTreeSet<&str>) -> (BTreeSet<String>, BTreeSet<String>) {
+    let words: Vec<String> = sql.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).map(str::to_owned).collect();
+    let (mut written, mut read) = (BTreeSet::new(), BTreeSet::new());
+    for pair in words.windows(2) {
+        let (keyword, table) = (pair[0].to_uppercase(), pair[1].as_str());
+        if !known.contains(table) {
+            continue;
+        }
+        match keyword.as_str() {
+            "INTO" | "UPDATE" => {
+                written.insert(table.to_owned());
+            }
+            "FROM" | "JOIN" => {
+                read.insert(table.to_owned());
+            }
+            _ => {}
+        }
+    }
+    // `DELETE FROM t` writes t.
+    for triple in words.windows(3) {
+        if triple[0].eq_ignore_ascii_case("DELETE") && triple[1].eq_ignore_ascii_case("FROM") && known.contains(triple[2].as_str()) {
+            written.insert(triple[2].clone());
+        }
+    }
+    (written, read)
+}
+
+/// The string literals of a file's code (raw and plain), comments skipped.
+fn sql_literals(source: &str) -> Vec<String> {
+    let code = source.split("#[cfg(test)]\nmod tests").next().unwrap_or(source);
+    let mut found = Vec::new();
+    let mut rest = code;
+    while let Some(start) = rest.find('"') {
+        let after = &rest[start + 1..];
+        let mut end = 0;
+        let bytes = after.as_bytes();
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        found.push(after[..end.min(after.len())].to_owned());
+        rest = &after[(end + 1).min(after.len())..];
+    }
+    found
+}
+
+#[test]
+fn every_table_is_written_by_its_owner_only() {
+    let known: BTreeSet<&str> = OWNERS.iter().flat_map(|(_, tables)| tables.iter().copied()).collect();
+    let owner_of = |table: &str| OWNERS.iter().find(|(_, tables)| tables.contains(&table)).map(|(m, _)| *m);
+    let mut files = Vec::new();
+    rust_files(&src_dir(), &mut files);
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for file in &files {
+        let module = module_of(file);
+        let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        for sql in sql_literals(&source) {
+            let (written, read) = tables_in(&sql, &known);
+            for table in written.iter().chain(&read) {
+                seen.insert(table.clone());
+                let is_write = written.contains(table);
+                let owner = owner_of(table).unwrap_or_default();
+                let allowed = module == owner
+                    || (!is_write && READ_JOINS.iter().any(|(m, t, _)| *m == module && t == table));
+                if !allowed {
+                    problems.push(format!("{module} {} {table} (owner: {owner})", if is_write { "writes" } else { "reads" }));
+                }
+            }
+        }
+    }
+    assert!(seen.len() > 20, "the reader finds the tables: {seen:?}");
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "SQL on another service's table:\n{}", problems.join("\n"));
+}

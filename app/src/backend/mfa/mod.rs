@@ -43,9 +43,6 @@ pub async fn factors(db: &Db, account_id: i64) -> Result<Factors, StoreError> {
 pub async fn factors_in(conn: &mut Conn, account_id: i64) -> Result<Factors, StoreError> {
     let passkeys = passkeys::count(conn, account_id).await?;
     let totp = totp::is_enrolled(conn, account_id).await?;
-    let row = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
-        .bind(account_id)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(Factors { passkeys, totp, recovery_codes: sqlx::Row::try_get(&row, "n")? })
+    let recovery_codes = recovery::remaining_in(conn, account_id).await?;
+    Ok(Factors { passkeys, totp, recovery_codes })
 }

@@ -84,9 +84,15 @@ pub async fn redeem(
 
 /// Unused codes left.
 pub async fn remaining(db: &Db, account_id: i64) -> Result<i64, StoreError> {
+    let mut conn = db.pool().acquire().await?;
+    remaining_in(&mut conn, account_id).await
+}
+
+/// [`remaining`] as the caller's transaction sees it.
+pub async fn remaining_in(conn: &mut super::super::store::Conn, account_id: i64) -> Result<i64, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
         .bind(account_id)
-        .fetch_one(db.pool())
+        .fetch_one(&mut *conn)
         .await?;
     Ok(row.try_get("n")?)
 }
