@@ -531,3 +531,36 @@ fn every_table_is_written_by_its_owner_only() {
     problems.dedup();
     assert!(problems.is_empty(), "SQL on another service's table:\n{}", problems.join("\n"));
 }
+
+#[test]
+fn every_flash_form_is_written_and_read() {
+    let source = std::fs::read_to_string(src_dir().join("api/flash_form.rs")).expect("flash_form.rs");
+    let variants: Vec<String> = source
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("FlashForm::"))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .collect();
+    assert!(variants.len() > 20, "the reader finds the forms: {variants:?}");
+    let text_of = |dirs: &[PathBuf]| {
+        let mut files = Vec::new();
+        for dir in dirs {
+            rust_files(dir, &mut files);
+        }
+        files.iter().filter(|f| !f.ends_with("flash_form.rs")).map(|f| std::fs::read_to_string(f).unwrap_or_default()).collect::<String>()
+    };
+    let writers = text_of(&[src_dir().join("api"), PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/src")]);
+    let readers = text_of(&[src_dir().join("ui")]);
+    let mut problems = Vec::new();
+    for variant in &variants {
+        let name = format!("FlashForm::{variant}");
+        let used = |text: &str| text.match_indices(&name).any(|(at, _)| !text[at + name.len()..].starts_with(|c: char| c.is_alphanumeric()));
+        if !used(&writers) {
+            problems.push(format!("{name} is never written"));
+        }
+        if !used(&readers) {
+            problems.push(format!("{name} is never read"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

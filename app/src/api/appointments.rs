@@ -100,7 +100,7 @@ pub async fn create_appointment(
         }
         Err(problems) => AppointmentOutcome::Invalid { problems, input },
     };
-    super::flash::remember("staff-appointment", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::StaffAppointment, &outcome).await;
     Ok(outcome)
 }
 

@@ -197,7 +197,7 @@ pub async fn register(
         Ok(()) => RegisterOutcome::Registered { email: email.trim().to_owned() },
         Err(problems) => RegisterOutcome::Invalid { problems, email: email.trim().to_owned(), accept_terms, consent_email },
     };
-    super::flash::remember("register", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::Register, &outcome).await;
     Ok(outcome)
 }
 
@@ -218,7 +218,7 @@ pub async fn confirm_email(token: String) -> Result<LinkOutcome, ApiError> {
     let request = super::request();
     let result = crate::backend::auth::confirm_email(&state, &token, &request.requester).await.map_err(super::unavailable)?;
     let outcome = result.map(|()| LinkOutcome::Valid).unwrap_or_else(link_outcome);
-    super::flash::remember("confirm-email", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::ConfirmEmail, &outcome).await;
     Ok(outcome)
 }
 
@@ -236,7 +236,7 @@ pub async fn resend_confirmation(email: String) -> Result<LinkRequestOutcome, Ap
         }
         Err(problem) => LinkRequestOutcome::Invalid { email: email.trim().to_owned(), problem },
     };
-    super::flash::remember("resend", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::Resend, &outcome).await;
     Ok(outcome)
 }
 
@@ -264,7 +264,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     };
     match &outcome {
         SignInOutcome::SignedIn { next } if super::flash::plain_form_post() => leptos_axum::redirect(next),
-        _ => super::flash::remember("sign-in", &outcome).await,
+        _ => super::flash::remember(super::flash_form::FlashForm::SignIn, &outcome).await,
     }
     Ok(outcome)
 }
@@ -316,7 +316,7 @@ pub async fn request_password_reset(email: String) -> Result<LinkRequestOutcome,
         }
         Err(problem) => LinkRequestOutcome::Invalid { email: email.trim().to_owned(), problem },
     };
-    super::flash::remember("reset-request", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::ResetRequest, &outcome).await;
     Ok(outcome)
 }
 
@@ -346,7 +346,7 @@ pub async fn reset_password(token: String, password: String, password_repeat: St
         },
         Err(ResetProblem::Repetition(problem)) => ResetOutcome::Invalid { password: None, repetition: Some(problem) },
     };
-    super::flash::remember("reset", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::Reset, &outcome).await;
     Ok(outcome)
 }
 
@@ -401,6 +401,6 @@ pub async fn withdraw_email_consent(password: String) -> Result<WithdrawOutcome,
         Err(WithdrawProblem::WrongPassword) => WithdrawOutcome::WrongPassword,
         Err(WithdrawProblem::ReauthenticationRequired) => WithdrawOutcome::ReauthenticationRequired,
     };
-    super::flash::remember("withdraw", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::Withdraw, &outcome).await;
     Ok(outcome)
 }

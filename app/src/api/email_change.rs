@@ -72,7 +72,7 @@ pub async fn request_email_change(email: String, password: String) -> Result<Ema
             RequestOutcome::ReauthenticationRequired => EmailChangeOutcome::ReauthenticationRequired { email: entry },
         },
     };
-    super::flash::remember("email-change", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::EmailChange, &outcome).await;
     Ok(outcome)
 }
 
@@ -96,6 +96,6 @@ pub async fn confirm_email_change(token: String) -> Result<EmailChangeConfirmati
         Err(ConfirmProblem::Taken) => EmailChangeConfirmation::Taken,
         Err(ConfirmProblem::Link(problem)) => EmailChangeConfirmation::Link(super::auth::link_outcome(problem)),
     };
-    super::flash::remember("email-change-confirm", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::EmailChangeConfirm, &outcome).await;
     Ok(outcome)
 }

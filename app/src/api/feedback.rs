@@ -56,7 +56,7 @@ pub async fn send_feedback(message: String, page: String, name: String, email: S
             Err(Refusal::TooMany) => FeedbackOutcome::TooMany { input },
         }
     };
-    super::flash::remember("accessibility-feedback", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::AccessibilityFeedback, &outcome).await;
     Ok(outcome)
 }
 

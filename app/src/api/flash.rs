@@ -34,7 +34,7 @@ pub fn plain_form_post() -> bool {
 }
 
 /// For a plain form post, stores `value` for the page of `form` to show after the redirect.
-pub async fn remember<T: Serialize>(form: &str, value: &T) {
+pub async fn remember<T: Serialize>(form: super::flash_form::FlashForm, value: &T) {
     if !plain_form_post() {
         return;
     }
@@ -47,8 +47,8 @@ pub async fn remember<T: Serialize>(form: &str, value: &T) {
 /// The signed flash cookie carrying `value` for the page of `form` (also used by the
 /// plain HTTP upload handlers, which redirect back like a server function does); a
 /// reference to the stashed value when it is too large for a cookie.
-pub async fn cookie<T: Serialize>(state: &crate::backend::AppState, form: &str, value: &T) -> Option<cookie::Cookie<'static>> {
-    let json = serde_json::to_vec(&Envelope { form: form.to_owned(), value }).ok()?;
+pub async fn cookie<T: Serialize>(state: &crate::backend::AppState, form: super::flash_form::FlashForm, value: &T) -> Option<cookie::Cookie<'static>> {
+    let json = serde_json::to_vec(&Envelope { form: form.key().to_owned(), value }).ok()?;
     let signature = state.secret.sign(PURPOSE, &json);
     let mut value = format!("{}.{}", URL_SAFE_NO_PAD.encode(&json), URL_SAFE_NO_PAD.encode(signature));
     if value.len() > MAX_COOKIE_VALUE {

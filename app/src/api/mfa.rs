@@ -249,7 +249,7 @@ pub async fn confirm_totp_setup(code: String, next: Option<String>) -> Result<En
         .await
         .map_err(super::unavailable)?;
     let outcome = enrol_outcome(result, session.account_id, next).await?;
-    super::flash::remember("totp-setup", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::TotpSetup, &outcome).await;
     Ok(outcome)
 }
 
@@ -305,7 +305,7 @@ pub async fn submit_second_factor(method: String, code: String, next: Option<Str
     };
     // Without JavaScript: on to the next page (which shows how many recovery codes are
     // left), or back to the form with the message.
-    super::flash::remember("second-factor", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::SecondFactor, &outcome).await;
     if let FactorOutcome::SignedIn { next, .. } = &outcome {
         if super::flash::plain_form_post() {
             leptos_axum::redirect(next);
@@ -360,6 +360,6 @@ pub async fn reauthenticate(method: String, code: String) -> Result<FactorOutcom
     } else {
         FactorOutcome::Wrong
     };
-    super::flash::remember("reauthenticate", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::Reauthenticate, &outcome).await;
     Ok(outcome)
 }

@@ -16,6 +16,7 @@ pub mod staff;
 pub mod error;
 #[cfg(feature = "ssr")]
 pub mod flash;
+pub mod flash_form;
 pub mod site;
 
 pub use error::ApiError;

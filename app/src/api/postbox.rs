@@ -243,7 +243,6 @@ pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
     if !done {
         return Err(ApiError::NotFound);
     }
-    super::flash::remember("staff-mark-printed", &item_id).await;
     Ok(true)
 }
 
@@ -319,7 +318,6 @@ pub async fn mark_done(thread_id: i64) -> Result<bool, ApiError> {
     if !done {
         return Err(ApiError::NotFound);
     }
-    super::flash::remember("staff-mark-done", &thread_id).await;
     Ok(true)
 }
 

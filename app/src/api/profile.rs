@@ -229,7 +229,7 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
             }
         }
     };
-    super::flash::remember("redeem-code", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::RedeemCode, &outcome).await;
     Ok(outcome)
 }
 
@@ -250,7 +250,7 @@ pub async fn set_option(option: String, enabled: bool) -> Result<OptionOutcome, 
             .map_err(super::unavailable)?;
         OptionOutcome::Saved { option, enabled, at }
     };
-    super::flash::remember("profile-option", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::ProfileOption, &outcome).await;
     Ok(outcome)
 }
 
@@ -272,7 +272,7 @@ pub async fn send_mobile_code(mobile: String) -> Result<MobileOutcome, ApiError>
             }
         }
     };
-    super::flash::remember("profile-mobile", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::ProfileMobile, &outcome).await;
     Ok(outcome)
 }
 
@@ -297,7 +297,7 @@ pub async fn confirm_mobile(code: String) -> Result<MobileOutcome, ApiError> {
             }),
         },
     };
-    super::flash::remember("profile-mobile", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::ProfileMobile, &outcome).await;
     Ok(outcome)
 }
 
@@ -311,6 +311,6 @@ pub async fn remove_mobile() -> Result<MobileOutcome, ApiError> {
         .await
         .map_err(super::unavailable)?;
     let outcome = MobileOutcome::Removed { switched_off_at: was_on.then_some(now) };
-    super::flash::remember("profile-mobile", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::ProfileMobile, &outcome).await;
     Ok(outcome)
 }

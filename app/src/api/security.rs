@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::registration::{PasswordProblem, RepetitionProblem};
+pub use crate::domain::security::ChangeOutcome;
 
 /// A passkey as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,8 +42,8 @@ pub struct SessionView {
 pub struct EventView {
     /// When.
     pub at: i64,
-    /// Event name (see `audit`), translated by the page.
-    pub event: String,
+    /// The kind of event; `None` for a kind this version does not know.
+    pub event: Option<crate::domain::audit_event::AuditEvent>,
     /// Source address.
     pub ip: String,
     /// Browser and system.
@@ -65,30 +65,6 @@ pub struct SecuritySettings {
     pub events: Vec<EventView>,
     /// Changes need a fresh proof of identity first.
     pub needs_reauthentication: bool,
-}
-
-/// The result of a change on the security page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ChangeOutcome {
-    /// Done.
-    Done,
-    /// Done; new recovery codes to show once.
-    NewRecoveryCodes(Vec<String>),
-    /// Confirm your identity first (nothing changed).
-    ReauthenticationRequired,
-    /// Not found.
-    NotFound,
-    /// The last second factor cannot be removed.
-    LastFactor,
-    /// The current password was wrong.
-    WrongPassword,
-    /// The new password was refused.
-    InvalidPassword {
-        /// Password problem.
-        password: Option<PasswordProblem>,
-        /// Repetition problem.
-        repetition: Option<RepetitionProblem>,
-    },
 }
 
 /// The security page's data for the signed-in account.
@@ -128,25 +104,17 @@ mod views {
 
     /// A security event.
     pub fn event(e: backend::audit::AuditEntry) -> EventView {
-        EventView { at: e.at, event: e.event, ip: e.ip, device: describe(&e.user_agent) }
+        EventView { at: e.at, event: crate::domain::audit_event::AuditEvent::parse(&e.event), ip: e.ip, device: describe(&e.user_agent) }
     }
 }
 
 #[cfg(feature = "ssr")]
-async fn apply(form: &'static str, change: crate::backend::security::Change) -> Result<ChangeOutcome, ApiError> {
-    use crate::backend::security::{self, Outcome};
+async fn apply(form: super::flash_form::FlashForm, change: crate::backend::security::Change) -> Result<ChangeOutcome, ApiError> {
+    use crate::backend::security;
     let state = super::state()?;
     let request = super::request();
     let session = super::caller::signed_in()?;
-    let outcome = match security::apply(&state, &session, change, &request.requester).await.map_err(super::unavailable)? {
-        Outcome::Done => ChangeOutcome::Done,
-        Outcome::NewRecoveryCodes(codes) => ChangeOutcome::NewRecoveryCodes(codes),
-        Outcome::ReauthenticationRequired => ChangeOutcome::ReauthenticationRequired,
-        Outcome::NotFound => ChangeOutcome::NotFound,
-        Outcome::LastFactor => ChangeOutcome::LastFactor,
-        Outcome::WrongPassword => ChangeOutcome::WrongPassword,
-        Outcome::InvalidPassword { password, repetition } => ChangeOutcome::InvalidPassword { password, repetition },
-    };
+    let outcome = security::apply(&state, &session, change, &request.requester).await.map_err(super::unavailable)?;
     super::flash::remember(form, &outcome).await;
     Ok(outcome)
 }
@@ -154,32 +122,32 @@ async fn apply(form: &'static str, change: crate::backend::security::Change) -> 
 /// Renames a passkey.
 #[server(endpoint = "security/rename-passkey")]
 pub async fn rename_passkey(id: i64, name: String) -> Result<ChangeOutcome, ApiError> {
-    apply("security", crate::backend::security::Change::RenamePasskey { id, name }).await
+    apply(super::flash_form::FlashForm::Security, crate::backend::security::Change::RenamePasskey { id, name }).await
 }
 
 /// Removes a passkey (never the last second factor).
 #[server(endpoint = "security/remove-passkey")]
 pub async fn remove_passkey(id: i64) -> Result<ChangeOutcome, ApiError> {
-    apply("security", crate::backend::security::Change::RemovePasskey { id }).await
+    apply(super::flash_form::FlashForm::Security, crate::backend::security::Change::RemovePasskey { id }).await
 }
 
 /// Removes the authenticator app (never the last second factor).
 #[server(endpoint = "security/remove-totp")]
 pub async fn remove_totp() -> Result<ChangeOutcome, ApiError> {
-    apply("security", crate::backend::security::Change::RemoveTotp).await
+    apply(super::flash_form::FlashForm::Security, crate::backend::security::Change::RemoveTotp).await
 }
 
 /// Makes new recovery codes; the old ones stop working.
 #[server(endpoint = "security/renew-recovery-codes")]
 pub async fn renew_recovery_codes() -> Result<ChangeOutcome, ApiError> {
-    apply("security", crate::backend::security::Change::RenewRecoveryCodes).await
+    apply(super::flash_form::FlashForm::Security, crate::backend::security::Change::RenewRecoveryCodes).await
 }
 
 /// Changes the password (the current one is required).
 #[server(endpoint = "security/change-password")]
 pub async fn change_password(current: String, password: String, password_repeat: String) -> Result<ChangeOutcome, ApiError> {
     apply(
-        "security-password",
+        super::flash_form::FlashForm::SecurityPassword,
         crate::backend::security::Change::ChangePassword { current, new: password, repetition: password_repeat },
     )
     .await
@@ -188,11 +156,11 @@ pub async fn change_password(current: String, password: String, password_repeat:
 /// Ends one of the account's other sessions.
 #[server(endpoint = "security/end-session")]
 pub async fn end_session(id: i64) -> Result<ChangeOutcome, ApiError> {
-    apply("security", crate::backend::security::Change::EndSession { id }).await
+    apply(super::flash_form::FlashForm::Security, crate::backend::security::Change::EndSession { id }).await
 }
 
 /// Ends all sessions except this one.
 #[server(endpoint = "security/end-other-sessions")]
 pub async fn end_other_sessions() -> Result<ChangeOutcome, ApiError> {
-    apply("security", crate::backend::security::Change::EndOtherSessions).await
+    apply(super::flash_form::FlashForm::Security, crate::backend::security::Change::EndOtherSessions).await
 }

@@ -245,7 +245,7 @@ pub async fn create_client(
             Err(CreateError::Store(error)) => return Err(super::unavailable(error)),
         },
     };
-    super::flash::remember("staff-create-client", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::StaffCreateClient, &outcome).await;
     Ok(outcome)
 }
 
@@ -297,7 +297,7 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
         let centre = job_centres::find_by_id(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?.ok_or(ApiError::Unavailable)?;
         IssueOutcome::Issued(Box::new(support::letter(&state.settings.public_url, &centre, &client, &staff, &issued, now)))
     };
-    super::flash::remember("staff-issue-code", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::StaffIssueCode, &outcome).await;
     Ok(outcome)
 }
 
@@ -311,6 +311,6 @@ pub async fn revoke_code(client_id: i64) -> Result<RevokeOutcome, ApiError> {
         .await
         .map_err(super::unavailable)?;
     let outcome = if revoked { RevokeOutcome::Revoked } else { RevokeOutcome::NothingActive };
-    super::flash::remember("staff-revoke-code", &outcome).await;
+    super::flash::remember(super::flash_form::FlashForm::StaffRevokeCode, &outcome).await;
     Ok(outcome)
 }

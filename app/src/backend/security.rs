@@ -19,8 +19,9 @@ use super::{
     AppState,
 };
 use crate::domain::{
+    security::ChangeOutcome,
     email::EmailAddress,
-    registration::{self, PasswordProblem, RepetitionProblem},
+    registration,
 };
 
 /// A change the user asks for.
@@ -60,54 +61,30 @@ pub enum Change {
     EndOtherSessions,
 }
 
-/// The result of a change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Done.
-    Done,
-    /// Done; show these new recovery codes once.
-    NewRecoveryCodes(Vec<String>),
-    /// The identity must be confirmed again first (nothing changed).
-    ReauthenticationRequired,
-    /// Not the user's (or no longer there).
-    NotFound,
-    /// It is the last second factor and cannot be removed.
-    LastFactor,
-    /// The current password was wrong.
-    WrongPassword,
-    /// The new password was refused.
-    InvalidPassword {
-        /// Password problem.
-        password: Option<PasswordProblem>,
-        /// Repetition problem.
-        repetition: Option<RepetitionProblem>,
-    },
-}
-
 /// Longest passkey name.
 pub const MAX_NAME: usize = 60;
 
 /// Applies a change for the session's account.
-pub async fn apply(state: &AppState, session: &Session, change: Change, requester: &Requester) -> Result<Outcome, AuthError> {
+pub async fn apply(state: &AppState, session: &Session, change: Change, requester: &Requester) -> Result<ChangeOutcome, AuthError> {
     let now = state.clock.now();
     // Ending sessions protects the user; it needs no fresh proof of identity.
     let needs_proof = !matches!(change, Change::EndSession { .. } | Change::EndOtherSessions);
     if needs_proof && !session.recently_verified(now) {
-        return Ok(Outcome::ReauthenticationRequired);
+        return Ok(ChangeOutcome::ReauthenticationRequired);
     }
     let account_id = session.account_id;
-    let Some(account) = accounts::find_by_id(&state.db, account_id).await? else { return Ok(Outcome::NotFound) };
+    let Some(account) = accounts::find_by_id(&state.db, account_id).await? else { return Ok(ChangeOutcome::NotFound) };
     // The slow part of a password change comes before the transaction.
     let new_hash = match &change {
         Change::ChangePassword { current, new, repetition } => {
             if !auth::check_current_password(state, &account, current, requester).await? {
-                return Ok(Outcome::WrongPassword);
+                return Ok(ChangeOutcome::WrongPassword);
             }
             let email = EmailAddress::parse(&account.email).ok();
             let password = password_policy::evaluate(new, repetition, email.as_ref()).err();
             let repetition_problem = registration::repetition_problem(new, repetition);
             if password.is_some() || repetition_problem.is_some() {
-                return Ok(Outcome::InvalidPassword { password, repetition: repetition_problem });
+                return Ok(ChangeOutcome::InvalidPassword { password, repetition: repetition_problem });
             }
             Some(state.hasher.hash(new).await?)
         }
@@ -115,59 +92,59 @@ pub async fn apply(state: &AppState, session: &Session, change: Change, requeste
     };
     let mut tx = state.db.begin().await?;
     if !accounts::begin_security_change(&mut tx, account_id).await? {
-        return Ok(Outcome::NotFound);
+        return Ok(ChangeOutcome::NotFound);
     }
     let (event, notice, outcome) = match change {
         Change::RenamePasskey { id, name } => {
             let name: String = crate::domain::text::single_line(&name).chars().take(MAX_NAME).collect();
             if name.is_empty() || !passkeys::rename(&mut tx, account_id, id, &name).await? {
-                return Ok(Outcome::NotFound);
+                return Ok(ChangeOutcome::NotFound);
             }
-            (AuditEvent::PasskeyRenamed, SecurityNotice::PasskeyRenamed, Outcome::Done)
+            (AuditEvent::PasskeyRenamed, SecurityNotice::PasskeyRenamed, ChangeOutcome::Done)
         }
         Change::RemovePasskey { id } => {
             if !passkeys::remove(&mut tx, account_id, id).await? {
                 let factors = mfa::factors_in(&mut tx, account_id).await?;
-                return Ok(if factors.count() <= 1 { Outcome::LastFactor } else { Outcome::NotFound });
+                return Ok(if factors.count() <= 1 { ChangeOutcome::LastFactor } else { ChangeOutcome::NotFound });
             }
             if mfa::factors_in(&mut tx, account_id).await?.count() < 1 {
-                return Ok(Outcome::LastFactor);
+                return Ok(ChangeOutcome::LastFactor);
             }
             ceremonies::end_for_account(&mut tx, account_id).await?;
-            (AuditEvent::PasskeyRemoved, SecurityNotice::PasskeyRemoved, Outcome::Done)
+            (AuditEvent::PasskeyRemoved, SecurityNotice::PasskeyRemoved, ChangeOutcome::Done)
         }
         Change::RemoveTotp => {
             if !totp::remove(&mut tx, account_id).await? {
                 let factors = mfa::factors_in(&mut tx, account_id).await?;
-                return Ok(if factors.count() <= 1 { Outcome::LastFactor } else { Outcome::NotFound });
+                return Ok(if factors.count() <= 1 { ChangeOutcome::LastFactor } else { ChangeOutcome::NotFound });
             }
             if mfa::factors_in(&mut tx, account_id).await?.count() < 1 {
-                return Ok(Outcome::LastFactor);
+                return Ok(ChangeOutcome::LastFactor);
             }
             ceremonies::end_for_account(&mut tx, account_id).await?;
-            (AuditEvent::TotpRemoved, SecurityNotice::TotpRemoved, Outcome::Done)
+            (AuditEvent::TotpRemoved, SecurityNotice::TotpRemoved, ChangeOutcome::Done)
         }
         Change::RenewRecoveryCodes => {
             let codes = recovery::replace_all(&mut tx, account_id, &state.secret, now).await?;
-            (AuditEvent::RecoveryCodesRenewed, SecurityNotice::RecoveryCodesRenewed, Outcome::NewRecoveryCodes(codes))
+            (AuditEvent::RecoveryCodesRenewed, SecurityNotice::RecoveryCodesRenewed, ChangeOutcome::NewRecoveryCodes(codes))
         }
         Change::ChangePassword { .. } => {
-            let Some(hash) = new_hash else { return Ok(Outcome::NotFound) };
+            let Some(hash) = new_hash else { return Ok(ChangeOutcome::NotFound) };
             accounts::set_password_hash(&mut *tx, account_id, &hash, now).await?;
             // Whoever knew the old password: signed out, and their links void.
             sessions::delete_others(&mut tx, account_id, session.id).await?;
             tokens::void(&mut tx, account_id, &[TokenPurpose::ResetPassword, TokenPurpose::ChangeEmail], now).await?;
-            (AuditEvent::PasswordChanged, SecurityNotice::PasswordChanged, Outcome::Done)
+            (AuditEvent::PasswordChanged, SecurityNotice::PasswordChanged, ChangeOutcome::Done)
         }
         Change::EndSession { id } => {
             if id == session.id || !sessions::delete_for_account(&mut tx, account_id, id).await? {
-                return Ok(Outcome::NotFound);
+                return Ok(ChangeOutcome::NotFound);
             }
-            (AuditEvent::SessionEnded, SecurityNotice::SessionsEnded, Outcome::Done)
+            (AuditEvent::SessionEnded, SecurityNotice::SessionsEnded, ChangeOutcome::Done)
         }
         Change::EndOtherSessions => {
             sessions::delete_others(&mut tx, account_id, session.id).await?;
-            (AuditEvent::OtherSessionsEnded, SecurityNotice::SessionsEnded, Outcome::Done)
+            (AuditEvent::OtherSessionsEnded, SecurityNotice::SessionsEnded, ChangeOutcome::Done)
         }
     };
     audit::record(&mut *tx, now, Some(account_id), event, requester).await?;

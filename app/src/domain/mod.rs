@@ -3,6 +3,7 @@
 pub mod access;
 pub mod activation_code;
 pub mod appointment;
+pub mod audit_event;
 pub mod client_record;
 pub mod communication;
 pub mod datetime;
@@ -15,5 +16,6 @@ pub mod navigation;
 pub mod password;
 pub mod postbox;
 pub mod registration;
+pub mod security;
 pub mod text;
 pub mod upload;

@@ -25,6 +25,7 @@ use axum::{
 use app::{
     api::{
         caller::Caller,
+        flash_form::FlashForm,
         postbox::{upload_refusal_page, CitizenSendOutcome, UploadRefusal},
     },
     backend::{
@@ -97,7 +98,7 @@ async fn send_to_client(
     // Replies come back to the conversation page.
     let back = form.reply_to.map_or_else(|| format!("/intern/kunden/{id}"), |item| format!("/intern/nachrichten/{item}"));
     match postbox::send_received(&state, &staff, id, form, &context.requester).await {
-        Ok(Some(outcome)) => back_with_flash(&state, &back, "staff-send", &outcome).await,
+        Ok(Some(outcome)) => back_with_flash(&state, &back, FlashForm::StaffSend, &outcome).await,
         Ok(None) => not_found(),
         Err(error) => unavailable(error),
     }
@@ -119,8 +120,8 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
         None => format!("/postfach/schreiben?art={}", postbox::citizen_kind(&form.kind).as_str()),
     };
     match postbox::submit_received(&state, &profile, form, &context.requester).await {
-        Ok(Some(outcome @ CitizenSendOutcome::Received { id })) => back_with_flash(&state, &format!("/postfach/{id}"), "citizen-send", &outcome).await,
-        Ok(Some(outcome)) => back_with_flash(&state, &back, "citizen-send", &outcome).await,
+        Ok(Some(outcome @ CitizenSendOutcome::Received { id })) => back_with_flash(&state, &format!("/postfach/{id}"), FlashForm::CitizenSend, &outcome).await,
+        Ok(Some(outcome)) => back_with_flash(&state, &back, FlashForm::CitizenSend, &outcome).await,
         Ok(None) => not_found(),
         Err(error) => unavailable(error),
     }
@@ -140,7 +141,7 @@ fn refused_upload(language: Language, refusal: upload_body::Refusal, too_large: 
 }
 
 /// A redirect to `back` carrying `outcome` for the page's form `form`.
-async fn back_with_flash<T: serde::Serialize>(state: &AppState, back: &str, form: &str, outcome: &T) -> Response {
+async fn back_with_flash<T: serde::Serialize>(state: &AppState, back: &str, form: FlashForm, outcome: &T) -> Response {
     let mut response = Redirect::to(back).into_response();
     if let Some(cookie) = app::api::flash::cookie(state, form, outcome).await {
         if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {

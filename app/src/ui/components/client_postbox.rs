@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::postbox::{RefusedItem, SendOutcome, StaffItemView},
     domain::{
@@ -33,7 +35,7 @@ pub fn reason_text(i18n: I18n, reason: ChannelReason) -> String {
 /// The result of the last "Senden" (read by the page before anything loads, like every
 /// flash value).
 pub fn use_send_outcome() -> Option<SendOutcome> {
-    use_flash::<SendOutcome>("staff-send")
+    use_flash::<SendOutcome>(FlashForm::StaffSend)
 }
 
 /// Send form and sent `items` of client `client_id` (loaded by the page together with

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::profile::{ConfirmMobile, MobileOutcome, MobileRefusal, RemoveMobile, SendMobileCode},
     domain::{datetime::format_date_time, mobile_number::SmsCodeProblem},
@@ -35,7 +37,7 @@ pub fn ContactDetails(
     let confirm = ServerAction::<ConfirmMobile>::new();
     let remove = ServerAction::<RemoveMobile>::new();
     let outcome: RwSignal<Option<Result<MobileOutcome, crate::api::ApiError>>> =
-        RwSignal::new(use_flash::<MobileOutcome>("profile-mobile").map(Ok));
+        RwSignal::new(use_flash::<MobileOutcome>(FlashForm::ProfileMobile).map(Ok));
     for value in [send.value(), confirm.value(), remove.value()] {
         Effect::new(move |_| {
             if let Some(result) = value.get() {

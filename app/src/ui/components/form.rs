@@ -271,11 +271,11 @@ pub fn Checkbox(
 
 /// The result a server function left for this page after a plain (no-JavaScript)
 /// form submission; `None` otherwise. Read once while the page renders on the server.
-pub fn use_flash<T>(form: &'static str) -> Option<T>
+pub fn use_flash<T>(form: crate::api::flash_form::FlashForm) -> Option<T>
 where
     T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
 {
-    SharedValue::new(move || take_flash::<T>(form)).into_inner()
+    SharedValue::new(move || take_flash::<T>(form.key())).into_inner()
 }
 
 #[cfg(feature = "ssr")]

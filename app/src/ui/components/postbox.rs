@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::postbox::{AttachmentView, CitizenSendOutcome, RefusedItem},
     domain::{
@@ -53,7 +55,7 @@ pub fn Attachment(file: AttachmentView) -> impl IntoView {
 
 /// The result of the last "Absenden" (read by the page before anything loads).
 pub fn use_citizen_send_outcome() -> Option<CitizenSendOutcome> {
-    use_flash::<CitizenSendOutcome>("citizen-send")
+    use_flash::<CitizenSendOutcome>(FlashForm::CitizenSend)
 }
 
 /// The citizen's message form (new message, evidence, or reply to `reply_to`).

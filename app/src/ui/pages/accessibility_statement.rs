@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::feedback::{FeedbackOutcome, SendFeedback},
     domain::feedback::{FeedbackInput, FeedbackProblem},
@@ -23,7 +25,7 @@ pub fn AccessibilityStatementPage() -> impl IntoView {
     let i18n = use_i18n();
     let portal = use_site().portal_name;
     let action = ServerAction::<SendFeedback>::new();
-    let outcome = latest(action, use_flash::<FeedbackOutcome>("accessibility-feedback"));
+    let outcome = latest(action, use_flash::<FeedbackOutcome>(FlashForm::AccessibilityFeedback));
     let intro = move || t_string!(i18n, accessibility.intro, portal = portal.clone()).to_string();
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, accessibility.title).to_string()) />

@@ -2,6 +2,8 @@
 //! a signed-in user; others are sent to the sign-in page and brought back afterwards.
 
 use leptos::prelude::*;
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::components::Redirect;
 
 use crate::{
@@ -58,7 +60,7 @@ pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let language = use_site().language;
     // After signing in with a recovery code without JavaScript: how many are left.
-    let recovery_left = match use_flash::<crate::api::mfa::FactorOutcome>("second-factor") {
+    let recovery_left = match use_flash::<crate::api::mfa::FactorOutcome>(FlashForm::SecondFactor) {
         Some(crate::api::mfa::FactorOutcome::SignedIn { recovery_left: Some(count), .. }) => Some(count),
         _ => None,
     };
@@ -131,9 +133,9 @@ pub fn AccountPage() -> impl IntoView {
 pub fn AccountPrivacyPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<WithdrawEmailConsent>::new();
-    let outcome = latest(action, use_flash::<WithdrawOutcome>("withdraw"));
+    let outcome = latest(action, use_flash::<WithdrawOutcome>(FlashForm::Withdraw));
     let reauth = ServerAction::<Reauthenticate>::new();
-    let reauth_flash = use_flash::<FactorOutcome>("reauthenticate");
+    let reauth_flash = use_flash::<FactorOutcome>(FlashForm::Reauthenticate);
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, privacy.title).to_string()) />
         {move || match outcome.get() {

@@ -3,6 +3,8 @@
 //! the success page "Freischaltung erfolgreich".
 
 use leptos::prelude::*;
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -48,7 +50,7 @@ pub fn ActivationPage() -> impl IntoView {
     let language = use_site().language;
     let prefill = use_query_map().with_untracked(|q| q.get("code")).map(|c| format(&c)).unwrap_or_default();
     let action = ServerAction::<RedeemCode>::new();
-    let outcome = latest(action, use_flash::<RedeemOutcome>("redeem-code"));
+    let outcome = latest(action, use_flash::<RedeemOutcome>(FlashForm::RedeemCode));
     view! {
         {move || match outcome.get() {
             Some(Ok(RedeemOutcome::Activated)) => view! {

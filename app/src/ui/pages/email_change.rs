@@ -3,6 +3,8 @@
 //! address leads. Both work without JavaScript.
 
 use leptos::prelude::*;
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -29,9 +31,9 @@ use crate::{
 pub fn EmailChangePage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<RequestEmailChange>::new();
-    let outcome = latest(action, use_flash::<EmailChangeOutcome>("email-change"));
+    let outcome = latest(action, use_flash::<EmailChangeOutcome>(FlashForm::EmailChange));
     let reauth = ServerAction::<Reauthenticate>::new();
-    let reauth_flash = use_flash::<FactorOutcome>("reauthenticate");
+    let reauth_flash = use_flash::<FactorOutcome>(FlashForm::Reauthenticate);
     let account = Resource::new(move || reauth.version().get(), |_| current_account());
     let password = RwSignal::new(String::new());
     let email_error = Signal::derive(move || match outcome.get() {
@@ -143,7 +145,7 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
     // Read once: the token belongs to this visit of the page.
     let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
     let action = ServerAction::<ConfirmEmailChange>::new();
-    let outcome = latest(action, use_flash::<EmailChangeConfirmation>("email-change-confirm"));
+    let outcome = latest(action, use_flash::<EmailChangeConfirmation>(FlashForm::EmailChangeConfirm));
     let check = Resource::new(
         {
             let token = token.clone();

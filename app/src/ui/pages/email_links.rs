@@ -3,6 +3,8 @@
 //! `/registrieren/link-anfordern` (new confirmation link).
 
 use leptos::prelude::*;
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -28,7 +30,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     // Signing in continues where the visitor was going before registering.
     let sign_in = crate::domain::navigation::with_next("/anmelden", &next);
     let action = ServerAction::<ConfirmEmail>::new();
-    let outcome = latest(action, use_flash::<LinkOutcome>("confirm-email"));
+    let outcome = latest(action, use_flash::<LinkOutcome>(FlashForm::ConfirmEmail));
     let check = Resource::new(
         {
             let token = token.clone();
@@ -97,7 +99,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
 pub fn ResendConfirmationPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ResendConfirmation>::new();
-    let outcome = latest(action, use_flash::<LinkRequestOutcome>("resend"));
+    let outcome = latest(action, use_flash::<LinkRequestOutcome>(FlashForm::Resend));
     let query = use_query_map();
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, resend.title).to_string()) />

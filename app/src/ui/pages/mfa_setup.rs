@@ -4,6 +4,8 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::{
         mfa::{
@@ -142,7 +144,7 @@ pub fn TotpSetupPage() -> impl IntoView {
     let i18n = use_i18n();
     let setup = Resource::new(|| (), |_| start_totp_setup());
     let action = ServerAction::<ConfirmTotpSetup>::new();
-    let outcome = latest(action, use_flash::<EnrolOutcome>("totp-setup"));
+    let outcome = latest(action, use_flash::<EnrolOutcome>(FlashForm::TotpSetup));
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, mfa.totp_page_title).to_string()) />
         <WithStatus content=move |status: FactorSummary| {

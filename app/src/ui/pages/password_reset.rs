@@ -2,6 +2,8 @@
 //! (the link's target: choose a new password with the same criteria).
 
 use leptos::prelude::*;
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -24,7 +26,7 @@ use crate::{
 pub fn ForgotPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<RequestPasswordReset>::new();
-    let outcome = latest(action, use_flash::<LinkRequestOutcome>("reset-request"));
+    let outcome = latest(action, use_flash::<LinkRequestOutcome>(FlashForm::ResetRequest));
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, reset.request_title).to_string()) />
         <EmailLinkRequest
@@ -60,7 +62,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
         }
     });
     let action = ServerAction::<ResetPassword>::new();
-    let outcome = latest(action, use_flash::<ResetOutcome>("reset"));
+    let outcome = latest(action, use_flash::<ResetOutcome>(FlashForm::Reset));
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, reset.new_title).to_string()) />
         {move || match outcome.get() {

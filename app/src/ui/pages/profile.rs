@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::{
         profile::{my_profile, OptionOutcome, ProfileView},
@@ -45,7 +47,7 @@ pub fn ProfilePage() -> impl IntoView {
 fn Profile(profile: ProfileView) -> impl IntoView {
     let i18n = use_i18n();
     let language = use_site().language;
-    let flash = use_flash::<OptionOutcome>("profile-option");
+    let flash = use_flash::<OptionOutcome>(FlashForm::ProfileOption);
     let state = |option| RwSignal::new(profile.options.iter().any(|(o, on)| *o == option && *on));
     let switches = CommunicationOption::ALL.map(|option| (option, state(option)));
     let sms = switches[1].1;

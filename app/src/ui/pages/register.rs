@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::auth::{Register, RegisterOutcome},
     domain::registration::RegistrationProblems,
@@ -22,7 +24,7 @@ use crate::{
 pub fn RegisterPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<Register>::new();
-    let outcome = latest(action, use_flash::<RegisterOutcome>("register"));
+    let outcome = latest(action, use_flash::<RegisterOutcome>(FlashForm::Register));
 
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, register.title).to_string()) />

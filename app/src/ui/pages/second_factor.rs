@@ -2,6 +2,8 @@
 //! the authenticator app, or a recovery code.
 
 use leptos::prelude::*;
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -24,7 +26,7 @@ pub fn SecondFactorPage() -> impl IntoView {
     let status = Resource::new(|| (), |_| crate::api::mfa::mfa_status());
     let next = use_query_map().with_untracked(|q| q.get("weiter")).unwrap_or_default();
     let action = ServerAction::<SubmitSecondFactor>::new();
-    let outcome = latest(action, use_flash::<FactorOutcome>("second-factor"));
+    let outcome = latest(action, use_flash::<FactorOutcome>(FlashForm::SecondFactor));
     Effect::new(move |_| {
         if let Some(Ok(FactorOutcome::SignedIn { next, recovery_left: None })) = outcome.get() {
             hard_navigate(&next);

@@ -4,6 +4,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::{
     api::{
         mfa::{FactorOutcome, Reauthenticate},
@@ -12,7 +14,7 @@ use crate::{
             RenamePasskey, RenewRecoveryCodes, SecuritySettings,
         },
     },
-    domain::datetime::format_date_time,
+    domain::{audit_event::AuditEvent, datetime::format_date_time},
     ui::translate::*,
     ui::{
         components::{
@@ -40,9 +42,9 @@ pub fn SecurityPage() -> impl IntoView {
     let end_others = ServerAction::<EndOtherSessions>::new();
     let password = ServerAction::<ChangePassword>::new();
     let reauth = ServerAction::<Reauthenticate>::new();
-    let flash = use_flash::<ChangeOutcome>("security");
-    let password_flash = use_flash::<ChangeOutcome>("security-password");
-    let reauth_flash = use_flash::<FactorOutcome>("reauthenticate");
+    let flash = use_flash::<ChangeOutcome>(FlashForm::Security);
+    let password_flash = use_flash::<ChangeOutcome>(FlashForm::SecurityPassword);
+    let reauth_flash = use_flash::<FactorOutcome>(FlashForm::Reauthenticate);
 
     // The newest result of any change on the page (or the one left by a form post).
     let last_change = Memo::new(move |_| {
@@ -354,52 +356,52 @@ fn Sessions(settings: SecuritySettings, end_one: ServerAction<EndSession>, end_o
     }
 }
 
-fn event_label(i18n: I18n, event: &str) -> &'static str {
+fn event_label(i18n: I18n, event: Option<AuditEvent>) -> &'static str {
     match event {
-        "registered" => t_string!(i18n, events.registered),
-        "registration_existing_address" => t_string!(i18n, events.registration_existing_address),
-        "email_confirmed" => t_string!(i18n, events.email_confirmed),
-        "password_accepted" => t_string!(i18n, events.password_accepted),
-        "signed_in" => t_string!(i18n, events.signed_in),
-        "sign_in_failed" => t_string!(i18n, events.sign_in_failed),
-        "second_factor_failed" => t_string!(i18n, events.second_factor_failed),
-        "account_locked" => t_string!(i18n, events.account_locked),
-        "signed_out" => t_string!(i18n, events.signed_out),
-        "password_reset_requested" => t_string!(i18n, events.password_reset_requested),
-        "password_reset" => t_string!(i18n, events.password_reset),
-        "password_changed" => t_string!(i18n, events.password_changed),
-        "recovery_code_used" => t_string!(i18n, events.recovery_code_used),
-        "passkey_added" => t_string!(i18n, events.passkey_added),
-        "passkey_renamed" => t_string!(i18n, events.passkey_renamed),
-        "passkey_removed" => t_string!(i18n, events.passkey_removed),
-        "totp_enabled" => t_string!(i18n, events.totp_enabled),
-        "totp_removed" => t_string!(i18n, events.totp_removed),
-        "recovery_codes_renewed" => t_string!(i18n, events.recovery_codes_renewed),
-        "session_ended" => t_string!(i18n, events.session_ended),
-        "other_sessions_ended" => t_string!(i18n, events.other_sessions_ended),
-        "reauthenticated" => t_string!(i18n, events.reauthenticated),
-        "consent_withdrawn" => t_string!(i18n, events.consent_withdrawn),
-        "activation_code_issued" => t_string!(i18n, events.activation_code_issued),
-        "activation_code_revoked" => t_string!(i18n, events.activation_code_revoked),
-        "activation_code_redeemed" => t_string!(i18n, events.activation_code_redeemed),
-        "activation_code_rejected" => t_string!(i18n, events.activation_code_rejected),
-        "communication_option_changed" => t_string!(i18n, events.communication_option_changed),
-        "mobile_code_sent" => t_string!(i18n, events.mobile_code_sent),
-        "mobile_confirmed" => t_string!(i18n, events.mobile_confirmed),
-        "mobile_code_rejected" => t_string!(i18n, events.mobile_code_rejected),
-        "mobile_removed" => t_string!(i18n, events.mobile_removed),
-        "email_change_requested" => t_string!(i18n, events.email_change_requested),
-        "email_changed" => t_string!(i18n, events.email_changed),
-        "postbox_item_sent" => t_string!(i18n, events.postbox_item_sent),
-        "sign_in_refused" => t_string!(i18n, events.sign_in_refused),
-        "password_check_failed" => t_string!(i18n, events.password_check_failed),
-        "password_check_refused" => t_string!(i18n, events.password_check_refused),
-        "second_factor_refused" => t_string!(i18n, events.second_factor_refused),
-        "activation_code_refused" => t_string!(i18n, events.activation_code_refused),
-        "mail_capped" => t_string!(i18n, events.mail_capped),
-        "mobile_code_capped" => t_string!(i18n, events.mobile_code_capped),
-        "postbox_message_received" => t_string!(i18n, events.postbox_message_received),
-        _ => t_string!(i18n, events.other),
+        Some(AuditEvent::Registered) => t_string!(i18n, events.registered),
+        Some(AuditEvent::RegistrationForExistingAddress) => t_string!(i18n, events.registration_existing_address),
+        Some(AuditEvent::EmailConfirmed) => t_string!(i18n, events.email_confirmed),
+        Some(AuditEvent::PasswordAccepted) => t_string!(i18n, events.password_accepted),
+        Some(AuditEvent::SignedIn) => t_string!(i18n, events.signed_in),
+        Some(AuditEvent::SignInFailed) => t_string!(i18n, events.sign_in_failed),
+        Some(AuditEvent::SecondFactorFailed) => t_string!(i18n, events.second_factor_failed),
+        Some(AuditEvent::AccountLocked) => t_string!(i18n, events.account_locked),
+        Some(AuditEvent::SignedOut) => t_string!(i18n, events.signed_out),
+        Some(AuditEvent::PasswordResetRequested) => t_string!(i18n, events.password_reset_requested),
+        Some(AuditEvent::PasswordReset) => t_string!(i18n, events.password_reset),
+        Some(AuditEvent::PasswordChanged) => t_string!(i18n, events.password_changed),
+        Some(AuditEvent::RecoveryCodeUsed) => t_string!(i18n, events.recovery_code_used),
+        Some(AuditEvent::PasskeyAdded) => t_string!(i18n, events.passkey_added),
+        Some(AuditEvent::PasskeyRenamed) => t_string!(i18n, events.passkey_renamed),
+        Some(AuditEvent::PasskeyRemoved) => t_string!(i18n, events.passkey_removed),
+        Some(AuditEvent::TotpEnabled) => t_string!(i18n, events.totp_enabled),
+        Some(AuditEvent::TotpRemoved) => t_string!(i18n, events.totp_removed),
+        Some(AuditEvent::RecoveryCodesRenewed) => t_string!(i18n, events.recovery_codes_renewed),
+        Some(AuditEvent::SessionEnded) => t_string!(i18n, events.session_ended),
+        Some(AuditEvent::OtherSessionsEnded) => t_string!(i18n, events.other_sessions_ended),
+        Some(AuditEvent::Reauthenticated) => t_string!(i18n, events.reauthenticated),
+        Some(AuditEvent::ConsentWithdrawn) => t_string!(i18n, events.consent_withdrawn),
+        Some(AuditEvent::ActivationCodeIssued) => t_string!(i18n, events.activation_code_issued),
+        Some(AuditEvent::ActivationCodeRevoked) => t_string!(i18n, events.activation_code_revoked),
+        Some(AuditEvent::ActivationCodeRedeemed) => t_string!(i18n, events.activation_code_redeemed),
+        Some(AuditEvent::ActivationCodeRejected) => t_string!(i18n, events.activation_code_rejected),
+        Some(AuditEvent::CommunicationOptionChanged) => t_string!(i18n, events.communication_option_changed),
+        Some(AuditEvent::MobileCodeSent) => t_string!(i18n, events.mobile_code_sent),
+        Some(AuditEvent::MobileConfirmed) => t_string!(i18n, events.mobile_confirmed),
+        Some(AuditEvent::MobileCodeRejected) => t_string!(i18n, events.mobile_code_rejected),
+        Some(AuditEvent::MobileRemoved) => t_string!(i18n, events.mobile_removed),
+        Some(AuditEvent::EmailChangeRequested) => t_string!(i18n, events.email_change_requested),
+        Some(AuditEvent::EmailChanged) => t_string!(i18n, events.email_changed),
+        Some(AuditEvent::PostboxItemSent) => t_string!(i18n, events.postbox_item_sent),
+        Some(AuditEvent::SignInRefused) => t_string!(i18n, events.sign_in_refused),
+        Some(AuditEvent::PasswordCheckFailed) => t_string!(i18n, events.password_check_failed),
+        Some(AuditEvent::PasswordCheckRefused) => t_string!(i18n, events.password_check_refused),
+        Some(AuditEvent::SecondFactorRefused) => t_string!(i18n, events.second_factor_refused),
+        Some(AuditEvent::ActivationCodeRefused) => t_string!(i18n, events.activation_code_refused),
+        Some(AuditEvent::MailCapped) => t_string!(i18n, events.mail_capped),
+        Some(AuditEvent::MobileCodeCapped) => t_string!(i18n, events.mobile_code_capped),
+        Some(AuditEvent::PostboxMessageReceived) => t_string!(i18n, events.postbox_message_received),
+        None => t_string!(i18n, events.other),
     }
 }
 
@@ -427,7 +429,7 @@ fn Events(settings: SecuritySettings) -> impl IntoView {
                             .map(|e| view! {
                                 <tr>
                                     <td>{format_date_time(e.at, language)}</td>
-                                    <td>{event_label(i18n, &e.event)}</td>
+                                    <td>{event_label(i18n, e.event)}</td>
                                     <td>{format!("{} · {}", e.device, e.ip)}</td>
                                 </tr>
                             })

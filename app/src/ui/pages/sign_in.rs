@@ -2,6 +2,8 @@
 //! to register, and what to do when access is lost.
 
 use leptos::{prelude::*, task::spawn_local};
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
@@ -23,7 +25,7 @@ use crate::{
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
-    let outcome = latest(action, use_flash::<SignInOutcome>("sign-in"));
+    let outcome = latest(action, use_flash::<SignInOutcome>(FlashForm::SignIn));
     let query = use_query_map();
     let next = Signal::derive(move || query.with(|q| q.get("weiter")).unwrap_or_default());
 

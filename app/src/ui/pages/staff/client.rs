@@ -2,6 +2,8 @@
 //! the letter) and — once unlocked — the communication options with their history.
 
 use leptos::prelude::*;
+
+use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::components::{
@@ -33,9 +35,9 @@ pub fn ClientPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
     let issue = ServerAction::<IssueCode>::new();
-    let issued = latest(issue, use_flash::<IssueOutcome>("staff-issue-code"));
+    let issued = latest(issue, use_flash::<IssueOutcome>(FlashForm::StaffIssueCode));
     let revoke = ServerAction::<RevokeCode>::new();
-    let revoked = latest(revoke, use_flash::<RevokeOutcome>("staff-revoke-code"));
+    let revoked = latest(revoke, use_flash::<RevokeOutcome>(FlashForm::StaffRevokeCode));
     let details = Resource::new(move || revoke.version().get(), move |_| load_client(id));
     let items = Resource::new(move || id, client_postbox);
     let create_appointment = ServerAction::<CreateAppointment>::new();
@@ -44,7 +46,7 @@ pub fn ClientPage() -> impl IntoView {
         move || (id, create_appointment.version().get(), cancel_appointment.version().get()),
         |(id, _, _)| client_appointments(id),
     );
-    let appointment_flash = StoredValue::new(use_flash::<AppointmentOutcome>("staff-appointment"));
+    let appointment_flash = StoredValue::new(use_flash::<AppointmentOutcome>(FlashForm::StaffAppointment));
     let sent = StoredValue::new(use_send_outcome());
     view! {
         {move || match issued.get() {

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::api::flash_form::FlashForm;
+
 use crate::ui::components::staff_only::StaffOnly;
 use crate::{
     api::staff::{CreateClient, CreateClientOutcome},
@@ -50,7 +52,7 @@ fn field_message(i18n: I18n, field: ClientField) -> String {
 pub fn NewClientPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CreateClient>::new();
-    let outcome = latest(action, use_flash::<CreateClientOutcome>("staff-create-client"));
+    let outcome = latest(action, use_flash::<CreateClientOutcome>(FlashForm::StaffCreateClient));
     Effect::new(move |_| {
         if let Some(Ok(CreateClientOutcome::Created { next })) = outcome.get() {
             hard_navigate(&next);
