@@ -329,6 +329,20 @@ impl Settings {
                 problem: "is required: without it no SMS (codes that confirm mobile numbers) would be sent",
             });
         }
+        // Links, codes and the credentials must not cross a network in clear.
+        if self.mail.smtp_url.as_deref().is_some_and(|url| !is_encrypted_or_local(url, "smtps", "tls=required")) {
+            return Err(ConfigError::Unsafe {
+                name: "SMTP_URL",
+                problem: "must be encrypted: smtps://… (TLS) or smtp://…?tls=required (STARTTLS); plain smtp:// only to \
+                          a mail server on this computer (127.0.0.1, ::1, localhost)",
+            });
+        }
+        if self.sms.gateway_url.as_deref().is_some_and(|url| !is_encrypted_or_local(url, "https", "")) {
+            return Err(ConfigError::Unsafe {
+                name: "SMS_GATEWAY_URL",
+                problem: "must start with https:// (plain http:// only to a gateway on this computer)",
+            });
+        }
         if self.secret_key.is_none() {
             return Err(ConfigError::Unsafe {
                 name: "SECRET_KEY",
@@ -337,6 +351,26 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// Whether `url` uses the encrypted `scheme`, carries the `required` query part (an
+/// encryption demand such as `tls=required`; empty: none exists), or names a host on
+/// this computer.
+fn is_encrypted_or_local(url: &str, scheme: &str, required: &str) -> bool {
+    let Ok(parsed) = Url::parse(url) else { return false };
+    // `smtp:` is no special scheme for the URL standard: its host stays text ("127.0.0.1",
+    // "[::1]").
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name.trim_start_matches('[').trim_end_matches(']').parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    let demanded = !required.is_empty() && parsed.query().is_some_and(|q| q.split('&').any(|part| part == required));
+    parsed.scheme() == scheme || demanded || loopback
 }
 
 fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
@@ -442,6 +476,33 @@ mod tests {
         .expect("production settings");
         assert_eq!(ok.public_origin(), "https://portal.example");
         assert_eq!(ok.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn production_sends_mail_and_sms_encrypted_only() {
+        let with = |smtp: &str, sms: &str| {
+            settings(&[
+                ("APP_ENV", "production"),
+                ("PUBLIC_URL", "https://portal.example"),
+                ("SMTP_URL", smtp),
+                ("SMS_GATEWAY_URL", sms),
+                ("SECRET_KEY", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA=="),
+            ])
+        };
+        for smtp in ["smtp://user:pw@mail.example:25", "smtp://mail.example:587?tls=opportunistic", "smtp://10.0.0.5:25"] {
+            assert!(matches!(with(smtp, "https://sms.example/x"), Err(ConfigError::Unsafe { name: "SMTP_URL", .. })), "{smtp}");
+        }
+        for sms in ["http://sms.example/x", "http://10.0.0.5/x"] {
+            assert!(matches!(with("smtps://mail.example", sms), Err(ConfigError::Unsafe { name: "SMS_GATEWAY_URL", .. })), "{sms}");
+        }
+        for (smtp, sms) in [
+            ("smtps://user:pw@mail.example:465", "https://sms.example/x"),
+            ("smtp://user:pw@mail.example:587?tls=required", "https://sms.example/x"),
+            ("smtp://127.0.0.1:25", "http://127.0.0.1:9000/x"),
+            ("smtp://localhost:25", "http://[::1]:9000/x"),
+        ] {
+            assert!(with(smtp, sms).is_ok(), "{smtp} {sms}");
+        }
     }
 
     /// Issue input: a public address, https, SMTP and a secret, but no APP_ENV.

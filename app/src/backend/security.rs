@@ -97,7 +97,7 @@ pub async fn apply(state: &AppState, session: &Session, change: Change, requeste
     let (event, notice, outcome) = match change {
         Change::RenamePasskey { id, name } => {
             let name: String = crate::domain::text::single_line(&name).chars().take(MAX_NAME).collect();
-            if name.is_empty() || !passkeys::rename(&mut tx, account_id, id, &name).await? {
+            if !crate::domain::text::has_visible(&name) || !passkeys::rename(&mut tx, account_id, id, &name).await? {
                 return Ok(ChangeOutcome::NotFound);
             }
             (AuditEvent::PasskeyRenamed, SecurityNotice::PasskeyRenamed, ChangeOutcome::Done)

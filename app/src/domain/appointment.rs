@@ -108,7 +108,7 @@ pub fn check(input: &AppointmentInput, now: i64) -> Result<CheckedAppointment, V
     if mode.is_none() {
         problems.push(AppointmentField::Mode);
     }
-    let text_ok = |s: &str, max: usize, required: bool| (!required || !s.trim().is_empty()) && s.trim().chars().count() <= max;
+    let text_ok = |s: &str, max: usize, required: bool| (!required || super::text::has_visible(s)) && s.trim().chars().count() <= max;
     if !text_ok(&input.place, 300, true) {
         problems.push(AppointmentField::Place);
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::text::single_line;
+use super::text::{has_visible, single_line};
 
 use super::mobile_number;
 
@@ -135,23 +135,23 @@ pub fn problems(input: &ClientInput, today: &str) -> Vec<ClientField> {
     if !SALUTATIONS.contains(&input.salutation.as_str()) {
         out.push(ClientField::Salutation);
     }
-    if input.given_name.trim().is_empty() || input.given_name.len() > 100 {
+    if !has_visible(&input.given_name) || input.given_name.len() > 100 {
         out.push(ClientField::GivenName);
     }
-    if input.family_name.trim().is_empty() || input.family_name.len() > 100 {
+    if !has_visible(&input.family_name) || input.family_name.len() > 100 {
         out.push(ClientField::FamilyName);
     }
     if !valid_date(input.birth_date.trim(), today) {
         out.push(ClientField::BirthDate);
     }
-    if input.street.trim().is_empty() || input.street.len() > 200 {
+    if !has_visible(&input.street) || input.street.len() > 200 {
         out.push(ClientField::Street);
     }
     let postcode = input.postcode.trim();
     if postcode.len() != 5 || !postcode.chars().all(|c| c.is_ascii_digit()) {
         out.push(ClientField::Postcode);
     }
-    if input.city.trim().is_empty() || input.city.len() > 100 {
+    if !has_visible(&input.city) || input.city.len() > 100 {
         out.push(ClientField::City);
     }
     if !input.mobile.trim().is_empty() && mobile_number::normalise(&input.mobile).is_none() {

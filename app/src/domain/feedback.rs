@@ -43,7 +43,7 @@ pub enum FeedbackProblem {
 pub fn check(input: &FeedbackInput) -> Vec<FeedbackProblem> {
     let mut problems = Vec::new();
     let message = input.message.trim();
-    if message.is_empty() {
+    if !super::text::has_visible(message) {
         problems.push(FeedbackProblem::MessageMissing);
     } else if message.chars().count() > MAX_MESSAGE {
         problems.push(FeedbackProblem::MessageTooLong);

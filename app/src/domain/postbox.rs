@@ -153,10 +153,10 @@ pub fn citizen_may_send(kind: ItemKind) -> bool {
 pub fn check_item(kind: ItemKind, subject: &str, text: &str, has_file: bool) -> Vec<ItemProblem> {
     let mut problems = Vec::new();
     let subject = subject.trim();
-    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT {
+    if !super::text::has_visible(subject) || subject.chars().count() > MAX_SUBJECT {
         problems.push(ItemProblem::Subject);
     }
-    if text.chars().count() > MAX_TEXT || (kind == ItemKind::Nachricht && text.trim().is_empty()) {
+    if text.chars().count() > MAX_TEXT || (kind == ItemKind::Nachricht && !super::text::has_visible(text)) {
         problems.push(ItemProblem::Text);
     }
     if kind.needs_document() && !has_file {

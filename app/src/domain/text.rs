@@ -12,10 +12,34 @@ pub fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// Whether `c` is an invisible character that only hides or disguises text: zero-width
+/// space, word joiner and invisible operators, byte-order mark, soft hyphen, combining
+/// grapheme joiner, Mongolian vowel separator, the Hangul fillers, the blank Braille
+/// pattern and the tag characters (Unicode TR36 "Unicode Security Considerations").
+/// The zero-width joiner and non-joiner stay: emoji sequences and several scripts need
+/// them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{115F}' | '\u{1160}'
+            | '\u{3164}' | '\u{FFA0}' | '\u{2800}' | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
 /// Whether `c` must not appear in a single-line field: a control character (C0, DEL,
-/// C1), a line or paragraph separator, or a bidirectional formatting character.
+/// C1), a line or paragraph separator, a bidirectional formatting character or an
+/// invisible one ([`is_invisible`]).
 pub fn is_forbidden_in_line(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c)
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_bidi_control(c) || is_invisible(c)
+}
+
+/// Whether `input` shows anything once stored: a required field must (a subject of
+/// only spaces, control, bidirectional or invisible characters, joiners or variation
+/// selectors counts as empty).
+pub fn has_visible(input: &str) -> bool {
+    input.chars().any(|c| {
+        !c.is_whitespace() && !is_forbidden_in_line(c) && !matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
+    })
 }
 
 /// A single-line field as stored and shown: every Unicode white space (line breaks, tabs,
@@ -126,6 +150,17 @@ mod tests {
         assert_eq!(single_line("Öztürk-Ünal"), "Öztürk-Ünal", "letters stay");
         assert_eq!(single_line("👩‍👩‍👧"), "👩‍👩‍👧", "joiners in emoji stay");
         assert_eq!(single_line("\u{a0}Anna\u{3000}\u{2003}Schmidt\u{a0}"), "Anna Schmidt", "every white space is a space");
+        assert_eq!(single_line("a\u{200B}.pdf\u{FEFF}\u{E0041}"), "a.pdf", "invisible characters go");
+    }
+
+    #[test]
+    fn a_required_field_needs_something_visible() {
+        for blank in ["", " ", "\u{202E}", "\u{0}", "\u{200B}", "\u{200D}\u{200C}", "\u{3164}", "\u{2800}", "\u{FEFF}\u{00AD}", "\u{FE0F}"] {
+            assert!(!has_visible(blank), "{blank:?}");
+        }
+        for shown in ["a", "Ö", "👩‍👩‍👧", "-", "١"] {
+            assert!(has_visible(shown), "{shown:?}");
+        }
     }
 
     #[test]

@@ -21,10 +21,15 @@ impl TrustedProxies {
             .map(str::trim)
             .filter(|entry| !entry.is_empty())
             .map(|entry| {
-                entry
+                let net = entry
                     .parse::<IpNet>()
                     .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
-                    .map_err(|_| format!("{entry:?} is neither a CIDR network nor an IP address"))
+                    .map_err(|_| format!("{entry:?} is neither a CIDR network nor an IP address"))?;
+                // Trusting every address would let any client name its own address.
+                if net.prefix_len() == 0 {
+                    return Err(format!("{entry:?} trusts every address; list the proxies' own addresses"));
+                }
+                Ok(net)
             })
             .collect::<Result<Vec<_>, _>>()
             .map(TrustedProxies)
@@ -118,5 +123,9 @@ mod tests {
         assert!(TrustedProxies::parse("10.0.0.0/8 ::1 2001:db8::/32").is_ok());
         let err = TrustedProxies::parse("10.0.0.0/8, proxy.local").expect_err("bad");
         assert!(err.contains("proxy.local"), "{err}");
+        for everyone in ["0.0.0.0/0", "::/0", "10.0.0.1, 0.0.0.0/0"] {
+            let err = TrustedProxies::parse(everyone).expect_err("trusting every address");
+            assert!(err.contains("every address"), "{everyone}: {err}");
+        }
     }
 }

@@ -150,5 +150,30 @@ async fn single_line_fields_stay_single_lines(backend: Backend) {
     create(&app, &desk, "K-Y", "Eri\u{202E}ka", "Muster\tmann").await;
     let names = found(&app, &desk, "K-Y").await;
     assert_eq!(names, vec!["Erika Muster mann".to_owned()]);
+    // A required field of nothing visible is empty (checked after the cleaning, not before).
+    for blank in ["\u{202E}", "\u{0}", "\u{200B}", "\u{3164}", "\u{FEFF}\u{200D}"] {
+        let form = multipart::Form::new().text("kind", "nachricht").text("subject", blank.to_owned()).text("body", "Text");
+        let refused = app
+            .client
+            .post(app.url("/postfach/senden"))
+            .header(header::ORIGIN, &app.base_url)
+            .header(header::COOKIE, &cookie)
+            .multipart(form)
+            .send()
+            .await
+            .expect("send");
+        let location = refused.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        assert!(location.starts_with("/postfach/schreiben"), "{blank:?}: back to the form, not to an item ({location})");
+        let answer = app
+            .call(
+                "staff/create-client",
+                &[("customer_number", "K-X"), ("salutation", "frau"), ("given_name", blank), ("family_name", "\u{200B}"), ("birth_date", "1984-08-12"), ("street", "Weg 1"), ("postcode", "12345"), ("city", "Stadt"), ("mobile", "")],
+                Some(&desk),
+            )
+            .await;
+        assert!(answer.json["Created"].is_null(), "{blank:?}: {}", answer.body);
+    }
+    let subjects: Vec<String> = sqlx::query_scalar::<_, String>("SELECT subject FROM postbox_items").fetch_all(app.state.db.pool()).await.expect("subjects");
+    assert!(subjects.iter().all(|s| !s.trim().is_empty()), "{subjects:?}");
     app.stop().await;
 }
