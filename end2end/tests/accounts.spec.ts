@@ -121,7 +121,7 @@ test.describe('registration', () => {
     await expectAccessible(page);
     await signOut(page);
     await page.goto('/konto');
-    await expect(page).toHaveURL(/\/anmelden\?weiter=\/konto$/);
+    await expect(page).toHaveURL(/\/anmelden\?next=\/konto$/);
     // Signing in again asks for the code from the app.
     await signIn(page, email);
     await confirmWithTotp(page, secret);

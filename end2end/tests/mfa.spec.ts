@@ -250,7 +250,7 @@ test.describe('security page', () => {
     await sessions.getByRole('button', { name: 'Alle anderen Geräte abmelden' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Die Änderung wurde gespeichert.' })).toBeVisible();
     await otherPage.goto('/konto');
-    await expect(otherPage).toHaveURL(/\/anmelden\?weiter=\/konto$/);
+    await expect(otherPage).toHaveURL(/\/anmelden\?next=\/konto$/);
     await other.close();
 
     const events = page.getByRole('region', { name: 'Sicherheitsereignisse' });

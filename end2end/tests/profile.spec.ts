@@ -207,11 +207,11 @@ test('the letter\'s QR link leads back to the code entry after the first sign-in
   const email = uniqueEmail('qr-neu');
   await registerConfirmed(citizenPage, request, email);
   await citizenPage.goto(link);
-  await expect(citizenPage).toHaveURL(/\/anmelden\?weiter=/);
+  await expect(citizenPage).toHaveURL(/\/anmelden\?next=/);
   await citizenPage.getByLabel('Benutzername / E-Mail-Adresse').fill(email);
   await citizenPage.getByLabel('Passwort', { exact: true }).fill('Kx9!vTq2#mLpW');
   await citizenPage.getByRole('button', { name: 'Anmelden', exact: true }).click();
-  await expect(citizenPage).toHaveURL(/\/mfa\/einrichten\?weiter=/);
+  await expect(citizenPage).toHaveURL(/\/mfa\/einrichten\?next=/);
   await enrolTotpTo(citizenPage, /\/freischalten\?code=/);
   await expect(citizenPage.getByLabel('Freischaltcode *')).toHaveValue(code);
   await context.close();
@@ -224,9 +224,9 @@ test('a visitor without an account registers from the QR link and comes back to 
   const context = await browser.newContext();
   const visitor = await context.newPage();
   await visitor.goto(link);
-  await expect(visitor).toHaveURL(/\/anmelden\?weiter=/);
+  await expect(visitor).toHaveURL(/\/anmelden\?next=/);
   await visitor.getByRole('link', { name: 'Jetzt registrieren' }).click();
-  await expect(visitor).toHaveURL(/\/registrieren\?weiter=/);
+  await expect(visitor).toHaveURL(/\/registrieren\?next=/);
   await hydrated(visitor);
   const email = uniqueEmail('qr-registrierung');
   await fillRegistration(visitor, email);
@@ -235,7 +235,7 @@ test('a visitor without an account registers from the QR link and comes back to 
   await visitor.goto(linkIn(await waitForMail(request, email), '/registrieren/bestaetigen'));
   await expect(visitor.getByRole('heading', { name: 'E-Mail-Adresse bestätigt' })).toBeVisible();
   await visitor.getByRole('main').getByRole('link', { name: 'Anmelden' }).click();
-  await expect(visitor).toHaveURL(/\/anmelden\?weiter=/);
+  await expect(visitor).toHaveURL(/\/anmelden\?next=/);
   await visitor.getByLabel('Benutzername / E-Mail-Adresse').fill(email);
   await visitor.getByLabel('Passwort', { exact: true }).fill('Kx9!vTq2#mLpW');
   await visitor.getByRole('button', { name: 'Anmelden', exact: true }).click();

@@ -34,7 +34,7 @@ test('a half-finished sign-in can be ended on a shared computer', async ({ page,
   await expect(page).toHaveURL(/\/anmelden\/zweiter-faktor/);
   await signOut(page);
   await page.goto('/konto');
-  await expect(page).toHaveURL(/\/anmelden\?weiter=\/konto$/);
+  await expect(page).toHaveURL(/\/anmelden\?next=\/konto$/);
   // The next person cannot continue with the code step.
   await page.goto('/anmelden/zweiter-faktor');
   await expect(page).toHaveURL(/\/anmelden/);

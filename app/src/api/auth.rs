@@ -184,7 +184,7 @@ pub async fn register(
     password_repeat: String,
     accept_terms: Option<String>,
     consent_email: Option<String>,
-    weiter: Option<String>,
+    next: Option<String>,
 ) -> Result<RegisterOutcome, ApiError> {
     use crate::{backend::auth, domain::registration::RegistrationForm};
     let state = super::state()?;
@@ -192,7 +192,7 @@ pub async fn register(
     let (accept_terms, consent_email) = (checked(accept_terms), checked(consent_email));
     let form = RegistrationForm { email: &email, password: &password, repetition: &password_repeat, accept_terms, consent_email };
     // Where to continue after confirming and signing in (e.g. the letter's QR link).
-    let next = weiter.as_deref().and_then(crate::domain::navigation::local_path);
+    let next = next.as_deref().and_then(crate::domain::navigation::local_path);
     let outcome = match auth::register(&state, &form, request.language, next, &request.requester).await.map_err(super::unavailable)? {
         Ok(()) => RegisterOutcome::Registered { email: email.trim().to_owned() },
         Err(problems) => RegisterOutcome::Invalid { problems, email: email.trim().to_owned(), accept_terms, consent_email },

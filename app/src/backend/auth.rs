@@ -58,10 +58,10 @@ pub(super) fn link(state: &AppState, path: &str, token: &str) -> String {
     format!("{}{path}?token={token}", state.settings.public_url)
 }
 
-/// `url` with `&weiter=<next>` appended.
+/// `url` with `&next=<next>` appended.
 fn with_next(url: &str, next: Option<&str>) -> String {
     match next {
-        Some(next) => format!("{url}&weiter={}", crate::domain::navigation::encode_path(next)),
+        Some(next) => format!("{url}&{}={}", crate::domain::navigation::NEXT, crate::domain::navigation::encode_path(next)),
         None => url.to_owned(),
     }
 }

@@ -86,7 +86,7 @@ fn below(path: &str, prefix: &str) -> bool {
 
 /// Where to send a visitor who must sign in first, with the way back.
 pub fn sign_in_path(back_to: &str) -> String {
-    format!("/anmelden?weiter={}", super::navigation::encode_path(back_to))
+    format!("/anmelden?{}={}", super::navigation::NEXT, super::navigation::encode_path(back_to))
 }
 
 /// The decision for a page (`GET` of `path`; `path_and_query` for the way back).
@@ -137,15 +137,15 @@ mod tests {
 
     #[test]
     fn anonymous_visitors_sign_in_first() {
-        assert_eq!(page("/konto", "/konto", Anonymous), Redirect("/anmelden?weiter=/konto".into()));
-        assert_eq!(page("/konto/sicherheit", "/konto/sicherheit", Anonymous), Redirect("/anmelden?weiter=/konto/sicherheit".into()));
-        assert_eq!(page("/intern/kunden/1", "/intern/kunden/1", Anonymous), Redirect("/anmelden?weiter=/intern/kunden/1".into()));
+        assert_eq!(page("/konto", "/konto", Anonymous), Redirect("/anmelden?next=/konto".into()));
+        assert_eq!(page("/konto/sicherheit", "/konto/sicherheit", Anonymous), Redirect("/anmelden?next=/konto/sicherheit".into()));
+        assert_eq!(page("/intern/kunden/1", "/intern/kunden/1", Anonymous), Redirect("/anmelden?next=/intern/kunden/1".into()));
         assert_eq!(
             page("/freischalten", "/freischalten?code=HET2-2X8A-UXAS", Anonymous),
-            Redirect("/anmelden?weiter=/freischalten%3Fcode%3DHET2-2X8A-UXAS".into())
+            Redirect("/anmelden?next=/freischalten%3Fcode%3DHET2-2X8A-UXAS".into())
         );
         assert_eq!(page("/profil", "/profil", NeedsEnrolment), Redirect(ENROLMENT_PAGE.into()));
-        assert_eq!(page(ENROLMENT_PAGE, ENROLMENT_PAGE, Anonymous), Redirect("/anmelden?weiter=/mfa/einrichten".into()));
+        assert_eq!(page(ENROLMENT_PAGE, ENROLMENT_PAGE, Anonymous), Redirect("/anmelden?next=/mfa/einrichten".into()));
         assert_eq!(page(SECOND_FACTOR_PAGE, SECOND_FACTOR_PAGE, Anonymous), Redirect("/anmelden".into()));
         assert_eq!(page("/", "/", Anonymous), Allow);
         assert_eq!(page("/kontoauszug", "/kontoauszug", Anonymous), Allow);
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn the_way_back_is_encoded() {
-        assert_eq!(sign_in_path("/konto"), "/anmelden?weiter=/konto");
-        assert_eq!(sign_in_path("/konto?x=1&y=2"), "/anmelden?weiter=/konto%3Fx%3D1%26y%3D2");
+        assert_eq!(sign_in_path("/konto"), "/anmelden?next=/konto");
+        assert_eq!(sign_in_path("/konto?x=1&y=2"), "/anmelden?next=/konto%3Fx%3D1%26y%3D2");
     }
 }

@@ -20,22 +20,42 @@ pub fn encode_path(path: &str) -> String {
         .collect()
 }
 
-/// `page` with `?weiter=<next>` if `next` is a local path (the way back after signing in
+/// The query parameter naming the page to return to after signing in or registering.
+pub const NEXT: &str = "next";
+
+/// Its former name, still read: links in mails sent before the rename carry it.
+const FORMER_NEXT: &str = "weiter";
+
+/// The page to return to, from a query read by `get` (`next`, else the former `weiter`).
+pub fn next_param(get: impl Fn(&str) -> Option<String>) -> Option<String> {
+    get(NEXT).or_else(|| get(FORMER_NEXT))
+}
+
+/// `page` with `?next=<next>` if `next` is a local path (the way back after signing in
 /// or registering), else `page` alone.
 pub fn with_next(page: &str, next: &str) -> String {
     match local_path(next) {
-        Some(next) => format!("{page}?weiter={}", encode_path(next)),
+        Some(next) => format!("{page}?{NEXT}={}", encode_path(next)),
         None => page.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{local_path, with_next};
+    use super::{local_path, next_param, with_next};
+
+    #[test]
+    fn next_is_read_under_its_former_name_too() {
+        let query = |pairs: &'static [(&'static str, &'static str)]| move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned());
+        assert_eq!(next_param(query(&[("next", "/postfach")])), Some("/postfach".to_owned()));
+        assert_eq!(next_param(query(&[("weiter", "/termine")])), Some("/termine".to_owned()), "links mailed before the rename");
+        assert_eq!(next_param(query(&[("next", "/a"), ("weiter", "/b")])), Some("/a".to_owned()));
+        assert_eq!(next_param(query(&[])), None);
+    }
 
     #[test]
     fn the_way_back_is_kept_only_when_local() {
-        assert_eq!(with_next("/registrieren", "/freischalten?code=HET2-2X8A-UXAS"), "/registrieren?weiter=/freischalten%3Fcode%3DHET2-2X8A-UXAS");
+        assert_eq!(with_next("/registrieren", "/freischalten?code=HET2-2X8A-UXAS"), "/registrieren?next=/freischalten%3Fcode%3DHET2-2X8A-UXAS");
         assert_eq!(with_next("/registrieren", "https://evil.example"), "/registrieren");
         assert_eq!(with_next("/registrieren", ""), "/registrieren");
     }

@@ -70,7 +70,7 @@ async fn staff_functions_are_for_own_staff_only(backend: Backend) {
     // Pages: anonymous visitors are sent to the sign-in page; citizens get a refusal.
     let page = app.page("/intern", None).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
-    assert_eq!(page.location.as_deref(), Some("/anmelden?weiter=/intern"));
+    assert_eq!(page.location.as_deref(), Some("/anmelden?next=/intern"));
     let page = app.page(&format!("/intern/kunden/{id}"), Some(&citizen)).await;
     assert!(page.body.contains("Mitarbeitenden des Jobcenters vorbehalten"), "refusal shown");
     assert!(!page.body.contains("Mustermann"), "no client data for citizens");
@@ -278,7 +278,7 @@ async fn the_letters_link_survives_the_first_sign_in(backend: Backend) {
     let address = app.registered("qr").await;
     let link = "/freischalten?code=HET2-2X8A-UXAS";
     let answer = app.call("auth/sign-in", &[("email", &address), ("password", PASSWORD), ("next", link)], None).await;
-    assert_eq!(answer.json["SignedIn"]["next"], json!("/mfa/einrichten?weiter=/freischalten%3Fcode%3DHET2-2X8A-UXAS"));
+    assert_eq!(answer.json["SignedIn"]["next"], json!("/mfa/einrichten?next=/freischalten%3Fcode%3DHET2-2X8A-UXAS"));
     let cookie = format!("session={}", answer.cookie("session").expect("cookie"));
     let setup = app.call("mfa/totp-start", &[], Some(&cookie)).await;
     let secret: String = setup.json["secret_grouped"].as_str().expect("secret").split_whitespace().collect();

@@ -17,10 +17,10 @@ use crate::{
 /// Where the passkey sign-in page lives (it also serves browsers without JavaScript).
 pub const PASSKEY_SIGN_IN_PAGE: &str = "/anmelden/passkey";
 
-/// The page asked for after signing in: the `weiter` parameter if it is a local path.
+/// The page asked for after signing in: the `next` parameter if it is a local path.
 /// Without one the server decides where the account lands ([`crate::domain::access::landing`]).
-pub fn next_after_sign_in(weiter: Option<String>) -> Option<String> {
-    weiter.filter(|n| local_path(n).is_some())
+pub fn next_after_sign_in(next: Option<String>) -> Option<String> {
+    next.filter(|n| local_path(n).is_some())
 }
 
 /// Runs a passkey sign-in (dialog, or autofill with `conditional`) and, on success,
@@ -110,7 +110,7 @@ pub fn PasskeySignInButton(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let Ceremony { busy, message, run } = use_ceremony(i18n);
-    let weiter = next.clone();
+    let asked = next.clone();
     let open_dialog = move |event: leptos::ev::MouseEvent| {
         event.prevent_default();
         before.run(());
@@ -118,7 +118,7 @@ pub fn PasskeySignInButton(
     };
     view! {
         <form class="passkey-sign-in" method="get" action=PASSKEY_SIGN_IN_PAGE>
-            {weiter.map(|weiter| view! { <input type="hidden" name="weiter" value=weiter /> })}
+            {asked.map(|asked| view! { <input type="hidden" name="next" value=asked /> })}
             <button type="submit" class="button" on:click=open_dialog disabled=move || busy.get()>
                 {t!(i18n, sign_in.passkey)}
             </button>

@@ -26,7 +26,7 @@ use crate::{
 pub fn ConfirmEmailPage() -> impl IntoView {
     let i18n = use_i18n();
     // Read once: the token belongs to this visit of the page.
-    let (token, next) = use_query_map().with_untracked(|q| (q.get("token").unwrap_or_default(), q.get("weiter").unwrap_or_default()));
+    let (token, next) = use_query_map().with_untracked(|q| (q.get("token").unwrap_or_default(), crate::domain::navigation::next_param(|name| q.get(name)).unwrap_or_default()));
     // Signing in continues where the visitor was going before registering.
     let sign_in = crate::domain::navigation::with_next("/anmelden", &next);
     let action = ServerAction::<ConfirmEmail>::new();

@@ -24,16 +24,16 @@ use crate::{
     },
 };
 
-/// The page to continue with after the set-up (`?weiter=`, a local path), if given.
-fn weiter() -> Option<String> {
+/// The page to continue with after the set-up (`?next=`, a local path), if given.
+fn asked_next() -> Option<String> {
     leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("weiter"))
+        .with_untracked(|q| crate::domain::navigation::next_param(|name| q.get(name)))
         .filter(|w| crate::domain::navigation::local_path(w).is_some())
 }
 
 /// `path` with the way on kept.
-fn keeping_weiter(path: &str, weiter: &Option<String>) -> String {
-    crate::domain::navigation::with_next(path, weiter.as_deref().unwrap_or_default())
+fn keeping_next(path: &str, asked_next: &Option<String>) -> String {
+    crate::domain::navigation::with_next(path, asked_next.as_deref().unwrap_or_default())
 }
 
 /// Loads the factor summary and renders `content` with it.
@@ -76,7 +76,7 @@ fn SigningInNotice(signing_in: bool) -> impl IntoView {
 #[component]
 pub fn EnrolmentPage() -> impl IntoView {
     let i18n = use_i18n();
-    let weiter = weiter();
+    let asked_next = asked_next();
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, mfa.title).to_string()) />
         <WithStatus content=move |status: FactorSummary| {
@@ -91,7 +91,7 @@ pub fn EnrolmentPage() -> impl IntoView {
                             let passkey = m.method == "passkey";
                             let heading_id = format!("methode-{}", m.method);
                             let labelled_by = heading_id.clone();
-                            let href = keeping_weiter(if passkey { "/mfa/einrichten/passkey" } else { "/mfa/einrichten/totp" }, &weiter);
+                            let href = keeping_next(if passkey { "/mfa/einrichten/passkey" } else { "/mfa/einrichten/totp" }, &asked_next);
                             view! {
                                 <section class="card card--action method" aria-labelledby=labelled_by>
                                     <h2 id=heading_id>
@@ -220,7 +220,7 @@ fn TotpSteps(
                 <p>{t!(i18n, mfa.totp_step3)}</p>
                 <ActionForm action attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=summary />
-                    <input type="hidden" name="next" value=weiter().unwrap_or_default() />
+                    <input type="hidden" name="next" value=asked_next().unwrap_or_default() />
                     <OneTimeCodeField id="code" name="code" label=Signal::derive(move || t_string!(i18n, mfa.code_label).to_string()) error />
                     <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, mfa.totp_confirm)}</button>
                 </ActionForm>
@@ -239,14 +239,14 @@ pub fn PasskeySetupPage() -> impl IntoView {
     let (message, set_message) = signal(None::<String>);
     let (done, set_done) = signal(None::<EnrolOutcome>);
     let (api_error, set_api_error) = signal(None::<ApiError>);
-    let weiter = StoredValue::new(weiter());
+    let asked_next = StoredValue::new(asked_next());
 
     let register = move |_| {
         set_busy.set(true);
         set_message.set(None);
         set_api_error.set(None);
         let name = name.get_untracked();
-        let next = weiter.get_value();
+        let next = asked_next.get_value();
         spawn_local(async move {
             let result = async {
                 let challenge = start_passkey_registration().await.map_err(Err)?;

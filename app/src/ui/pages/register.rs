@@ -55,7 +55,7 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
     let i18n = use_i18n();
     // The way back (e.g. the letter's QR link) travels with the confirmation link.
     let next = leptos_router::hooks::use_query_map()
-        .with_untracked(|q| q.get("weiter"))
+        .with_untracked(|q| crate::domain::navigation::next_param(|name| q.get(name)))
         .filter(|n| crate::domain::navigation::local_path(n).is_some());
     let (problems, email, terms, consent) = rejected.unwrap_or_default();
     let password = RwSignal::new(String::new());
@@ -99,7 +99,7 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
     view! {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
-            {next.map(|next| view! { <input type="hidden" name="weiter" value=next /> })}
+            {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
 
             <h2>{t!(i18n, register.email_heading)}</h2>
             <p>{t!(i18n, register.email_intro)}</p>

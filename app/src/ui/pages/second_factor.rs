@@ -24,7 +24,7 @@ use crate::{
 pub fn SecondFactorPage() -> impl IntoView {
     let i18n = use_i18n();
     let status = Resource::new(|| (), |_| crate::api::mfa::mfa_status());
-    let next = use_query_map().with_untracked(|q| q.get("weiter")).unwrap_or_default();
+    let next = use_query_map().with_untracked(|q| crate::domain::navigation::next_param(|name| q.get(name))).unwrap_or_default();
     let action = ServerAction::<SubmitSecondFactor>::new();
     let outcome = latest(action, use_flash::<FactorOutcome>(FlashForm::SecondFactor));
     Effect::new(move |_| {

@@ -27,7 +27,7 @@ pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let outcome = latest(action, use_flash::<SignInOutcome>(FlashForm::SignIn));
     let query = use_query_map();
-    let next = Signal::derive(move || query.with(|q| q.get("weiter")).unwrap_or_default());
+    let next = Signal::derive(move || query.with(|q| crate::domain::navigation::next_param(|name| q.get(name))).unwrap_or_default());
 
     // With JavaScript the page is left with a full load, so the header shows the new state.
     Effect::new(move |_| {
@@ -66,7 +66,7 @@ pub fn SignInPage() -> impl IntoView {
         errors
     });
     // Where a passkey sign-in continues (the page asked for, else where the account lands).
-    let passkey_next = next_after_sign_in(query.with_untracked(|q| q.get("weiter")));
+    let passkey_next = next_after_sign_in(query.with_untracked(|q| crate::domain::navigation::next_param(|name| q.get(name))));
     // Passkeys in the e-mail field's autofill, where the browser supports it. The request
     // waits in the background; the button cancels it before opening the dialog.
     let autofill = StoredValue::new_local(None::<passkey_browser::Abort>);

@@ -17,7 +17,7 @@ use crate::ui::{
 #[component]
 pub fn PasskeySignInPage() -> impl IntoView {
     let i18n = use_i18n();
-    let next = next_after_sign_in(use_query_map().with_untracked(|q| q.get("weiter")));
+    let next = next_after_sign_in(use_query_map().with_untracked(|q| crate::domain::navigation::next_param(|name| q.get(name))));
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, sign_in.passkey).to_string()) />
         <p>{t!(i18n, sign_in.passkey_page_text)}</p>

@@ -100,6 +100,7 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
                     .unwrap_or_default()
             );
             let admin = app::backend::Db::connect(&admin_url).await.expect("connect to TEST_POSTGRES_URL");
+            drop_earlier_runs(&admin).await;
             sqlx::query(&format!("CREATE DATABASE {name}"))
                 .execute(admin.pool())
                 .await
@@ -109,6 +110,25 @@ pub async fn fresh_database(backend: Backend, dir: &std::path::Path) -> String {
             format!("{base}/{name}")
         }
     }
+}
+
+/// Drops the databases earlier runs of the tests left behind (once per run: each test's
+/// database lives until the run ends, as several servers may share one).
+async fn drop_earlier_runs(admin: &app::backend::Db) {
+    static DONE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    DONE.get_or_init(|| async {
+        let own = format!("portal_test_{}_%", std::process::id());
+        let earlier: Vec<String> =
+            sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'portal\\_test\\_%' AND datname NOT LIKE $1")
+                .bind(own)
+                .fetch_all(admin.pool())
+                .await
+                .unwrap_or_default();
+        for name in earlier {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(admin.pool()).await;
+        }
+    })
+    .await;
 }
 
 impl TestApp {
