@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 const LOCALES: [&str; 2] = ["de", "en"];
 
-/// Source trees whose string literals may reach users.
-const SCANNED_DIRS: [&str; 3] = ["src/ui", "src/api", "src/backend"];
+/// Source trees whose string literals may reach users (the server's plain HTTP answers too).
+const SCANNED_DIRS: [&str; 4] = ["src/ui", "src/api", "src/backend", "../server/src"];
 
 /// Common German words; a literal with whitespace containing one of them is treated
 /// as German text (compared in lower case, as whole words).

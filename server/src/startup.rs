@@ -199,7 +199,7 @@ pub async fn serve(settings: Settings) -> Result<(), ServerError> {
     let application = Application::build(&settings).await?;
     let addr = application.local_addr()?;
     tracing::info!(%addr, public_url = %settings.public_url, "portal started");
-    println!("Portal läuft / portal running: {}", settings.public_origin());
+    println!("portal running: {}", settings.public_origin());
     application.run_until(shutdown_signal()).await?;
     tracing::info!("portal stopped");
     Ok(())

@@ -54,6 +54,27 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The message for a plain-text answer outside the pages (the file routes), in the
+    /// visitor's language (the texts of the pages' error notices).
+    #[cfg(feature = "ssr")]
+    pub fn message(&self, language: crate::domain::language::Language) -> String {
+        use crate::i18n::*;
+        let l = Locale::from(language);
+        match self {
+            ApiError::Unavailable => td_string!(l, site.service_unavailable),
+            ApiError::Transport(_) => td_string!(l, site.request_failed),
+            ApiError::NotSignedIn => td_string!(l, site.not_signed_in),
+            ApiError::NotFound => td_string!(l, site.not_found),
+            ApiError::SecondFactorRequired => td_string!(l, site.second_factor_required),
+            ApiError::ReauthenticationRequired => td_string!(l, site.reauthentication_required),
+            ApiError::StaffOnly => td_string!(l, site.staff_only),
+            ApiError::ProfileRequired => td_string!(l, site.profile_required),
+        }
+        .to_string()
+    }
+}
+
 impl FromServerFnError for ApiError {
     type Encoder = JsonEncoding;
 

@@ -4,14 +4,14 @@
 
 use axum::{
     extract::{Path, State},
-    http::{header, StatusCode},
+    http::header,
     response::{IntoResponse, Response},
     routing::get,
     Extension, Router,
 };
 
 use app::{
-    api::caller::Caller,
+    api::{caller::Caller, ApiError},
     backend::{appointments, context::RequestContext, AppState},
 };
 
@@ -23,7 +23,7 @@ pub fn routes(state: AppState) -> Router {
 }
 
 async fn calendar_file(State(state): State<AppState>, Extension(context): Extension<RequestContext>, Path(id): Path<i64>) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, "Nicht gefunden / Not found").into_response();
+    let not_found = || super::refusal(context.language, ApiError::NotFound);
     let Ok(Ok((_, profile))) = Caller::resolve(&state, &context).await.map(Caller::citizen_with_profile) else { return not_found() };
     match appointments::calendar_file(&state, profile.client_id, id).await {
         Ok(Some(file)) => with_headers(
@@ -37,7 +37,7 @@ async fn calendar_file(State(state): State<AppState>, Extension(context): Extens
         Ok(None) => not_found(),
         Err(error) => {
             tracing::error!(%error, "calendar file failed");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
+            super::refusal(context.language, ApiError::Unavailable)
         }
     }
 }

@@ -147,3 +147,11 @@ pub(crate) fn with_headers<const N: usize>(
     }
     response
 }
+
+/// A refusal or failure of a plain HTTP route (file routes): its status and its message
+/// in the visitor's language, as text.
+pub(crate) fn refusal(language: app::domain::language::Language, error: app::api::ApiError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = axum::http::StatusCode::from_u16(error.http_status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message(language)).into_response()
+}

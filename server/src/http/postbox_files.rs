@@ -25,6 +25,7 @@ use axum::{
 use app::{
     api::{
         caller::Caller,
+        ApiError,
         flash_form::FlashForm,
         postbox::{upload_refusal_page, CitizenSendOutcome, UploadRefusal},
     },
@@ -62,21 +63,21 @@ pub fn routes(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "Nicht gefunden / Not found").into_response()
+fn not_found(language: Language) -> Response {
+    super::refusal(language, ApiError::NotFound)
 }
 
-fn unavailable(error: impl std::fmt::Display) -> Response {
+fn unavailable(language: Language, error: impl std::fmt::Display) -> Response {
     tracing::error!(%error, "postbox request failed");
-    (StatusCode::SERVICE_UNAVAILABLE, "Der Dienst ist vorübergehend nicht verfügbar. / The service is temporarily unavailable.").into_response()
+    super::refusal(language, ApiError::Unavailable)
 }
 
 /// What `pick` takes from the request's caller; 404 for everyone it refuses (they must
 /// not learn what exists), 503 when the database cannot be read.
 async fn caller<T>(state: &AppState, context: &RequestContext, pick: impl FnOnce(Caller) -> Option<T>) -> Result<T, Response> {
     match Caller::resolve(state, context).await {
-        Ok(caller) => pick(caller).ok_or_else(not_found),
-        Err(error) => Err(unavailable(error)),
+        Ok(caller) => pick(caller).ok_or_else(|| not_found(context.language)),
+        Err(error) => Err(unavailable(context.language, error)),
     }
 }
 
@@ -99,8 +100,8 @@ async fn send_to_client(
     let back = form.reply_to.map_or_else(|| format!("/intern/kunden/{id}"), |item| format!("/intern/nachrichten/{item}"));
     match postbox::send_received(&state, &staff, id, form, &context.requester).await {
         Ok(Some(outcome)) => back_with_flash(&state, &back, FlashForm::StaffSend, &outcome).await,
-        Ok(None) => not_found(),
-        Err(error) => unavailable(error),
+        Ok(None) => not_found(context.language),
+        Err(error) => unavailable(context.language, error),
     }
 }
 
@@ -122,8 +123,8 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
     match postbox::submit_received(&state, &profile, form, &context.requester).await {
         Ok(Some(outcome @ CitizenSendOutcome::Received { id })) => back_with_flash(&state, &format!("/postfach/{id}"), FlashForm::CitizenSend, &outcome).await,
         Ok(Some(outcome)) => back_with_flash(&state, &back, FlashForm::CitizenSend, &outcome).await,
-        Ok(None) => not_found(),
-        Err(error) => unavailable(error),
+        Ok(None) => not_found(context.language),
+        Err(error) => unavailable(context.language, error),
     }
 }
 
@@ -167,8 +168,8 @@ async fn receipt(State(state): State<AppState>, Extension(context): Extension<Re
                 (header::CACHE_CONTROL, "no-store".to_owned()),
             ],
         ),
-        Ok(None) => not_found(),
-        Err(error) => unavailable(error),
+        Ok(None) => not_found(context.language),
+        Err(error) => unavailable(context.language, error),
     }
 }
 
@@ -180,8 +181,8 @@ async fn download(State(state): State<AppState>, Extension(context): Extension<R
     };
     match postbox::file_for(&state.db, reader, id).await {
         Ok(Some(meta)) => file_response(&state, meta),
-        Ok(None) => not_found(),
-        Err(error) => unavailable(error),
+        Ok(None) => not_found(context.language),
+        Err(error) => unavailable(context.language, error),
     }
 }
 
