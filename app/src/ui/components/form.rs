@@ -146,7 +146,7 @@ pub fn PasswordField(
     #[prop(into)]
     label: Signal<String>,
     /// Hint.
-    #[prop(optional, into)]
+    #[prop(optional_no_strip, into)]
     hint: Option<Signal<String>>,
     /// Error message.
     #[prop(into)]

@@ -14,6 +14,7 @@ pub mod letter;
 pub mod loading;
 pub mod messages;
 pub mod needs_app;
+pub mod new_password;
 pub mod not_found;
 pub mod option_history;
 pub mod option_switch;

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use crate::{
-    api::appointments::{my_appointments, AppointmentView},
+    api::appointments::{my_appointments, AppointmentList, AppointmentView},
     domain::datetime::format_date_time,
     ui::{
-        components::{loading::LoadFailure, page::PageHeading},
+        components::{loading::Loaded, page::PageHeading},
         components::client_appointments::mode_label,
         translate::*,
         site::use_site,
@@ -22,11 +22,7 @@ pub fn AppointmentsPage() -> impl IntoView {
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, appointments.title).to_string()) />
         <p class="lead">{t!(i18n, appointments.intro)}</p>
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match list.await {
-                    Err(error) => view! { <LoadFailure error /> }.into_any(),
-                    Ok(list) => view! {
+        <Loaded resource=list content=move |list: AppointmentList| view! {
                         <section class="section" aria-labelledby="anstehend">
                             <h2 id="anstehend">{t!(i18n, appointments.upcoming)}</h2>
                             {if list.upcoming.is_empty() {
@@ -43,11 +39,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                                 view! { <ul class="item-list">{list.past.into_iter().map(|a| view! { <Entry appointment=a /> }.into_any()).collect_view()}</ul> }.into_any()
                             }}
                         </section>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        } />
     }
 }
 

@@ -119,7 +119,7 @@ pub fn EmailChangePage() -> impl IntoView {
                         id="password"
                         name="password"
                         label=Signal::derive(move || format!("{} *", t_string!(i18n, email_change.password)))
-                        hint=Signal::derive(move || t_string!(i18n, email_change.password_hint).to_string())
+                        hint=Some(Signal::derive(move || t_string!(i18n, email_change.password_hint).to_string()))
                         error=password_error
                         value=password
                         revealed=Signal::stored(false)

@@ -16,7 +16,7 @@ use crate::{
     },
     ui::translate::*,
     ui::components::{
-        error::ErrorNotice, loading::LoadFailure,
+        error::ErrorNotice, loading::{LoadFailure, Loaded},
         form::{latest, use_flash, ErrorSummary, FieldError, OneTimeCodeField, TextField},
         page::PageHeading,
         passkey_browser::{self, browser_error_message},
@@ -39,24 +39,8 @@ fn keeping_next(path: &str, asked_next: &Option<String>) -> String {
 /// Loads the factor summary and renders `content` with it.
 #[component]
 fn WithStatus<V: IntoView + 'static>(content: impl Fn(FactorSummary) -> V + Send + Sync + Clone + 'static) -> impl IntoView {
-    let i18n = use_i18n();
     let status = Resource::new(|| (), |_| mfa_status());
-    view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {
-                let content = content.clone();
-                move || {
-                    let content = content.clone();
-                    Suspend::new(async move {
-                        match status.await {
-                            Ok(status) => content(status).into_any(),
-                            Err(error) => view! { <LoadFailure error /> }.into_any(),
-                        }
-                    })
-                }
-            }
-        </Suspense>
-    }
+    view! { <Loaded resource=status content /> }
 }
 
 /// Signing in is not finished yet: say so and offer to sign out.

@@ -13,10 +13,10 @@ use crate::{
         components::{
             email_link::{EmailLinkFields, EmailLinkRequest, LinkProblem},
             error::ErrorNotice, loading::LoadFailure,
-            form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, RevealToggle},
+            form::{latest, use_flash, ErrorSummary, FieldError},
             messages::{password_message, repetition_message},
             page::PageHeading,
-            password_checklist::PasswordChecklist,
+        new_password::NewPasswordFields,
         },
     },
 };
@@ -124,29 +124,14 @@ fn NewPasswordForm(action: ServerAction<ResetPassword>, token: Signal<String>, p
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
             <input type="hidden" name="token" value=move || token.get() />
-            <PasswordField
-                id="password"
-                name="password"
+            <NewPasswordFields
                 label=Signal::derive(move || t_string!(i18n, reset.new_password_label).to_string())
-                error=password_error
-                value=password
-                revealed=revealed
-                autocomplete="new-password"
-                also_described_by="kriterien"
-                required=true
+                password_error
+                repetition_error
+                password
+                repetition
+                revealed
             />
-            <PasswordField
-                id="password_repeat"
-                name="password_repeat"
-                label=Signal::derive(move || t_string!(i18n, register.repetition_label).to_string())
-                error=repetition_error
-                value=repetition
-                revealed=revealed
-                autocomplete="new-password"
-                required=true
-            />
-            <RevealToggle revealed controls="password password_repeat" />
-            <PasswordChecklist id="kriterien" password=password repetition=repetition />
             <button type="submit" class="button" disabled=move || action.pending().get()>
                 {t!(i18n, reset.new_submit)}
             </button>

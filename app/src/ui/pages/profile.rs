@@ -13,7 +13,7 @@ use crate::{
     },
     domain::{communication::CommunicationOption, datetime::format_date_time},
     ui::{
-        components::{loading::LoadFailure, form::use_flash, option_switch::OptionSwitch, page::PageHeading},
+        components::{loading::Loaded, form::use_flash, option_switch::OptionSwitch, page::PageHeading},
         components::{contact_details::ContactDetails, option_history::{option_labels, OptionHistory}},
         translate::*,
         site::use_site,
@@ -25,21 +25,17 @@ use crate::{
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
     let profile = Resource::new(|| (), |_| my_profile());
+    let content = move |profile: Option<ProfileView>| match profile {
+        Some(profile) => view! { <Profile profile /> }.into_any(),
+        None => view! {
+            <p>{t!(i18n, profile.none)}</p>
+            <p><a class="button" href="/profil/anlegen">{t!(i18n, activation.new_profile)}</a></p>
+        }
+        .into_any(),
+    };
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, profile.title).to_string()) />
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(Some(profile)) => view! { <Profile profile /> }.into_any(),
-                    Ok(None) => view! {
-                        <p>{t!(i18n, profile.none)}</p>
-                        <p><a class="button" href="/profil/anlegen">{t!(i18n, activation.new_profile)}</a></p>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <LoadFailure error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=profile content />
     }
 }
 

@@ -11,11 +11,11 @@ use crate::{
     ui::translate::*,
     ui::components::{
         error::ErrorNotice,
-        form::{latest, use_flash, Checkbox, ErrorSummary, FieldError, PasswordField, RevealToggle, TextField},
+        form::{latest, use_flash, Checkbox, ErrorSummary, FieldError, TextField},
         layout::form_urlencode,
         messages::{email_message, password_message, repetition_message},
         page::PageHeading,
-        password_checklist::PasswordChecklist,
+        new_password::NewPasswordFields,
     },
 };
 
@@ -116,30 +116,15 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
             />
 
             <h2>{t!(i18n, register.password_heading)}</h2>
-            <PasswordField
-                id="password"
-                name="password"
+            <NewPasswordFields
                 label=Signal::derive(move || t_string!(i18n, register.password_label).to_string())
-                hint=Signal::derive(move || t_string!(i18n, register.password_hint).to_string())
-                error=password_error
-                value=password
-                revealed=revealed
-                autocomplete="new-password"
-                also_described_by="kriterien"
-                required=true
+                hint=Some(Signal::derive(move || t_string!(i18n, register.password_hint).to_string()))
+                password_error
+                repetition_error
+                password
+                repetition
+                revealed
             />
-            <PasswordField
-                id="password_repeat"
-                name="password_repeat"
-                label=Signal::derive(move || t_string!(i18n, register.repetition_label).to_string())
-                error=repetition_error
-                value=repetition
-                revealed=revealed
-                autocomplete="new-password"
-                required=true
-            />
-            <RevealToggle revealed controls="password password_repeat" />
-            <PasswordChecklist id="kriterien" password=password repetition=repetition />
 
             <fieldset class="fieldset">
                 <legend class="fieldset__legend">

@@ -19,10 +19,10 @@ use crate::{
     ui::{
         components::{
             error::ErrorNotice, loading::LoadFailure,
-            form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, RevealToggle},
+            form::{latest, use_flash, ErrorSummary, FieldError, PasswordField},
             messages::{password_message, repetition_message},
             page::PageHeading,
-            password_checklist::PasswordChecklist,
+            new_password::NewPasswordFields,
             reauthentication::Reauthentication,
             recovery_codes::RecoveryCodes,
         },
@@ -277,29 +277,15 @@ fn Password(action: ServerAction<ChangePassword>, flash: Option<ChangeOutcome>) 
                     autocomplete="current-password"
                     required=true
                 />
-                <PasswordField
-                    id="password"
-                    name="password"
+                <NewPasswordFields
                     label=Signal::derive(move || t_string!(i18n, security.new_password).to_string())
-                    error=new_error
-                    value=new
+                    password_error=new_error
+                    repetition_error
+                    password=new
+                    repetition
                     revealed
-                    autocomplete="new-password"
-                    also_described_by="kriterien"
-                    required=true
+                    also_reveals="current"
                 />
-                <PasswordField
-                    id="password_repeat"
-                    name="password_repeat"
-                    label=Signal::derive(move || t_string!(i18n, register.repetition_label).to_string())
-                    error=repetition_error
-                    value=repetition
-                    revealed
-                    autocomplete="new-password"
-                    required=true
-                />
-                <RevealToggle revealed controls="current password password_repeat" />
-                <PasswordChecklist id="kriterien" password=new repetition=repetition />
                 <button type="submit" class="button">{t!(i18n, security.change_password)}</button>
             </ActionForm>
         </section>
