@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::datetime::{german_time, Civil};
+use super::datetime::Civil;
 
 /// How an appointment takes place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,10 +141,7 @@ pub fn parse_german_time(date: &str, time: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(0..24).contains(&hour) || !(0..60).contains(&minute) {
         return None;
     }
-    let wanted = Civil { year, month: month as u32, day: day as u32, hour: hour as u32, minute: minute as u32 };
-    let days = super::datetime::days_since_epoch(year, month as u32, day as u32);
-    let local = days * 86_400 + hour * 3600 + minute * 60;
-    [local - 7200, local - 3600].into_iter().find(|utc| german_time(*utc) == wanted)
+    super::datetime::from_german_time(Civil { year, month: month as u32, day: day as u32, hour: hour as u32, minute: minute as u32 })
 }
 
 /// When the reminder for an appointment at `starts_at` is due, `lead_hours` before.
@@ -206,6 +203,7 @@ pub fn ics(id: i64, uid_host: &str, stamp: i64, starts_at: i64, duration_minutes
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::datetime::german_time;
     use proptest::prelude::*;
 
     #[test]
