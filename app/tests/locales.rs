@@ -2,9 +2,12 @@
 //! and no visible German text is hard-coded in the Rust sources (UI, server
 //! functions, mails and SMS) instead of coming from `locales/*.json`.
 
+mod common;
+
+use common::rust_files;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const LOCALES: [&str; 2] = ["de", "en"];
 
@@ -89,19 +92,6 @@ fn locales_have_the_same_keys_and_placeholders() {
         }
     }
     assert!(problems.is_empty(), "locale problems:\n{}", problems.join("\n"));
-}
-
-/// Every `.rs` file below `dir`.
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()));
-    for entry in entries {
-        let path = entry.expect("a directory entry that was just listed is readable").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The source without its trailing unit tests (`#[cfg(test)]` + `mod tests`).
