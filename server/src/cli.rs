@@ -151,7 +151,7 @@ pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), Ser
     let now = app::backend::clock::Clock::system().now();
     let result = match command {
         AdminCommand::CreateJobCentre { name, street, postcode, city, phone, email } => {
-            let new = job_centres::NewJobCentre { name: name.clone(), street, postcode, city, phone, email };
+            let new = app::domain::job_centre::JobCentreContact { name: name.clone(), street, postcode, city, phone, email };
             job_centres::create(&db, &new, now).await.map(|id| println!("Job centre {name:?} created (id {id}).")).map_err(ServerError::from)
         }
         AdminCommand::CreateStaff { job_centre, email, name } => {
@@ -171,7 +171,7 @@ pub async fn admin(settings: &Settings, command: AdminCommand) -> Result<(), Ser
             let centres = job_centres::list(&db).await?;
             let members = staff::list(&db).await?;
             for centre in &centres {
-                println!("{} — {}, {} {} · {} · {}", centre.name, centre.street, centre.postcode, centre.city, centre.phone, centre.email);
+                println!("{} — {}, {} {} · {} · {}", centre.contact.name, centre.contact.street, centre.contact.postcode, centre.contact.city, centre.contact.phone, centre.contact.email);
                 for (member, email) in members.iter().filter(|(m, _)| m.job_centre_id == centre.id) {
                     println!("    staff: {} <{}>", member.display_name, email);
                 }

@@ -6,25 +6,17 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-use crate::domain::appointment::{AppointmentField, AppointmentInput, Mode};
+use crate::domain::appointment::{AppointmentField, AppointmentInput, CheckedAppointment};
 
 /// An appointment as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentView {
     /// Id.
     pub id: i64,
-    /// Start (Unix seconds).
-    pub starts_at: i64,
-    /// Minutes.
-    pub duration_minutes: i64,
-    /// How.
-    pub mode: Mode,
-    /// Where / how to join.
-    pub place: String,
-    /// Subject.
-    pub subject: String,
-    /// Notes for the citizen.
-    pub notes: String,
+    /// When, how, where and what (flattened: the wire fields are `starts_at`,
+    /// `duration_minutes`, `mode`, `place`, `subject`, `notes`).
+    #[serde(flatten)]
+    pub details: CheckedAppointment,
     /// Cancelled at.
     pub cancelled_at: Option<i64>,
     /// Reminder decided at, with the outcome (`sent`, `sms_off`, `no_mobile`, `no_profile`).
@@ -59,14 +51,9 @@ pub enum AppointmentOutcome {
 #[cfg(feature = "ssr")]
 fn view(a: crate::backend::appointments::Appointment, now: i64) -> AppointmentView {
     AppointmentView {
-        upcoming: a.starts_at > now,
+        upcoming: a.details.starts_at > now,
         id: a.id,
-        starts_at: a.starts_at,
-        duration_minutes: a.duration_minutes,
-        mode: a.mode,
-        place: a.place,
-        subject: a.subject,
-        notes: a.notes,
+        details: a.details,
         cancelled_at: a.cancelled_at,
         reminder: a.reminder_at.zip(a.reminder_outcome),
     }

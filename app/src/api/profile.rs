@@ -5,24 +5,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{staff::OptionChangeView, ApiError};
+pub use crate::domain::activation_code::CodeRefusal;
 use crate::domain::{activation_code::CodeProblem, communication::CommunicationOption, mobile_number::SmsCodeProblem};
-
-/// Why a well-formed code was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CodeRefusal {
-    /// Not known (or mistyped).
-    Unknown,
-    /// Expired at the given time.
-    Expired(i64),
-    /// Already used.
-    Used,
-    /// Withdrawn by the job centre (or replaced by a newer code).
-    Revoked,
-    /// Too many wrong codes; try again after the given time.
-    Locked(i64),
-    /// This account already has a profile.
-    AlreadyLinked,
-}
 
 /// The result of entering a code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,8 +156,8 @@ async fn profile_view(
         .map(|c| OptionChangeView { option: c.option, enabled: c.enabled, at: c.at })
         .collect();
     Ok(ProfileView {
-        job_centre: centre.name,
-        job_centre_contact: vec![centre.street, format!("{} {}", centre.postcode, centre.city), centre.phone, centre.email],
+        job_centre: centre.contact.name,
+        job_centre_contact: vec![centre.contact.street, format!("{} {}", centre.contact.postcode, centre.contact.city), centre.contact.phone, centre.contact.email],
         name: client.record.full_name(),
         address: vec![client.record.street.clone(), format!("{} {}", client.record.postcode, client.record.city)],
         customer_number: client.record.customer_number,
@@ -189,27 +173,10 @@ async fn profile_view(
     })
 }
 
-/// The backend's refusal as the form shows it (a session that ended meanwhile is
-/// answered before; it never reaches the form).
-#[cfg(feature = "ssr")]
-impl From<crate::backend::activation_codes::Refusal> for CodeRefusal {
-    fn from(refusal: crate::backend::activation_codes::Refusal) -> Self {
-        use crate::backend::activation_codes::Refusal;
-        match refusal {
-            Refusal::Unknown => CodeRefusal::Unknown,
-            Refusal::Expired(at) => CodeRefusal::Expired(at),
-            Refusal::Used => CodeRefusal::Used,
-            Refusal::Revoked => CodeRefusal::Revoked,
-            Refusal::Locked(until) => CodeRefusal::Locked(until),
-            Refusal::AlreadyLinked | Refusal::SessionEnded => CodeRefusal::AlreadyLinked,
-        }
-    }
-}
-
 /// "Freischaltcode eingeben": unlocks the profile with the code from the letter.
 #[server(endpoint = "profile/redeem")]
 pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
-    use crate::backend::activation_codes::{self, Refusal};
+    use crate::backend::activation_codes::{self, Redemption};
     use crate::domain::activation_code::{format, ActivationCode};
     let state = super::state()?;
     let request = super::request();
@@ -219,13 +186,13 @@ pub async fn redeem_code(code: String) -> Result<RedeemOutcome, ApiError> {
         Err(problem) => RedeemOutcome::Malformed { problem, code: formatted },
         Ok(parsed) => {
             match activation_codes::redeem(&state, &session, &parsed, &request.requester).await.map_err(super::unavailable)? {
-                Ok(token) => {
+                Redemption::Activated(token) => {
                     // A privilege change: the session got a new id.
                     super::mfa::support::new_session_cookie(token)?;
                     RedeemOutcome::Activated
                 }
-                Err(Refusal::SessionEnded) => return Err(ApiError::NotSignedIn),
-                Err(refusal) => RedeemOutcome::Refused { refusal: refusal.into(), code: formatted },
+                Redemption::SessionEnded => return Err(ApiError::NotSignedIn),
+                Redemption::Refused(refusal) => RedeemOutcome::Refused { refusal, code: formatted },
             }
         }
     };

@@ -4,23 +4,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
-
-/// Contact details of a job centre, as shown to the public.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JobCentreContact {
-    /// Name, e.g. "Jobcenter Musterstadt".
-    pub name: String,
-    /// Street and house number.
-    pub street: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Telephone number for citizens.
-    pub phone: String,
-    /// E-mail address for citizens.
-    pub email: String,
-}
+pub use crate::domain::job_centre::JobCentreContact;
 
 /// Lists the job centres that use the portal, by name.
 #[server(endpoint = "site/job-centres")]
@@ -30,17 +14,7 @@ pub async fn list_job_centres() -> Result<Vec<JobCentreContact>, ApiError> {
         tracing::error!(error = %e, "listing job centres failed");
         ApiError::Unavailable
     })?;
-    Ok(centres
-        .into_iter()
-        .map(|c| JobCentreContact {
-            name: c.name,
-            street: c.street,
-            postcode: c.postcode,
-            city: c.city,
-            phone: c.phone,
-            email: c.email,
-        })
-        .collect())
+    Ok(centres.into_iter().map(|c| c.contact).collect())
 }
 
 /// The portal's public address and a QR code of it (for opening it on a phone).

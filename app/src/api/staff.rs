@@ -165,8 +165,8 @@ pub(crate) mod support {
     ) -> Letter {
         let link = format!("{public_url}/freischalten?code={}", issued.code.display());
         Letter {
-            sender: vec![centre.name.clone(), centre.street.clone(), format!("{} {}", centre.postcode, centre.city)],
-            contact: format!("{} · {}", centre.phone, centre.email),
+            sender: vec![centre.contact.name.clone(), centre.contact.street.clone(), format!("{} {}", centre.contact.postcode, centre.contact.city)],
+            contact: format!("{} · {}", centre.contact.phone, centre.contact.email),
             recipient: vec![
                 client.record.full_name(),
                 client.record.street.clone(),
@@ -201,7 +201,7 @@ pub async fn desk_overview() -> Result<Desk, ApiError> {
         .await
         .map_err(super::unavailable)?
         .ok_or(ApiError::Unavailable)?;
-    Ok(Desk { staff_name: staff.display_name, job_centre: centre.name })
+    Ok(Desk { staff_name: staff.display_name, job_centre: centre.contact.name })
 }
 
 /// Client records of the desk's job centre matching `query` (name or customer number).

@@ -23,7 +23,7 @@ use super::{
     throttle::{self, Limit},
     AppState,
 };
-use crate::domain::activation_code::{ActivationCode, LENGTH};
+use crate::domain::activation_code::{ActivationCode, CodeRefusal, LENGTH};
 
 const PURPOSE: &str = "activation-code";
 /// Wrong codes per account within the window before it must wait.
@@ -170,21 +170,13 @@ pub async fn latest(db: &Db, client_id: i64) -> Result<Option<CodeStatus>, Store
     .transpose()
 }
 
-/// Why a code was not accepted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// No such code (or a typing error that still passed the check character).
-    Unknown,
-    /// The code's validity ended (at the given time).
-    Expired(i64),
-    /// The code was already used.
-    Used,
-    /// The job centre revoked it or issued a newer one.
-    Revoked,
-    /// Too many codes were tried; try again after the given time.
-    Locked(i64),
-    /// This account already has a profile.
-    AlreadyLinked,
+/// What entering a code came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    /// The profile exists; the session's new cookie token (a privilege change).
+    Activated(String),
+    /// The code was not accepted.
+    Refused(CodeRefusal),
     /// The session ended meanwhile; nothing was redeemed.
     SessionEnded,
 }
@@ -192,18 +184,18 @@ pub enum Refusal {
 /// Redeems `code` for the session's account, in one transaction: uses the code, creates
 /// the profile, gives the session a new id (a privilege change) and audits it. Returns
 /// the new session's cookie token.
-pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, requester: &Requester) -> Result<Result<String, Refusal>, StoreError> {
+pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, requester: &Requester) -> Result<Redemption, StoreError> {
     let db = &state.db;
     let account_id = session.account_id;
     let now = state.clock.now();
     if profiles::find_for_account(db, account_id).await?.is_some() {
-        return Ok(Err(Refusal::AlreadyLinked));
+        return Ok(Redemption::Refused(CodeRefusal::AlreadyLinked));
     }
     let attempts = match throttle::reserve_all(db, &attempt_limits(account_id, requester), now).await? {
         Ok(attempts) => attempts,
         Err(until) => {
             audit::record(db.pool(), now, Some(account_id), AuditEvent::ActivationCodeRefused, requester).await?;
-            return Ok(Err(Refusal::Locked(until)));
+            return Ok(Redemption::Refused(CodeRefusal::Locked(until)));
         }
     };
     let give_back = |attempts: &[throttle::Attempt]| {
@@ -234,17 +226,17 @@ pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, 
         let Some(_profile) = profiles::create(&mut tx, account_id, client_id, now).await? else {
             tx.rollback().await?;
             give_back(&attempts).await?;
-            return Ok(Err(Refusal::AlreadyLinked));
+            return Ok(Redemption::Refused(CodeRefusal::AlreadyLinked));
         };
         audit::record(&mut *tx, now, Some(account_id), AuditEvent::ActivationCodeRedeemed, requester).await?;
         let Some(token) = sessions::rotate(&mut tx, session, now, requester).await? else {
             tx.rollback().await?;
             give_back(&attempts).await?;
-            return Ok(Err(Refusal::SessionEnded));
+            return Ok(Redemption::SessionEnded);
         };
         tx.commit().await?;
         give_back(&attempts).await?;
-        return Ok(Ok(token));
+        return Ok(Redemption::Activated(token));
     }
     tx.rollback().await?;
     // Why not: tell the holder of a real letter what to do (guessing a code is hopeless
@@ -259,19 +251,19 @@ pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, 
     }
     let row = lookup.fetch_optional(db.pool()).await?;
     let refusal = match row {
-        None => Refusal::Unknown,
+        None => CodeRefusal::Unknown,
         Some(row) => {
             let valid_until: i64 = row.try_get("valid_until")?;
             let revoked_at: Option<i64> = row.try_get("revoked_at")?;
             let redeemed_at: Option<i64> = row.try_get("redeemed_at")?;
             if redeemed_at.is_some() {
-                Refusal::Used
+                CodeRefusal::Used
             } else if revoked_at.is_some() {
-                Refusal::Revoked
+                CodeRefusal::Revoked
             } else if valid_until <= now {
-                Refusal::Expired(valid_until)
+                CodeRefusal::Expired(valid_until)
             } else {
-                Refusal::Unknown
+                CodeRefusal::Unknown
             }
         }
     };
@@ -279,5 +271,5 @@ pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, 
         throttle::spend(db, attempt, now).await?;
     }
     audit::record(db.pool(), now, Some(account_id), AuditEvent::ActivationCodeRejected, requester).await?;
-    Ok(Err(refusal))
+    Ok(Redemption::Refused(refusal))
 }

@@ -30,18 +30,8 @@ pub struct Appointment {
     pub id: i64,
     /// The client.
     pub client_id: i64,
-    /// Start (Unix seconds).
-    pub starts_at: i64,
-    /// Minutes.
-    pub duration_minutes: i64,
-    /// How it takes place.
-    pub mode: Mode,
-    /// Where / how to join.
-    pub place: String,
-    /// Subject.
-    pub subject: String,
-    /// Notes for the citizen.
-    pub notes: String,
+    /// When, how, where and what.
+    pub details: CheckedAppointment,
     /// Cancelled at.
     pub cancelled_at: Option<i64>,
     /// When the reminder was decided.
@@ -57,12 +47,14 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Appointment, StoreError> {
     Ok(Appointment {
         id: row.try_get("id")?,
         client_id: row.try_get("client_id")?,
-        starts_at: row.try_get("starts_at")?,
-        duration_minutes: row.try_get("duration_minutes")?,
-        mode: Mode::parse(&mode).unwrap_or(Mode::InPerson),
-        place: row.try_get("place")?,
-        subject: row.try_get("subject")?,
-        notes: row.try_get("notes")?,
+        details: CheckedAppointment {
+            starts_at: row.try_get("starts_at")?,
+            duration_minutes: row.try_get("duration_minutes")?,
+            mode: Mode::parse(&mode).unwrap_or(Mode::InPerson),
+            place: row.try_get("place")?,
+            subject: row.try_get("subject")?,
+            notes: row.try_get("notes")?,
+        },
         cancelled_at: row.try_get("cancelled_at")?,
         reminder_at: row.try_get("reminder_at")?,
         reminder_outcome: row.try_get("reminder_outcome")?,
@@ -128,23 +120,23 @@ pub async fn find(db: &Db, client_id: i64, id: i64) -> Result<Option<Appointment
 pub async fn calendar_file(state: &super::AppState, client_id: i64, id: i64) -> Result<Option<String>, StoreError> {
     let Some(appointment) = find(&state.db, client_id, id).await?.filter(|a| a.cancelled_at.is_none()) else { return Ok(None) };
     let centre = match super::clients::find_by_id(&state.db, client_id).await? {
-        Some(client) => super::job_centres::find_by_id(&state.db, client.job_centre_id).await?.map(|c| c.name),
+        Some(client) => super::job_centres::find_by_id(&state.db, client.job_centre_id).await?.map(|c| c.contact.name),
         None => None,
     };
     let summary = match centre {
-        Some(name) => format!("{} ({name})", appointment.subject),
-        None => appointment.subject.clone(),
+        Some(name) => format!("{} ({name})", appointment.details.subject),
+        None => appointment.details.subject.clone(),
     };
     let host = url_host(&state.settings.public_url);
     Ok(Some(crate::domain::appointment::ics(
         appointment.id,
         &host,
         state.clock.now(),
-        appointment.starts_at,
-        appointment.duration_minutes,
+        appointment.details.starts_at,
+        appointment.details.duration_minutes,
         &summary,
-        &appointment.place,
-        &appointment.notes,
+        &appointment.details.place,
+        &appointment.details.notes,
     )))
 }
 
@@ -185,8 +177,8 @@ pub async fn remind_next(db: &Db, now: i64, lead_hours: i64, portal: &str) -> Re
                 (false, _, _) => "sms_off",
                 (true, None, _) | (true, _, None) => "no_mobile",
                 (true, Some(mobile), Some(account)) => {
-                    let when = format_date_time(appointment.starts_at, account.language);
-                    let text = sms::appointment_reminder(account.language, mobile, portal, &when, &appointment.place);
+                    let when = format_date_time(appointment.details.starts_at, account.language);
+                    let text = sms::appointment_reminder(account.language, mobile, portal, &when, &appointment.details.place);
                     outbox::enqueue_sms(&mut tx, &text, now).await?;
                     "sent"
                 }

@@ -1,11 +1,11 @@
 //! Demo data for a fresh database, so a first run shows a working portal.
 //! Everything created here is clearly fictional ("Musterstadt").
 
-use crate::domain::client_record::ClientRecord;
+use crate::domain::{client_record::ClientRecord, job_centre::JobCentreContact};
 
 use super::{
     clients,
-    job_centres::{self, NewJobCentre},
+    job_centres,
     passwords, staff,
     store::{Db, StoreError},
 };
@@ -58,7 +58,7 @@ pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, SeedError> 
     }
     job_centres::create(
         db,
-        &NewJobCentre {
+        &JobCentreContact {
             name: DEMO_JOB_CENTRE.to_owned(),
             street: "Musterstraße 1".to_owned(),
             postcode: "12345".to_owned(),

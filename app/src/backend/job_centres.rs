@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use crate::domain::text::single_line;
+use crate::domain::{job_centre::JobCentreContact, text::single_line};
 
 use super::store::{Db, StoreError};
 
@@ -12,35 +12,8 @@ use super::store::{Db, StoreError};
 pub struct JobCentre {
     /// Database id.
     pub id: i64,
-    /// Name, unique.
-    pub name: String,
-    /// Street and house number.
-    pub street: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Public telephone number.
-    pub phone: String,
-    /// Public e-mail address.
-    pub email: String,
-}
-
-/// The data needed to create a job centre.
-#[derive(Debug, Clone)]
-pub struct NewJobCentre {
-    /// Name, unique.
-    pub name: String,
-    /// Street and house number.
-    pub street: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Public telephone number.
-    pub phone: String,
-    /// Public e-mail address.
-    pub email: String,
+    /// Name, address and public contact.
+    pub contact: JobCentreContact,
 }
 
 /// All job centres, ordered by name.
@@ -72,7 +45,7 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<JobCentre>, Stor
 }
 
 /// Creates a job centre and returns its id.
-pub async fn create(db: &Db, new: &NewJobCentre, now: i64) -> Result<i64, StoreError> {
+pub async fn create(db: &Db, new: &JobCentreContact, now: i64) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO job_centres (name, street, postcode, city, phone, email, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -100,11 +73,13 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
 fn from_row(row: &sqlx::any::AnyRow) -> Result<JobCentre, StoreError> {
     Ok(JobCentre {
         id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        street: row.try_get("street")?,
-        postcode: row.try_get("postcode")?,
-        city: row.try_get("city")?,
-        phone: row.try_get("phone")?,
-        email: row.try_get("email")?,
+        contact: JobCentreContact {
+            name: row.try_get("name")?,
+            street: row.try_get("street")?,
+            postcode: row.try_get("postcode")?,
+            city: row.try_get("city")?,
+            phone: row.try_get("phone")?,
+            email: row.try_get("email")?,
+        },
     })
 }

@@ -3,9 +3,11 @@
 //! of the change it reports, so a notice is never lost and never sent for a change that
 //! did not happen (security.md "Sessions": sensitive changes send a notification).
 
+use crate::domain::audit_event::AuditEvent;
+
 use super::{
     accounts::Account,
-    mail::templates::{self, SecurityNotice},
+    mail::templates,
     outbox,
     store::{Conn, StoreError},
     throttle::{self, Limit, Reservation},
@@ -18,10 +20,12 @@ pub fn reset_page(state: &AppState) -> String {
     format!("{}/passwort-vergessen", state.settings.public_url)
 }
 
-/// Puts the notice of a security change into the outbox, inside `conn`'s transaction.
-pub async fn security_change(conn: &mut Conn, state: &AppState, account: &Account, notice: SecurityNotice, now: i64) -> Result<(), StoreError> {
-    let mail = templates::security_notice(account.language, &account.email, &state.settings.portal_name, notice, &reset_page(state));
-    outbox::enqueue(conn, &mail, now).await?;
+/// Puts the notice of the security change recorded as `event` into the outbox, inside
+/// `conn`'s transaction (nothing for an event that sends no notice).
+pub async fn security_change(conn: &mut Conn, state: &AppState, account: &Account, event: AuditEvent, now: i64) -> Result<(), StoreError> {
+    if let Some(mail) = templates::security_notice(account.language, &account.email, &state.settings.portal_name, event, &reset_page(state)) {
+        outbox::enqueue(conn, &mail, now).await?;
+    }
     Ok(())
 }
 

@@ -11,7 +11,6 @@ use super::{
     accounts::{self, Account},
     audit::{self, AuditEvent},
     auth::AuthError,
-    mail::templates::SecurityNotice,
     mfa::{self, ceremonies::Binding, passkeys, recovery, totp},
     notices,
     request::Requester,
@@ -90,7 +89,7 @@ async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester
     let now = state.clock.now();
     // Read before the transaction, so that its first statement is a write (SQLite).
     let totp_step = match code {
-        Code::Totp(code) => totp::find_step(&state.db, &state.secret, account_id, code, now).await?,
+        Code::Totp(code) => totp::find_step(&state.db, &state.secret, account_id, totp::Which::Confirmed, code, now).await?,
         Code::Recovery(_) => None,
     };
     let mut tx = state.db.begin().await?;
@@ -106,7 +105,7 @@ async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester
             if recovery_left.is_some() {
                 let owner = account(state, account_id).await?;
                 audit::record(&mut *tx, now, Some(account_id), AuditEvent::RecoveryCodeUsed, requester).await?;
-                notices::security_change(&mut tx, state, &owner, SecurityNotice::RecoveryCodeUsed, now).await?;
+                notices::security_change(&mut tx, state, &owner, AuditEvent::RecoveryCodeUsed, now).await?;
             }
             Ok(Some(ValidCode { tx, recovery_left, attempt }))
         }
@@ -233,16 +232,16 @@ async fn enrol(state: &AppState, session: &Session, factor: NewFactor, requester
     let owner = account(state, session.account_id).await?;
     let mut tx = state.db.begin().await?;
     accounts::begin_security_change(&mut tx, session.account_id).await?;
-    let (event, notice) = match factor {
+    let event = match factor {
         NewFactor::Totp { id, step } => {
             if !totp::confirm(&mut tx, session.account_id, id, step, now).await? {
                 return Ok(Enrolled::WrongCode);
             }
-            (AuditEvent::TotpEnabled, SecurityNotice::TotpEnabled)
+            AuditEvent::TotpEnabled
         }
         NewFactor::Passkey { passkey, name } => {
             passkeys::insert(&mut tx, session.account_id, &passkey, &name, now).await?;
-            (AuditEvent::PasskeyAdded, SecurityNotice::PasskeyAdded)
+            AuditEvent::PasskeyAdded
         }
     };
     let recovery_codes = match mfa::factors_in(&mut tx, session.account_id).await?.recovery_codes {
@@ -260,7 +259,7 @@ async fn enrol(state: &AppState, session: &Session, factor: NewFactor, requester
         },
         Stage::Full => None,
     };
-    notices::security_change(&mut tx, state, &owner, notice, now).await?;
+    notices::security_change(&mut tx, state, &owner, event, now).await?;
     tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(Enrolled::Done { token, recovery_codes })
@@ -268,7 +267,7 @@ async fn enrol(state: &AppState, session: &Session, factor: NewFactor, requester
 
 /// Confirms the pending authenticator app with a code from it.
 pub async fn confirm_totp(state: &AppState, session: &Session, code: &str, requester: &Requester) -> Result<Enrolled, AuthError> {
-    match totp::pending_match(&state.db, &state.secret, session.account_id, code, state.clock.now()).await? {
+    match totp::find_step(&state.db, &state.secret, session.account_id, totp::Which::Pending, code, state.clock.now()).await? {
         Some((id, step)) => enrol(state, session, NewFactor::Totp { id, step }, requester).await,
         None => Ok(Enrolled::WrongCode),
     }

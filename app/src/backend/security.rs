@@ -9,7 +9,6 @@ use super::{
     accounts,
     audit::{self, AuditEvent},
     auth::{self, AuthError},
-    mail::templates::SecurityNotice,
     mfa::{self, ceremonies, passkeys, recovery, totp},
     notices,
     password_policy,
@@ -94,13 +93,13 @@ pub async fn apply(state: &AppState, session: &Session, change: Change, requeste
     if !accounts::begin_security_change(&mut tx, account_id).await? {
         return Ok(ChangeOutcome::NotFound);
     }
-    let (event, notice, outcome) = match change {
+    let (event, outcome) = match change {
         Change::RenamePasskey { id, name } => {
             let name: String = crate::domain::text::single_line(&name).chars().take(MAX_NAME).collect();
             if !crate::domain::text::has_visible(&name) || !passkeys::rename(&mut tx, account_id, id, &name).await? {
                 return Ok(ChangeOutcome::NotFound);
             }
-            (AuditEvent::PasskeyRenamed, SecurityNotice::PasskeyRenamed, ChangeOutcome::Done)
+            (AuditEvent::PasskeyRenamed, ChangeOutcome::Done)
         }
         Change::RemovePasskey { id } => {
             if !passkeys::remove(&mut tx, account_id, id).await? {
@@ -111,7 +110,7 @@ pub async fn apply(state: &AppState, session: &Session, change: Change, requeste
                 return Ok(ChangeOutcome::LastFactor);
             }
             ceremonies::end_for_account(&mut tx, account_id).await?;
-            (AuditEvent::PasskeyRemoved, SecurityNotice::PasskeyRemoved, ChangeOutcome::Done)
+            (AuditEvent::PasskeyRemoved, ChangeOutcome::Done)
         }
         Change::RemoveTotp => {
             if !totp::remove(&mut tx, account_id).await? {
@@ -122,11 +121,11 @@ pub async fn apply(state: &AppState, session: &Session, change: Change, requeste
                 return Ok(ChangeOutcome::LastFactor);
             }
             ceremonies::end_for_account(&mut tx, account_id).await?;
-            (AuditEvent::TotpRemoved, SecurityNotice::TotpRemoved, ChangeOutcome::Done)
+            (AuditEvent::TotpRemoved, ChangeOutcome::Done)
         }
         Change::RenewRecoveryCodes => {
             let codes = recovery::replace_all(&mut tx, account_id, &state.secret, now).await?;
-            (AuditEvent::RecoveryCodesRenewed, SecurityNotice::RecoveryCodesRenewed, ChangeOutcome::NewRecoveryCodes(codes))
+            (AuditEvent::RecoveryCodesRenewed, ChangeOutcome::NewRecoveryCodes(codes))
         }
         Change::ChangePassword { .. } => {
             let Some(hash) = new_hash else { return Ok(ChangeOutcome::NotFound) };
@@ -134,21 +133,21 @@ pub async fn apply(state: &AppState, session: &Session, change: Change, requeste
             // Whoever knew the old password: signed out, and their links void.
             sessions::delete_others(&mut tx, account_id, session.id).await?;
             tokens::void(&mut tx, account_id, &[TokenPurpose::ResetPassword, TokenPurpose::ChangeEmail], now).await?;
-            (AuditEvent::PasswordChanged, SecurityNotice::PasswordChanged, ChangeOutcome::Done)
+            (AuditEvent::PasswordChanged, ChangeOutcome::Done)
         }
         Change::EndSession { id } => {
             if id == session.id || !sessions::delete_for_account(&mut tx, account_id, id).await? {
                 return Ok(ChangeOutcome::NotFound);
             }
-            (AuditEvent::SessionEnded, SecurityNotice::SessionsEnded, ChangeOutcome::Done)
+            (AuditEvent::SessionEnded, ChangeOutcome::Done)
         }
         Change::EndOtherSessions => {
             sessions::delete_others(&mut tx, account_id, session.id).await?;
-            (AuditEvent::OtherSessionsEnded, SecurityNotice::SessionsEnded, ChangeOutcome::Done)
+            (AuditEvent::OtherSessionsEnded, ChangeOutcome::Done)
         }
     };
     audit::record(&mut *tx, now, Some(account_id), event, requester).await?;
-    notices::security_change(&mut tx, state, &account, notice, now).await?;
+    notices::security_change(&mut tx, state, &account, event, now).await?;
     tx.commit().await?;
     state.mail_wake.notify_one();
     Ok(outcome)

@@ -54,6 +54,23 @@ pub enum CodeProblem {
     CheckCharacter,
 }
 
+/// Why a well-formed code was refused (the flyer: "Freischaltcode ungültig / abgelaufen").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CodeRefusal {
+    /// Not known (or a typing error that still passed the check character).
+    Unknown,
+    /// Expired at the given time.
+    Expired(i64),
+    /// Already used.
+    Used,
+    /// Withdrawn by the job centre (or replaced by a newer code).
+    Revoked,
+    /// Too many wrong codes; try again after the given time.
+    Locked(i64),
+    /// This account already has a profile.
+    AlreadyLinked,
+}
+
 /// The letters and digits of an entry, upper-cased, without spaces and dashes.
 pub fn normalise(input: &str) -> String {
     input

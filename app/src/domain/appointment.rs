@@ -74,8 +74,8 @@ pub enum AppointmentField {
     Notes,
 }
 
-/// A checked appointment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A checked appointment: what is stored, and what the citizen and the desk see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckedAppointment {
     /// Start (Unix seconds).
     pub starts_at: i64,

@@ -2,7 +2,7 @@
 //! as plain text and HTML. Mails carry no secret except the one link they are for.
 
 use super::Mail;
-use crate::{domain::language::Language, i18n::*};
+use crate::{domain::{audit_event::AuditEvent, language::Language}, i18n::*};
 
 fn locale(language: Language) -> Locale {
     language.into()
@@ -137,45 +137,24 @@ pub fn password_changed(language: Language, to: &str, portal: &str, reset_link: 
     )
 }
 
-/// A change of an account's security settings that its owner is told about by mail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecurityNotice {
-    /// A passkey was added.
-    PasskeyAdded,
-    /// A passkey was renamed.
-    PasskeyRenamed,
-    /// A passkey was removed.
-    PasskeyRemoved,
-    /// An authenticator app was set up.
-    TotpEnabled,
-    /// The authenticator app was removed.
-    TotpRemoved,
-    /// New recovery codes.
-    RecoveryCodesRenewed,
-    /// A recovery code was used to sign in.
-    RecoveryCodeUsed,
-    /// The password was changed.
-    PasswordChanged,
-    /// Sessions were ended.
-    SessionsEnded,
-}
-
-/// Notice of a change of the security settings.
-pub fn security_notice(language: Language, to: &str, portal: &str, notice: SecurityNotice, reset_link: &str) -> Mail {
-    use SecurityNotice as Notice;
+/// Notice of a change of the security settings, recorded in the security log as
+/// `event`; `None` for the events whose owner is not told by mail (sign-ins, failures
+/// and the like — security.md "Sessions": sensitive changes send a notification).
+pub fn security_notice(language: Language, to: &str, portal: &str, event: AuditEvent, reset_link: &str) -> Option<Mail> {
     let l = locale(language);
-    let what = match notice {
-        Notice::PasskeyAdded => td_string!(l, mail.change_passkey_added),
-        Notice::PasskeyRenamed => td_string!(l, mail.change_passkey_renamed),
-        Notice::PasskeyRemoved => td_string!(l, mail.change_passkey_removed),
-        Notice::TotpEnabled => td_string!(l, mail.change_totp_enabled),
-        Notice::TotpRemoved => td_string!(l, mail.change_totp_removed),
-        Notice::RecoveryCodesRenewed => td_string!(l, mail.change_recovery_renewed),
-        Notice::RecoveryCodeUsed => td_string!(l, mail.change_recovery_used),
-        Notice::PasswordChanged => td_string!(l, mail.change_password),
-        Notice::SessionsEnded => td_string!(l, mail.change_sessions),
+    let what = match event {
+        AuditEvent::PasskeyAdded => td_string!(l, mail.change_passkey_added),
+        AuditEvent::PasskeyRenamed => td_string!(l, mail.change_passkey_renamed),
+        AuditEvent::PasskeyRemoved => td_string!(l, mail.change_passkey_removed),
+        AuditEvent::TotpEnabled => td_string!(l, mail.change_totp_enabled),
+        AuditEvent::TotpRemoved => td_string!(l, mail.change_totp_removed),
+        AuditEvent::RecoveryCodesRenewed => td_string!(l, mail.change_recovery_renewed),
+        AuditEvent::RecoveryCodeUsed => td_string!(l, mail.change_recovery_used),
+        AuditEvent::PasswordChanged => td_string!(l, mail.change_password),
+        AuditEvent::SessionEnded | AuditEvent::OtherSessionsEnded => td_string!(l, mail.change_sessions),
+        _ => return None,
     };
-    compose(
+    Some(compose(
         language,
         to,
         td_string!(l, mail.change_subject).to_string(),
@@ -186,7 +165,7 @@ pub fn security_notice(language: Language, to: &str, portal: &str, notice: Secur
         ],
         Some(Action { label: td_string!(l, mail.reset_action).to_string(), url: reset_link }),
         portal,
-    )
+    ))
 }
 
 /// To the new address: the link that confirms it as the account's new address.

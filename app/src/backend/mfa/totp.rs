@@ -129,20 +129,30 @@ fn matching_step(secret: &str, code: &str, now: i64) -> Option<i64> {
         .find(|step| code_at(secret, step * STEP).is_some_and(|expected| expected == code))
 }
 
-/// The pending (not yet confirmed) secret whose code is `code`: its id and the matching
-/// time step. A read; [`confirm`] makes it the account's app inside a transaction.
-pub async fn pending_match(db: &Db, keys: &ServerSecret, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
-    let row = sqlx::query("SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NULL ORDER BY id DESC LIMIT 1")
-        .bind(account_id)
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(row) = row else { return Ok(None) };
+/// Which of an account's secrets a code is checked against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// The newest secret being set up (shown as a QR code, not yet confirmed); [`confirm`]
+    /// makes it the account's app.
+    Pending,
+    /// The confirmed app; [`use_step`] spends the step inside the sign-in's transaction.
+    Confirmed,
+}
+
+/// The `which` secret's id and the time step whose code is `code` — a read: nothing is
+/// confirmed or used yet.
+pub async fn find_step(db: &Db, keys: &ServerSecret, account_id: i64, which: Which, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
+    let sql = match which {
+        Which::Pending => "SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NULL ORDER BY id DESC LIMIT 1",
+        Which::Confirmed => "SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL",
+    };
+    let Some(row) = sqlx::query(sql).bind(account_id).fetch_optional(db.pool()).await? else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
     let Some(secret) = open(keys, account_id, &row.try_get::<String, _>("secret")?) else { return Ok(None) };
     Ok(matching_step(&secret, code, now).map(|step| (id, step)))
 }
 
-/// Confirms the pending secret `id` (found by [`pending_match`]) inside the caller's
+/// Confirms the pending secret `id` (found by [`find_step`]) inside the caller's
 /// transaction; it replaces any earlier app. `false` if it is gone (set up twice at once).
 pub async fn confirm(conn: &mut Conn, account_id: i64, id: i64, step: i64, now: i64) -> Result<bool, StoreError> {
     let confirmed = sqlx::query("UPDATE totp_secrets SET confirmed_at = $1, last_used_step = $2 WHERE id = $3 AND account_id = $4 AND confirmed_at IS NULL")
@@ -157,19 +167,6 @@ pub async fn confirm(conn: &mut Conn, account_id: i64, id: i64, step: i64, now: 
     }
     sqlx::query("DELETE FROM totp_secrets WHERE account_id = $1 AND id <> $2").bind(account_id).bind(id).execute(&mut *conn).await?;
     Ok(true)
-}
-
-/// The confirmed app's id and the time step whose code is `code` (a read: nothing is
-/// used yet; [`use_step`] does that inside the sign-in's transaction).
-pub async fn find_step(db: &Db, keys: &ServerSecret, account_id: i64, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
-    let row = sqlx::query("SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
-        .bind(account_id)
-        .fetch_optional(db.pool())
-        .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get("id")?;
-    let Some(secret) = open(keys, account_id, &row.try_get::<String, _>("secret")?) else { return Ok(None) };
-    Ok(matching_step(&secret, code, now).map(|step| (id, step)))
 }
 
 /// Uses time step `step` of app `id` inside the caller's transaction: only a step later

@@ -126,8 +126,8 @@ pub fn ClientAppointments(
                             let upcoming = a.cancelled_at.is_none() && a.upcoming;
                             view! {
                                 <li class="card item" data-testid="appointment">
-                                    <h3 class="item__title">{format_date_time(a.starts_at, language)}" – "{a.subject.clone()}</h3>
-                                    <p class="item__meta">{mode_label(i18n, a.mode)}": "{a.place.clone()}</p>
+                                    <h3 class="item__title">{format_date_time(a.details.starts_at, language)}" – "{a.details.subject.clone()}</h3>
+                                    <p class="item__meta">{mode_label(i18n, a.details.mode)}": "{a.details.place.clone()}</p>
                                     <p>{match a.cancelled_at {
                                         Some(at) => t_string!(i18n, appointments.cancelled_at, time = format_date_time(at, language)).to_string(),
                                         None => reminder_text(i18n, &a.reminder, language),
@@ -138,7 +138,7 @@ pub fn ClientAppointments(
                                             <input type="hidden" name="id" value=a.id />
                                             <button type="submit" class="button button--warning">
                                                 {t!(i18n, appointments.cancel)}
-                                                <span class="visually-hidden">": "{a.subject.clone()}</span>
+                                                <span class="visually-hidden">": "{a.details.subject.clone()}</span>
                                             </button>
                                         </ActionForm>
                                     })}

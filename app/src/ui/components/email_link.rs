@@ -10,11 +10,30 @@ use crate::{
         components::{
             error::ErrorNotice,
             form::{ErrorSummary, FieldError, TextField},
+            loading::Loaded,
             messages::email_message,
         },
         translate::*,
     },
 };
+
+/// The check of the link whose token is `token` (from the page's query), done by the
+/// server function `check` — which reads the link and does not use it. An empty token
+/// is an invalid link without asking.
+pub fn link_check<F, Fut>(token: &str, check: F) -> Resource<Result<LinkOutcome, crate::api::ApiError>>
+where
+    F: Fn(String) -> Fut + Copy + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<LinkOutcome, crate::api::ApiError>> + Send + 'static,
+{
+    let token = token.to_owned();
+    Resource::new(move || token.clone(), move |token| async move {
+        if token.is_empty() {
+            Ok(LinkOutcome::Invalid)
+        } else {
+            check(token).await
+        }
+    })
+}
 
 /// Presses a link page's button by itself once, when the page runs in the browser and
 /// the link can be used (`check` says `Valid`) and nothing was submitted yet (`done`).
@@ -58,6 +77,29 @@ pub fn LinkProblem(problem: LinkOutcome, new_link: &'static str) -> impl IntoVie
             <a class="button button--secondary" href="/anmelden">{t!(i18n, site.sign_in)}</a>
         </div>
     }
+}
+
+/// A link page before its button is pressed: "Wird geladen …" while the link is
+/// checked, then `press` (the button that uses the link) if it can be used, else why not
+/// with the way to `new_link`.
+#[component]
+pub fn CheckedLink<V, F>(
+    /// The check of the link (it does not use it).
+    check: Resource<Result<LinkOutcome, crate::api::ApiError>>,
+    /// Where a new link is asked for.
+    new_link: &'static str,
+    /// The intro and the button.
+    press: F,
+) -> impl IntoView
+where
+    V: IntoView + 'static,
+    F: Fn() -> V + Send + Sync + Clone + 'static,
+{
+    let content = move |outcome: LinkOutcome| match outcome {
+        LinkOutcome::Valid => press().into_any(),
+        problem => view! { <LinkProblem problem new_link /> }.into_any(),
+    };
+    view! { <Loaded resource=check content /> }
 }
 
 /// The frame of a "send me a link" page: the intro, or the neutral confirmation once sent.

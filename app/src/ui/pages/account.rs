@@ -15,7 +15,7 @@ use crate::{
     ui::translate::*,
     ui::{
         components::{
-            error::ErrorNotice, loading::LoadFailure,
+            error::ErrorNotice, loading::Loaded,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField},
             page::PageHeading,
             reauthentication::Reauthentication,
@@ -31,27 +31,14 @@ pub fn RequireAccount<V: IntoView + 'static>(
     here: &'static str,
     signed_in: impl Fn(crate::api::auth::AccountSummary) -> V + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let account = Resource::new(|| (), |_| current_account());
-    view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {
-                let signed_in = signed_in.clone();
-                move || {
-                    let signed_in = signed_in.clone();
-                    Suspend::new(async move {
-                        match account.await {
-                            Ok(Some(account)) => signed_in(account).into_any(),
-                            // Reached only by client-side navigation: the server sends signed-out
-                            // visitors to the sign-in page before rendering (http::access).
-                            Ok(None) => view! { <Redirect path=sign_in_path(here) /> }.into_any(),
-                            Err(error) => view! { <LoadFailure error /> }.into_any(),
-                        }
-                    })
-                }
-            }
-        </Suspense>
-    }
+    let content = move |account: Option<crate::api::auth::AccountSummary>| match account {
+        Some(account) => signed_in(account).into_any(),
+        // Reached only by client-side navigation: the server sends signed-out visitors to
+        // the sign-in page before rendering (http::access).
+        None => view! { <Redirect path=sign_in_path(here) /> }.into_any(),
+    };
+    view! { <Loaded resource=account content /> }
 }
 
 /// "Mein Konto"
@@ -186,35 +173,27 @@ fn Consents(action: ServerAction<WithdrawEmailConsent>, wrong: bool) -> impl Int
     });
     view! {
         <h2>{t!(i18n, privacy.consents_heading)}</h2>
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match consents.await {
-                    Ok(list) => view! {
-                        <ul class="consent-list">
-                            {list
-                                .into_iter()
-                                .map(|c| {
-                                    let name = if c.terms_of_use {
-                                        t_string!(i18n, privacy.terms)
-                                    } else {
-                                        t_string!(i18n, privacy.email_use)
-                                    };
-                                    let given = t_string!(
-                                        i18n,
-                                        privacy.given,
-                                        date = format_date_time(c.granted_at, language),
-                                        version = c.version.clone()
-                                    );
-                                    view! { <li><strong>{name}</strong><br />{given}</li> }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <LoadFailure error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=consents content=move |list| view! {
+            <ul class="consent-list">
+                {list
+                    .into_iter()
+                    .map(|c| {
+                        let name = if c.terms_of_use {
+                            t_string!(i18n, privacy.terms)
+                        } else {
+                            t_string!(i18n, privacy.email_use)
+                        };
+                        let given = t_string!(
+                            i18n,
+                            privacy.given,
+                            date = format_date_time(c.granted_at, language),
+                            version = c.version.clone()
+                        );
+                        view! { <li><strong>{name}</strong><br />{given}</li> }
+                    })
+                    .collect_view()}
+            </ul>
+        } />
         <section class="card section" aria-labelledby="widerruf">
             <h2 id="widerruf">{t!(i18n, privacy.withdraw_heading)}</h2>
             <p>{t!(i18n, privacy.withdraw_text)}</p>

@@ -50,15 +50,15 @@ fn Entry(appointment: AppointmentView) -> impl IntoView {
     let a = appointment;
     view! {
         <li class="card item" data-testid="appointment">
-            <h3 class="item__title">{format_date_time(a.starts_at, language)}" – "{a.subject.clone()}</h3>
-            <p class="item__meta">{mode_label(i18n, a.mode)}": "{a.place.clone()}" · "{t!(i18n, appointments.minutes, minutes = a.duration_minutes)}</p>
-            {(!a.notes.is_empty()).then(|| view! { <p>{a.notes.clone()}</p> })}
+            <h3 class="item__title">{format_date_time(a.details.starts_at, language)}" – "{a.details.subject.clone()}</h3>
+            <p class="item__meta">{mode_label(i18n, a.details.mode)}": "{a.details.place.clone()}" · "{t!(i18n, appointments.minutes, minutes = a.details.duration_minutes)}</p>
+            {(!a.details.notes.is_empty()).then(|| view! { <p>{a.details.notes.clone()}</p> })}
             {match a.cancelled_at {
                 Some(_) => view! { <p><strong>{t!(i18n, appointments.cancelled)}</strong></p> }.into_any(),
                 None if a.upcoming => view! {
                     <p><a href=format!("/kalender/{}", a.id) download=format!("termin-{}.ics", a.id) rel="external">
                         {t!(i18n, appointments.add_to_calendar)}
-                        <span class="visually-hidden">": "{a.subject.clone()}</span>
+                        <span class="visually-hidden">": "{a.details.subject.clone()}</span>
                     </a></p>
                 }
                 .into_any(),

@@ -9,15 +9,15 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::{
-        auth::{current_account, LinkOutcome},
+        auth::current_account,
         email_change::{check_email_change_link, ConfirmEmailChange, EmailChangeConfirmation, EmailChangeOutcome, RequestEmailChange},
         mfa::{FactorOutcome, Reauthenticate},
     },
     ui::{
         components::{
-            error::ErrorNotice, loading::LoadFailure,
+            error::ErrorNotice,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, TextField},
-            email_link::{press_once_valid, LinkProblem},
+            email_link::{link_check, press_once_valid, CheckedLink, LinkProblem},
             messages::email_message,
             page::PageHeading,
             reauthentication::Reauthentication,
@@ -146,19 +146,7 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
     let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
     let action = ServerAction::<ConfirmEmailChange>::new();
     let outcome = latest(action, use_flash::<EmailChangeConfirmation>(FlashForm::EmailChangeConfirm));
-    let check = Resource::new(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        |token| async move {
-            if token.is_empty() {
-                Ok(LinkOutcome::Invalid)
-            } else {
-                check_email_change_link(token).await
-            }
-        },
-    );
+    let check = link_check(&token, check_email_change_link);
     press_once_valid(check, Signal::derive(move || outcome.get().is_some()), {
         let token = token.clone();
         move || {
@@ -186,30 +174,17 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
             Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
             None => {
                 let token = token.clone();
-                view! {
-                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                        {move || {
-                            let token = token.clone();
-                            Suspend::new(async move {
-                                match check.await {
-                                    Ok(LinkOutcome::Valid) => view! {
-                                        <p>{t!(i18n, email_change.press_intro)}</p>
-                                        <ActionForm action attr:class="form">
-                                            <input type="hidden" name="token" value=token />
-                                            <button type="submit" class="button" disabled=move || action.pending().get()>
-                                                {t!(i18n, email_change.press)}
-                                            </button>
-                                        </ActionForm>
-                                    }
-                                    .into_any(),
-                                    Ok(problem) => view! { <LinkProblem problem new_link="/konto/e-mail" /> }.into_any(),
-                                    Err(error) => view! { <LoadFailure error /> }.into_any(),
-                                }
-                            })
-                        }}
-                    </Suspense>
-                }
-                .into_any()
+                let press = move || {
+                    let token = token.clone();
+                    view! {
+                    <p>{t!(i18n, email_change.press_intro)}</p>
+                    <ActionForm action attr:class="form">
+                        <input type="hidden" name="token" value=token />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, email_change.press)}</button>
+                    </ActionForm>
+                    }
+                };
+                view! { <CheckedLink check new_link="/konto/e-mail" press /> }.into_any()
             }
         }}
     }

@@ -11,8 +11,8 @@ use crate::{
     api::auth::{check_confirmation_link, ConfirmEmail, LinkOutcome, LinkRequestOutcome, ResendConfirmation},
     ui::translate::*,
     ui::components::{
-        email_link::{press_once_valid, EmailLinkFields, EmailLinkRequest, LinkProblem},
-        error::ErrorNotice, loading::LoadFailure,
+        email_link::{link_check, press_once_valid, CheckedLink, EmailLinkFields, EmailLinkRequest, LinkProblem},
+        error::ErrorNotice,
         form::{latest, use_flash},
         page::PageHeading,
     },
@@ -31,19 +31,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let sign_in = crate::domain::navigation::with_next("/anmelden", &next);
     let action = ServerAction::<ConfirmEmail>::new();
     let outcome = latest(action, use_flash::<LinkOutcome>(FlashForm::ConfirmEmail));
-    let check = Resource::new(
-        {
-            let token = token.clone();
-            move || token.clone()
-        },
-        |token| async move {
-            if token.is_empty() {
-                Ok(LinkOutcome::Invalid)
-            } else {
-                check_confirmation_link(token).await
-            }
-        },
-    );
+    let check = link_check(&token, check_confirmation_link);
     press_once_valid(check, Signal::derive(move || outcome.get().is_some()), {
         let token = token.clone();
         move || {
@@ -65,30 +53,17 @@ pub fn ConfirmEmailPage() -> impl IntoView {
             Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
             None => {
                 let token = token.clone();
-                view! {
-                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                        {move || {
-                            let token = token.clone();
-                            Suspend::new(async move {
-                                match check.await {
-                                    Ok(LinkOutcome::Valid) => view! {
-                                        <p>{t!(i18n, confirm.press_intro)}</p>
-                                        <ActionForm action attr:class="form">
-                                            <input type="hidden" name="token" value=token />
-                                            <button type="submit" class="button" disabled=move || action.pending().get()>
-                                                {t!(i18n, confirm.press)}
-                                            </button>
-                                        </ActionForm>
-                                    }
-                                    .into_any(),
-                                    Ok(problem) => view! { <LinkProblem problem new_link="/registrieren/link-anfordern" /> }.into_any(),
-                                    Err(error) => view! { <LoadFailure error /> }.into_any(),
-                                }
-                            })
-                        }}
-                    </Suspense>
-                }
-                .into_any()
+                let press = move || {
+                    let token = token.clone();
+                    view! {
+                    <p>{t!(i18n, confirm.press_intro)}</p>
+                    <ActionForm action attr:class="form">
+                        <input type="hidden" name="token" value=token />
+                        <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, confirm.press)}</button>
+                    </ActionForm>
+                    }
+                };
+                view! { <CheckedLink check new_link="/registrieren/link-anfordern" press /> }.into_any()
             }
         }}
     }

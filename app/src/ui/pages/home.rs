@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{
     api::site::{list_job_centres, portal_address, JobCentreContact, PortalLink},
     ui::translate::*,
-    ui::components::{loading::LoadFailure, install_hint::InstallHint, page::PageHeading},
+    ui::components::{loading::Loaded, install_hint::InstallHint, page::PageHeading},
 };
 
 /// The start page.
@@ -72,17 +72,12 @@ pub fn HomePage() -> impl IntoView {
 
         <section aria-labelledby="jobcenter" class="section">
             <h2 id="jobcenter">{t!(i18n, home.job_centres_heading)}</h2>
-            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match centres.await {
-                        Ok(list) if list.is_empty() => {
-                            view! { <p>{t!(i18n, home.job_centres_none)}</p> }.into_any()
-                        }
-                        Ok(list) => view! { <JobCentreList centres=list /> }.into_any(),
-                        Err(error) => view! { <LoadFailure error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=centres content=move |value| match value {
+                list if list.is_empty() => {
+                    view! { <p>{t!(i18n, home.job_centres_none)}</p> }.into_any()
+                }
+                list => view! { <JobCentreList centres=list /> }.into_any(),
+            } />
         </section>
     }
 }

@@ -16,7 +16,7 @@ use crate::{
     },
     ui::translate::*,
     ui::components::{
-        error::ErrorNotice, loading::{LoadFailure, Loaded},
+        error::ErrorNotice, loading::Loaded,
         form::{latest, use_flash, ErrorSummary, FieldError, OneTimeCodeField, TextField},
         page::PageHeading,
         passkey_browser::{self, browser_error_message},
@@ -148,20 +148,7 @@ pub fn TotpSetupPage() -> impl IntoView {
                         view! {
                             <SigningInNotice signing_in=status.signing_in />
                             {error.map(|error| view! { <ErrorNotice error /> })}
-                            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                                {
-                                    let email = email.clone();
-                                    move || {
-                                        let email = email.clone();
-                                        Suspend::new(async move {
-                                            match setup.await {
-                                                Ok(setup) => view! { <TotpSteps setup email action wrong /> }.into_any(),
-                                                Err(error) => view! { <LoadFailure error /> }.into_any(),
-                                            }
-                                        })
-                                    }
-                                }
-                            </Suspense>
+                            <Loaded resource=setup content=move |setup| view! { <TotpSteps setup email=email.clone() action wrong /> } />
                         }
                         .into_any()
                     }

@@ -7,12 +7,12 @@ use crate::api::flash_form::FlashForm;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::auth::{check_reset_link, LinkOutcome, LinkRequestOutcome, RequestPasswordReset, ResetOutcome, ResetPassword},
+    api::auth::{check_reset_link, LinkRequestOutcome, RequestPasswordReset, ResetOutcome, ResetPassword},
     ui::translate::*,
     ui::{
         components::{
-            email_link::{EmailLinkFields, EmailLinkRequest, LinkProblem},
-            error::ErrorNotice, loading::LoadFailure,
+            email_link::{link_check, CheckedLink, EmailLinkFields, EmailLinkRequest, LinkProblem},
+            error::ErrorNotice,
             form::{latest, use_flash, ErrorSummary, FieldError},
             messages::{password_message, repetition_message},
             page::PageHeading,
@@ -54,13 +54,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     // Read once: the token belongs to this visit of the page.
     let token_value = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
     let token = Signal::stored(token_value.clone());
-    let link = Resource::new(move || token_value.clone(), |token| async move {
-        if token.is_empty() {
-            Ok(LinkOutcome::Invalid)
-        } else {
-            check_reset_link(token).await
-        }
-    });
+    let link = link_check(&token_value, check_reset_link);
     let action = ServerAction::<ResetPassword>::new();
     let outcome = latest(action, use_flash::<ResetOutcome>(FlashForm::Reset));
     view! {
@@ -86,15 +80,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 };
                 view! {
                     {error.map(|error| view! { <ErrorNotice error /> })}
-                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                        {move || Suspend::new(async move {
-                            match link.await {
-                                Ok(LinkOutcome::Valid) => view! { <NewPasswordForm action token problems /> }.into_any(),
-                                Ok(problem) => view! { <LinkProblem problem new_link="/passwort-vergessen" /> }.into_any(),
-                                Err(error) => view! { <LoadFailure error /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    <CheckedLink check=link new_link="/passwort-vergessen" press=move || view! { <NewPasswordForm action token problems /> } />
                 }
                 .into_any()
             }

@@ -11,7 +11,7 @@ use crate::{
     ui::translate::*,
     ui::{
         components::{
-            error::ErrorNotice, loading::LoadFailure,
+            error::ErrorNotice, loading::Loaded,
             form::{hard_navigate, latest, use_flash, ErrorSummary, FieldError, OneTimeCodeField, TextField},
             page::PageHeading,
             passkey_sign_in::PasskeyButton,
@@ -52,20 +52,7 @@ pub fn SecondFactorPage() -> impl IntoView {
                 view! {
                     {error.map(|error| view! { <ErrorNotice error /> })}
                     <p>{t!(i18n, second.intro)}</p>
-                    <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                        {
-                            let next = next.clone();
-                            move || {
-                                let next = next.clone();
-                                Suspend::new(async move {
-                                    match status.await {
-                                        Ok(status) => view! { <Factors status action wrong next /> }.into_any(),
-                                        Err(error) => view! { <LoadFailure error /> }.into_any(),
-                                    }
-                                })
-                            }
-                        }
-                    </Suspense>
+                    <Loaded resource=status content=move |status| view! { <Factors status action wrong next=next.clone() /> } />
                 }
                 .into_any()
             }

@@ -18,7 +18,7 @@ use crate::{
     ui::translate::*,
     ui::{
         components::{
-            error::ErrorNotice, loading::LoadFailure,
+            error::ErrorNotice, loading::Loaded,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField},
             messages::{password_message, repetition_message},
             page::PageHeading,
@@ -86,27 +86,18 @@ pub fn SecurityPage() -> impl IntoView {
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, security.title).to_string()) />
         <ChangeMessage outcome=change />
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || {
-                let reauth_flash = reauth_flash.clone();
-                let password_flash = password_flash.clone();
-                Suspend::new(async move {
-                    match overview.await {
-                        Ok(settings) => view! {
-                            <Reauthentication needed=settings.needs_reauthentication here="/konto/sicherheit" action=reauth flash=reauth_flash />
-                            <Passkeys settings=settings.clone() rename remove />
-                            <Totp settings=settings.clone() remove=remove_totp />
-                            <Recovery settings=settings.clone() renew />
-                            <Password action=password flash=password_flash />
-                            <Sessions settings=settings.clone() end_one end_others />
-                            <Events settings />
-                        }
-                        .into_any(),
-                        Err(error) => view! { <LoadFailure error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        <Loaded resource=overview content=move |settings| {
+            let (reauth_flash, password_flash) = (reauth_flash.clone(), password_flash.clone());
+            view! {
+                <Reauthentication needed=settings.needs_reauthentication here="/konto/sicherheit" action=reauth flash=reauth_flash />
+                <Passkeys settings=settings.clone() rename remove />
+                <Totp settings=settings.clone() remove=remove_totp />
+                <Recovery settings=settings.clone() renew />
+                <Password action=password flash=password_flash />
+                <Sessions settings=settings.clone() end_one end_others />
+                <Events settings />
+            }
+        } />
     }
 }
 

@@ -9,7 +9,7 @@ use super::{TestApp, PASSWORD};
 /// in with a second factor; returns the staff member's cookie.
 pub async fn staff_of(app: &TestApp, name: &str) -> String {
     let now = app.clock.now();
-    let centre = job_centres::NewJobCentre {
+    let centre = app::domain::job_centre::JobCentreContact {
         name: name.to_owned(),
         street: "Weg 1".into(),
         postcode: "12345".into(),

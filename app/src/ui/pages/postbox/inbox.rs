@@ -9,7 +9,7 @@ use crate::{
     api::postbox::my_postbox,
     domain::{datetime::format_date_time, postbox::ItemKind},
     ui::{
-        components::{loading::LoadFailure, page::PageHeading},
+        components::{loading::Loaded, page::PageHeading},
         translate::*,
         site::use_site,
     },
@@ -52,49 +52,44 @@ pub fn InboxPage() -> impl IntoView {
                 <button type="submit" class="button button--secondary">{t!(i18n, postbox.filter_submit)}</button>
             </form>
         </search>
-        <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match inbox.await {
-                    Err(error) => view! { <LoadFailure error /> }.into_any(),
-                    Ok(inbox) if inbox.items.is_empty() => view! { <p class="section" role="status">{t!(i18n, postbox.empty)}</p> }.into_any(),
-                    Ok(inbox) => {
-                        let (page, pages) = (inbox.page, inbox.pages);
-                        view! {
-                            <p class="section" role="status">{t!(i18n, postbox.unread_count, count = inbox.unread)}</p>
-                            <ul class="item-list">
-                                {inbox
-                                    .items
-                                    .into_iter()
-                                    .map(|item| {
-                                        let unread = item.opened_at.is_none();
-                                        view! {
-                                            <li class="card item" class:item--unread=unread>
-                                                <h2 class="item__title">
-                                                    <a href=format!("/postfach/{}", item.id)>{item.subject}</a>
-                                                </h2>
-                                                <p class="item__meta">
-                                                    {item.from_citizen.then(|| view! { {t!(i18n, postbox.from_you)}" · " })}
-                                                    {kind_label(i18n, item.kind)}" · "{format_date_time(item.created_at, language)}
-                                                    {unread.then(|| view! { " · " <strong class="badge">{t!(i18n, postbox.new_badge)}</strong> })}
-                                                    {(!item.attachments.is_empty()).then(|| view! { " · " {t!(i18n, postbox.has_attachment)} })}
-                                                </p>
-                                            </li>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </ul>
-                            {(pages > 1).then(|| view! {
-                                <nav class="pagination section" aria-label=move || t_string!(i18n, postbox.pages_label)>
-                                    {(page > 1).then(|| view! { <a href=page_link(page - 1)>{t!(i18n, postbox.previous)}</a> })}
-                                    <span>{t!(i18n, postbox.page_of, page = page, pages = pages)}</span>
-                                    {(page < pages).then(|| view! { <a href=page_link(page + 1)>{t!(i18n, postbox.next)}</a> })}
-                                </nav>
-                            })}
-                        }
-                        .into_any()
-                    }
+        <Loaded resource=inbox content=move |value| match value {
+            inbox if inbox.items.is_empty() => view! { <p class="section" role="status">{t!(i18n, postbox.empty)}</p> }.into_any(),
+            inbox => {
+                let (page, pages) = (inbox.page, inbox.pages);
+                view! {
+                    <p class="section" role="status">{t!(i18n, postbox.unread_count, count = inbox.unread)}</p>
+                    <ul class="item-list">
+                        {inbox
+                            .items
+                            .into_iter()
+                            .map(|item| {
+                                let unread = item.opened_at.is_none();
+                                view! {
+                                    <li class="card item" class:item--unread=unread>
+                                        <h2 class="item__title">
+                                            <a href=format!("/postfach/{}", item.id)>{item.subject}</a>
+                                        </h2>
+                                        <p class="item__meta">
+                                            {item.from_citizen.then(|| view! { {t!(i18n, postbox.from_you)}" · " })}
+                                            {kind_label(i18n, item.kind)}" · "{format_date_time(item.created_at, language)}
+                                            {unread.then(|| view! { " · " <strong class="badge">{t!(i18n, postbox.new_badge)}</strong> })}
+                                            {(!item.attachments.is_empty()).then(|| view! { " · " {t!(i18n, postbox.has_attachment)} })}
+                                        </p>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                    {(pages > 1).then(|| view! {
+                        <nav class="pagination section" aria-label=move || t_string!(i18n, postbox.pages_label)>
+                            {(page > 1).then(|| view! { <a href=page_link(page - 1)>{t!(i18n, postbox.previous)}</a> })}
+                            <span>{t!(i18n, postbox.page_of, page = page, pages = pages)}</span>
+                            {(page < pages).then(|| view! { <a href=page_link(page + 1)>{t!(i18n, postbox.next)}</a> })}
+                        </nav>
+                    })}
                 }
-            })}
-        </Suspense>
+                .into_any()
+            }
+        } />
     }
 }

@@ -8,7 +8,7 @@ use crate::{
     api::staff::search_clients,
     domain::datetime::format_date,
     ui::{
-        components::{loading::LoadFailure, page::PageHeading},
+        components::{loading::Loaded, page::PageHeading},
         translate::*,
         site::use_site,
     },
@@ -41,46 +41,41 @@ pub fn DeskPage() -> impl IntoView {
                     <button type="submit" class="button button--secondary">{t!(i18n, staff.search)}</button>
                 </form>
             </search>
-            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match results.await {
-                        Ok(clients) if clients.is_empty() => view! { <p role="status">{t!(i18n, staff.no_results)}</p> }.into_any(),
-                        Ok(clients) => view! {
-                            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="treffer">
-                                <table class="table">
-                                    <caption id="treffer">{t_string!(i18n, staff.results, count = clients.len())}</caption>
-                                    <thead>
+            <Loaded resource=results content=move |value| match value {
+                clients if clients.is_empty() => view! { <p role="status">{t!(i18n, staff.no_results)}</p> }.into_any(),
+                clients => view! {
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="treffer">
+                        <table class="table">
+                            <caption id="treffer">{t_string!(i18n, staff.results, count = clients.len())}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{t!(i18n, staff.name)}</th>
+                                    <th scope="col">{t!(i18n, staff.customer_number)}</th>
+                                    <th scope="col">{t!(i18n, staff.birth_date)}</th>
+                                    <th scope="col">{t!(i18n, staff.profile)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {clients
+                                    .into_iter()
+                                    .map(|c| view! {
                                         <tr>
-                                            <th scope="col">{t!(i18n, staff.name)}</th>
-                                            <th scope="col">{t!(i18n, staff.customer_number)}</th>
-                                            <th scope="col">{t!(i18n, staff.birth_date)}</th>
-                                            <th scope="col">{t!(i18n, staff.profile)}</th>
+                                            <td><a href=format!("/intern/kunden/{}", c.id)>{format!("{}, {}", c.record.family_name, c.record.given_name)}</a></td>
+                                            <td>{c.record.customer_number}</td>
+                                            <td>{crate::domain::client_record::german_date(&c.record.birth_date)}</td>
+                                            <td>{match c.profile_since {
+                                                Some(at) => t_string!(i18n, staff.profile_since, date = format_date(at, language)).to_string(),
+                                                None => t_string!(i18n, staff.profile_none).to_string(),
+                                            }}</td>
                                         </tr>
-                                    </thead>
-                                    <tbody>
-                                        {clients
-                                            .into_iter()
-                                            .map(|c| view! {
-                                                <tr>
-                                                    <td><a href=format!("/intern/kunden/{}", c.id)>{format!("{}, {}", c.record.family_name, c.record.given_name)}</a></td>
-                                                    <td>{c.record.customer_number}</td>
-                                                    <td>{crate::domain::client_record::german_date(&c.record.birth_date)}</td>
-                                                    <td>{match c.profile_since {
-                                                        Some(at) => t_string!(i18n, staff.profile_since, date = format_date(at, language)).to_string(),
-                                                        None => t_string!(i18n, staff.profile_none).to_string(),
-                                                    }}</td>
-                                                </tr>
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                        }
-                        .into_any(),
-                        Err(error) => view! { <LoadFailure error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+                .into_any(),
+            } />
         } />
     }
 }

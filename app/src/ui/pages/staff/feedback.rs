@@ -8,7 +8,7 @@ use crate::{
     api::feedback::{feedback_entries, FeedbackEntry, MarkFeedbackDone},
     domain::datetime::format_date_time,
     ui::{
-        components::{error::ErrorNotice, loading::LoadFailure, page::PageHeading},
+        components::{error::ErrorNotice, loading::Loaded, page::PageHeading},
         translate::*,
         site::use_site,
     },
@@ -24,20 +24,15 @@ pub fn FeedbackPage() -> impl IntoView {
         <PageHeading text=Signal::derive(move || t_string!(i18n, accessibility.staff_title).to_string()) />
         <StaffOnly content=move |_| view! {
             {move || done.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
-            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match entries.await {
-                        Err(error) => view! { <LoadFailure error /> }.into_any(),
-                        Ok(list) if list.is_empty() => view! { <p role="status">{t!(i18n, accessibility.staff_none)}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="item-list">
-                                {list.into_iter().map(|entry| view! { <Entry entry done /> }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=entries content=move |value| match value {
+                list if list.is_empty() => view! { <p role="status">{t!(i18n, accessibility.staff_none)}</p> }.into_any(),
+                list => view! {
+                    <ul class="item-list">
+                        {list.into_iter().map(|entry| view! { <Entry entry done /> }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            } />
         } />
         <p class="section"><a href="/intern">{t!(i18n, staff.desk_title)}</a></p>
     }

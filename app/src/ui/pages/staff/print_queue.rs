@@ -8,7 +8,7 @@ use crate::{
     api::postbox::{print_queue, MarkPrinted},
     domain::datetime::format_date_time,
     ui::{
-        components::{loading::LoadFailure, page::PageHeading},
+        components::{error::ErrorNotice, loading::Loaded, page::PageHeading},
         components::postbox::{kind_label, Attachment},
         translate::*,
         site::use_site,
@@ -28,46 +28,41 @@ pub fn PrintQueuePage() -> impl IntoView {
             <p class="lead">{t!(i18n, postbox.queue_intro)}</p>
             {move || mark.value().get().map(|result| match result {
                 Ok(_) => view! { <div class="notice notice--success" role="status"><p>{t!(i18n, postbox.queue_marked)}</p></div> }.into_any(),
-                Err(error) => view! { <LoadFailure error /> }.into_any(),
+                Err(error) => view! { <ErrorNotice error /> }.into_any(),
             })}
-            <Suspense fallback=move || view! { <p>{t!(i18n, site.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match queue.await {
-                        Err(error) => view! { <LoadFailure error /> }.into_any(),
-                        Ok(entries) if entries.is_empty() => view! { <p role="status">{t!(i18n, postbox.queue_empty)}</p> }.into_any(),
-                        Ok(entries) => view! {
-                            <ul class="item-list">
-                                {entries.into_iter().map(|entry| {
-                                    let id = entry.item.item.id;
-                                    view! {
-                                        <li class="card item" data-testid="queue-item">
-                                            <h2 class="item__title">{entry.item.item.subject.clone()}</h2>
-                                            <p class="item__meta">
-                                                <a href=format!("/intern/kunden/{}", entry.client_id)>{entry.client_name.clone()}</a>
-                                                " (" {entry.customer_number.clone()} ") · "
-                                                {kind_label(i18n, entry.item.item.kind)}" · "
-                                                {format_date_time(entry.item.item.created_at, language)}
-                                            </p>
-                                            <p>{reason_text(i18n, entry.item.reason)}</p>
-                                            <ul class="facts-list">
-                                                {entry.item.item.attachments.into_iter().map(|file| view! { <Attachment file /> }).collect_view()}
-                                            </ul>
-                                            <ActionForm action=mark attr:class="inline-form">
-                                                <input type="hidden" name="item_id" value=id />
-                                                <button type="submit" class="button button--secondary">
-                                                    {t!(i18n, postbox.queue_mark)}
-                                                    <span class="visually-hidden">": "{entry.item.item.subject.clone()}</span>
-                                                </button>
-                                            </ActionForm>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=queue content=move |value| match value {
+                entries if entries.is_empty() => view! { <p role="status">{t!(i18n, postbox.queue_empty)}</p> }.into_any(),
+                entries => view! {
+                    <ul class="item-list">
+                        {entries.into_iter().map(|entry| {
+                            let id = entry.item.item.id;
+                            view! {
+                                <li class="card item" data-testid="queue-item">
+                                    <h2 class="item__title">{entry.item.item.subject.clone()}</h2>
+                                    <p class="item__meta">
+                                        <a href=format!("/intern/kunden/{}", entry.client_id)>{entry.client_name.clone()}</a>
+                                        " (" {entry.customer_number.clone()} ") · "
+                                        {kind_label(i18n, entry.item.item.kind)}" · "
+                                        {format_date_time(entry.item.item.created_at, language)}
+                                    </p>
+                                    <p>{reason_text(i18n, entry.item.reason)}</p>
+                                    <ul class="facts-list">
+                                        {entry.item.item.attachments.into_iter().map(|file| view! { <Attachment file /> }).collect_view()}
+                                    </ul>
+                                    <ActionForm action=mark attr:class="inline-form">
+                                        <input type="hidden" name="item_id" value=id />
+                                        <button type="submit" class="button button--secondary">
+                                            {t!(i18n, postbox.queue_mark)}
+                                            <span class="visually-hidden">": "{entry.item.item.subject.clone()}</span>
+                                        </button>
+                                    </ActionForm>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any(),
+            } />
             <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
         } />
     }
