@@ -2,6 +2,7 @@
 //! the citizen sees upcoming and past ones (and downloads each as `.ics` from
 //! `/kalender/{id}`, served by `server/src/http/calendar.rs`).
 
+use crate::domain::ids::{ClientId, AppointmentId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use crate::domain::appointment::{AppointmentField, AppointmentInput, CheckedAppo
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentView {
     /// Id.
-    pub id: i64,
+    pub id: AppointmentId,
     /// When, how, where and what (flattened: the wire fields are `starts_at`,
     /// `duration_minutes`, `mode`, `place`, `subject`, `notes`).
     #[serde(flatten)]
@@ -63,7 +64,7 @@ fn view(a: crate::backend::appointments::Appointment, now: i64) -> AppointmentVi
 #[server(endpoint = "staff/create-appointment")]
 #[allow(clippy::too_many_arguments)]
 pub async fn create_appointment(
-    client_id: i64,
+    client_id: ClientId,
     date: String,
     time: String,
     duration: String,
@@ -93,7 +94,7 @@ pub async fn create_appointment(
 
 /// "Termin absagen".
 #[server(endpoint = "staff/cancel-appointment")]
-pub async fn cancel_appointment(client_id: i64, id: i64) -> Result<bool, ApiError> {
+pub async fn cancel_appointment(client_id: ClientId, id: AppointmentId) -> Result<bool, ApiError> {
     use super::staff::support::own_client;
     let state = super::state()?;
     let staff = super::caller::staff().await?;
@@ -106,7 +107,7 @@ pub async fn cancel_appointment(client_id: i64, id: i64) -> Result<bool, ApiErro
 
 /// A client's appointments for the desk.
 #[server(endpoint = "staff/appointments")]
-pub async fn client_appointments(client_id: i64) -> Result<Vec<AppointmentView>, ApiError> {
+pub async fn client_appointments(client_id: ClientId) -> Result<Vec<AppointmentView>, ApiError> {
     use super::staff::support::own_client;
     let state = super::state()?;
     let staff = super::caller::staff().await?;

@@ -14,6 +14,7 @@ pub use ssr::*;
 #[cfg(feature = "ssr")]
 mod ssr {
     use super::super::ApiError;
+    use crate::domain::ids::AccountId;
     use crate::{
         backend::{
             context::RequestContext,
@@ -178,7 +179,7 @@ mod ssr {
     }
 
     /// Where `account_id` lands after signing in ([`crate::domain::access::landing`]).
-    pub async fn landing(state: &AppState, account_id: i64) -> &'static str {
+    pub async fn landing(state: &AppState, account_id: AccountId) -> &'static str {
         let role = match staff::find(&state.db, account_id).await {
             Ok(Some(_)) => Role::Staff,
             _ => Role::Citizen,

@@ -79,7 +79,7 @@ pub enum FactorOutcome {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod support {
-    use crate::{api::ApiError, backend::mfa::ceremonies::Binding};
+    use crate::{api::ApiError, backend::mfa::ceremonies::Binding, domain::ids::AccountId};
 
     pub const CEREMONY_COOKIE: &str = "passkey_ceremony";
 
@@ -117,7 +117,7 @@ pub(crate) mod support {
     /// Sets a new session cookie (after a privilege change).
     /// Signed in: the new session's cookie, and the page to open — `next` if it is a local
     /// path, else where the account lands ([`crate::domain::access::landing`]).
-    pub async fn signed_in(token: String, account_id: i64, next: Option<String>, recovery_left: Option<i64>) -> Result<super::FactorOutcome, ApiError> {
+    pub async fn signed_in(token: String, account_id: AccountId, next: Option<String>, recovery_left: Option<i64>) -> Result<super::FactorOutcome, ApiError> {
         let state = super::super::state()?;
         new_session_cookie(token)?;
         let landing = super::super::caller::landing(&state, account_id).await;
@@ -213,7 +213,7 @@ pub async fn start_totp_setup() -> Result<TotpSetup, ApiError> {
 #[cfg(feature = "ssr")]
 async fn enrol_outcome(
     result: crate::backend::second_factor::Enrolled,
-    account_id: i64,
+    account_id: crate::domain::ids::AccountId,
     next: Option<String>,
 ) -> Result<EnrolOutcome, ApiError> {
     use crate::backend::second_factor::Enrolled;

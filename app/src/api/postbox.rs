@@ -3,6 +3,7 @@
 //! uploaded and downloaded over plain HTTP (`server/src/http/postbox_files.rs`), not
 //! through server functions, so they can be streamed.
 
+use crate::domain::ids::{ClientId, PostboxItemId};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -27,11 +28,11 @@ pub struct AttachmentView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostboxItemView {
     /// Id.
-    pub id: i64,
+    pub id: PostboxItemId,
     /// Written by the citizen (else by the job centre).
     pub from_citizen: bool,
     /// The first item of its conversation.
-    pub thread_id: i64,
+    pub thread_id: PostboxItemId,
     /// Kind.
     pub kind: ItemKind,
     /// Subject.
@@ -82,13 +83,13 @@ pub struct StaffItemView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffConversation {
     /// The client's id.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The client's name.
     pub client_name: String,
     /// The customer number.
     pub customer_number: String,
     /// The conversation's first item.
-    pub thread_id: i64,
+    pub thread_id: PostboxItemId,
     /// Marked done at.
     pub done_at: Option<i64>,
     /// Every item, oldest first.
@@ -114,7 +115,7 @@ pub struct PrintQueueEntry {
     /// The item.
     pub item: StaffItemView,
     /// The client's id (link to the record).
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// The client's name.
     pub client_name: String,
     /// The customer number.
@@ -182,7 +183,7 @@ pub async fn my_postbox(kind: Option<String>, page: Option<i64>) -> Result<Postb
 
 /// Opens an item (the first opening is recorded for the legal trail).
 #[server(endpoint = "postbox/item")]
-pub async fn open_postbox_item(id: i64) -> Result<PostboxItemView, ApiError> {
+pub async fn open_postbox_item(id: PostboxItemId) -> Result<PostboxItemView, ApiError> {
     use crate::backend::postbox;
     let state = super::state()?;
     let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
@@ -201,7 +202,7 @@ pub async fn postbox_unread() -> Result<Option<i64>, ApiError> {
 
 /// Everything sent to a client of the desk's job centre, newest first.
 #[server(endpoint = "staff/postbox")]
-pub async fn client_postbox(client_id: i64) -> Result<Vec<StaffItemView>, ApiError> {
+pub async fn client_postbox(client_id: ClientId) -> Result<Vec<StaffItemView>, ApiError> {
     use super::staff::support::own_client;
     let state = super::state()?;
     let staff = super::caller::staff().await?;
@@ -234,7 +235,7 @@ pub async fn print_queue() -> Result<Vec<PrintQueueEntry>, ApiError> {
 
 /// "Als versendet markieren": the item was printed and posted.
 #[server(endpoint = "staff/mark-printed")]
-pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
+pub async fn mark_printed(item_id: PostboxItemId) -> Result<bool, ApiError> {
     let state = super::state()?;
     let staff = super::caller::staff().await?;
     let done = crate::backend::postbox::mark_printed(&state.db, staff.job_centre_id, item_id, staff.account_id, state.clock.now())
@@ -248,7 +249,7 @@ pub async fn mark_printed(item_id: i64) -> Result<bool, ApiError> {
 
 /// The conversation of the citizen's item `id`, oldest first.
 #[server(endpoint = "postbox/conversation")]
-pub async fn postbox_conversation(id: i64) -> Result<Vec<PostboxItemView>, ApiError> {
+pub async fn postbox_conversation(id: PostboxItemId) -> Result<Vec<PostboxItemView>, ApiError> {
     use crate::backend::postbox;
     let state = super::state()?;
     let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
@@ -285,7 +286,7 @@ pub async fn staff_inbox() -> Result<Vec<StaffInboxEntry>, ApiError> {
 
 /// A conversation of the desk's job centre (`id` is any item of it).
 #[server(endpoint = "staff/conversation")]
-pub async fn open_conversation(id: i64) -> Result<StaffConversation, ApiError> {
+pub async fn open_conversation(id: PostboxItemId) -> Result<StaffConversation, ApiError> {
     use crate::backend::postbox;
     let state = super::state()?;
     let staff = super::caller::staff().await?;
@@ -309,7 +310,7 @@ pub async fn open_conversation(id: i64) -> Result<StaffConversation, ApiError> {
 /// "Als erledigt markieren": the conversation needs nothing more from staff (a new
 /// message from the citizen opens it again).
 #[server(endpoint = "staff/mark-done")]
-pub async fn mark_done(thread_id: i64) -> Result<bool, ApiError> {
+pub async fn mark_done(thread_id: PostboxItemId) -> Result<bool, ApiError> {
     let state = super::state()?;
     let staff = super::caller::staff().await?;
     let done = crate::backend::postbox::mark_done(&state.db, staff.job_centre_id, thread_id, staff.account_id, state.clock.now())

@@ -2,6 +2,7 @@
 //! Every function needs a full sign-in by a staff member and reaches only the clients
 //! of that staff member's job centre.
 
+use crate::domain::ids::ClientId;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -27,7 +28,7 @@ pub struct Desk {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientView {
     /// Id.
-    pub id: i64,
+    pub id: ClientId,
     /// The data.
     pub record: ClientRecord,
     /// When the citizen unlocked the profile, if they did.
@@ -146,7 +147,7 @@ pub(crate) mod support {
     use crate::backend::{clients::Client, staff::StaffMember};
 
     /// The client `id` of the staff member's job centre.
-    pub async fn own_client(staff: &StaffMember, id: i64) -> Result<Client, ApiError> {
+    pub async fn own_client(staff: &StaffMember, id: ClientId) -> Result<Client, ApiError> {
         let state = super::super::state()?;
         crate::backend::clients::find(&state.db, staff.job_centre_id, id)
             .await
@@ -251,7 +252,7 @@ pub async fn create_client(
 
 /// A client record with its code and communication options.
 #[server(endpoint = "staff/client")]
-pub async fn load_client(id: i64) -> Result<ClientDetails, ApiError> {
+pub async fn load_client(id: ClientId) -> Result<ClientDetails, ApiError> {
     use crate::backend::{activation_codes, profiles};
     let state = super::state()?;
     let staff = super::caller::staff().await?;
@@ -280,7 +281,7 @@ pub async fn load_client(id: i64) -> Result<ClientDetails, ApiError> {
 /// Issues a new activation code for a client (revoking any active one) and returns the
 /// letter. The code is shown only now.
 #[server(endpoint = "staff/issue-code")]
-pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome, ApiError> {
+pub async fn issue_code(client_id: ClientId, valid_days: i64) -> Result<IssueOutcome, ApiError> {
     use crate::backend::{activation_codes, job_centres};
     let state = super::state()?;
     let staff = super::caller::staff().await?;
@@ -303,7 +304,7 @@ pub async fn issue_code(client_id: i64, valid_days: i64) -> Result<IssueOutcome,
 
 /// Revokes the client's active activation code.
 #[server(endpoint = "staff/revoke-code")]
-pub async fn revoke_code(client_id: i64) -> Result<RevokeOutcome, ApiError> {
+pub async fn revoke_code(client_id: ClientId) -> Result<RevokeOutcome, ApiError> {
     let state = super::state()?;
     let staff = super::caller::staff().await?;
     let client = support::own_client(&staff, client_id).await?;

@@ -1,6 +1,7 @@
 //! Feedback on barriers, sent from the accessibility statement and read by staff.
 //! Owns the `accessibility_feedback` table.
 
+use crate::domain::ids::AccountId;
 use sqlx::Row;
 
 use super::{
@@ -112,7 +113,7 @@ pub async fn list(db: &Db) -> Result<Vec<Feedback>, StoreError> {
 }
 
 /// Marks feedback `id` as dealt with by staff account `by`; false if there is none open.
-pub async fn mark_done(db: &Db, id: i64, by: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn mark_done(db: &Db, id: i64, by: AccountId, now: i64) -> Result<bool, StoreError> {
     let result = sqlx::query("UPDATE accessibility_feedback SET done_at = $1, done_by = $2 WHERE id = $3 AND done_at IS NULL")
         .bind(now)
         .bind(by)

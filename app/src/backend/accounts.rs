@@ -1,6 +1,7 @@
 //! Online accounts ("Konto") and the consents given at registration. Owns the
 //! `accounts` and `consents` tables.
 
+use crate::domain::ids::AccountId;
 use sqlx::{Any, Row};
 
 use super::store::{Conn, Db, StoreError};
@@ -15,7 +16,7 @@ pub const EMAIL_CONSENT_VERSION: &str = "2026-11-27";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// Database id.
-    pub id: i64,
+    pub id: AccountId,
     /// Normalised e-mail address (the user name).
     pub email: String,
     /// PHC string of the Argon2id hash.
@@ -89,7 +90,7 @@ pub async fn create(
     password_hash: &str,
     language: Language,
     now: i64,
-) -> Result<Option<i64>, StoreError> {
+) -> Result<Option<AccountId>, StoreError> {
     let row = sqlx::query(
         "INSERT INTO accounts (email, password_hash, language, created_at, password_changed_at) \
          VALUES ($1, $2, $3, $4, $4) ON CONFLICT (email) DO NOTHING RETURNING id",
@@ -101,7 +102,7 @@ pub async fn create(
     .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let id: i64 = row.try_get("id")?;
+    let id: AccountId = row.try_get("id")?;
     for (kind, version) in [
         (ConsentKind::TermsOfUse, TERMS_VERSION),
         (ConsentKind::EmailUse, EMAIL_CONSENT_VERSION),
@@ -129,7 +130,7 @@ pub async fn find_by_email(db: &Db, email: &EmailAddress) -> Result<Option<Accou
 }
 
 /// The account with this id.
-pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Account>, StoreError> {
+pub async fn find_by_id(db: &Db, id: AccountId) -> Result<Option<Account>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE id = $1"))
         .bind(id)
         .fetch_optional(db.pool())
@@ -140,7 +141,7 @@ pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Account>, StoreError>
 /// Marks the address confirmed (first confirmation time wins).
 pub async fn mark_confirmed(
     tx: &mut sqlx::Transaction<'_, Any>,
-    id: i64,
+    id: AccountId,
     now: i64,
 ) -> Result<(), StoreError> {
     sqlx::query("UPDATE accounts SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
@@ -152,7 +153,7 @@ pub async fn mark_confirmed(
 }
 
 /// Stores a new password hash.
-pub async fn set_password_hash<'e, E>(executor: E, id: i64, hash: &str, now: i64) -> Result<(), StoreError>
+pub async fn set_password_hash<'e, E>(executor: E, id: AccountId, hash: &str, now: i64) -> Result<(), StoreError>
 where
     E: sqlx::Executor<'e, Database = Any>,
 {
@@ -171,7 +172,7 @@ where
 /// transaction ends, so two changes of one account never interleave — "never remove the
 /// last second factor" is then decided on what the other change committed. `false` if
 /// the account no longer exists.
-pub async fn begin_security_change(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
+pub async fn begin_security_change(conn: &mut Conn, id: AccountId) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE accounts SET security_version = security_version + 1 WHERE id = $1")
         .bind(id)
         .execute(&mut *conn)
@@ -181,7 +182,7 @@ pub async fn begin_security_change(conn: &mut Conn, id: i64) -> Result<bool, Sto
 
 /// Moves the account to a new (confirmed) address. `Ok(false)` if another account has
 /// the address.
-pub async fn set_email(conn: &mut Conn, id: i64, email: &str, now: i64) -> Result<bool, StoreError> {
+pub async fn set_email(conn: &mut Conn, id: AccountId, email: &str, now: i64) -> Result<bool, StoreError> {
     let changed = sqlx::query("UPDATE accounts SET email = $1, email_confirmed_at = $2 WHERE id = $3")
         .bind(email)
         .bind(now)
@@ -198,7 +199,7 @@ pub async fn set_email(conn: &mut Conn, id: i64, email: &str, now: i64) -> Resul
 /// The account's WebAuthn user handle (a random UUID, text form). `fresh` is stored if
 /// the account has none yet; a parallel request may have stored another first, so the
 /// stored one is returned.
-pub async fn webauthn_user_id(db: &Db, id: i64, fresh: &str) -> Result<Option<String>, StoreError> {
+pub async fn webauthn_user_id(db: &Db, id: AccountId, fresh: &str) -> Result<Option<String>, StoreError> {
     sqlx::query("UPDATE accounts SET webauthn_user_id = $1 WHERE id = $2 AND webauthn_user_id IS NULL")
         .bind(fresh)
         .bind(id)
@@ -212,7 +213,7 @@ pub async fn webauthn_user_id(db: &Db, id: i64, fresh: &str) -> Result<Option<St
 }
 
 /// The consents of an account, oldest first.
-pub async fn consents(db: &Db, account_id: i64) -> Result<Vec<Consent>, StoreError> {
+pub async fn consents(db: &Db, account_id: AccountId) -> Result<Vec<Consent>, StoreError> {
     let rows = sqlx::query(
         "SELECT kind, text_version, granted_at, withdrawn_at FROM consents \
          WHERE account_id = $1 ORDER BY id",
@@ -241,7 +242,7 @@ pub async fn consents(db: &Db, account_id: i64) -> Result<Vec<Consent>, StoreErr
 
 /// Deletes an account with everything that belongs to it (sessions, tokens, consents).
 /// The security log keeps its entries.
-pub async fn delete(tx: &mut sqlx::Transaction<'_, Any>, account_id: i64) -> Result<(), StoreError> {
+pub async fn delete(tx: &mut sqlx::Transaction<'_, Any>, account_id: AccountId) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM accounts WHERE id = $1").bind(account_id).execute(&mut **tx).await?;
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! reserved before the code is looked up (see [`super::throttle`]). Owns
 //! `activation_codes`.
 
+use crate::domain::ids::{AccountId, ClientId};
 use rand::RngCore;
 use sqlx::Row;
 
@@ -34,7 +35,7 @@ pub const ATTEMPTS_PER_ADDRESS: i64 = 20;
 /// The attempt limits (security.md "Tokens and codes"): 5 codes per hour per account
 /// and 20 per source address, then one hour's wait. A redeemed code gives its attempt
 /// back.
-pub fn attempt_limits(account_id: i64, requester: &Requester) -> [(String, Limit); 2] {
+pub fn attempt_limits(account_id: AccountId, requester: &Requester) -> [(String, Limit); 2] {
     [
         (throttle::key("code-address", &requester.limit_source()), Limit { max: ATTEMPTS_PER_ADDRESS, window_seconds: 3600, lock_seconds: 3600 }),
         (throttle::key("code-account", &account_id.to_string()), Limit { max: ATTEMPTS_PER_ACCOUNT, window_seconds: 3600, lock_seconds: 3600 }),
@@ -81,8 +82,8 @@ pub struct Issued {
 pub async fn issue(
     db: &Db,
     secret: &ServerSecret,
-    client_id: i64,
-    staff_account_id: i64,
+    client_id: ClientId,
+    staff_account_id: AccountId,
     valid_until: i64,
     now: i64,
     requester: &Requester,
@@ -122,7 +123,7 @@ pub async fn issue(
 }
 
 /// Revokes the active code of `client_id`; `false` if there was none.
-pub async fn revoke(db: &Db, client_id: i64, staff_account_id: i64, now: i64, requester: &Requester) -> Result<bool, StoreError> {
+pub async fn revoke(db: &Db, client_id: ClientId, staff_account_id: AccountId, now: i64, requester: &Requester) -> Result<bool, StoreError> {
     let mut tx = db.pool().begin().await?;
     let done = sqlx::query("UPDATE activation_codes SET revoked_at = $1 WHERE client_id = $2 AND revoked_at IS NULL AND redeemed_at IS NULL")
         .bind(now)
@@ -152,7 +153,7 @@ pub struct CodeStatus {
 }
 
 /// The newest code of `client_id`, if any.
-pub async fn latest(db: &Db, client_id: i64) -> Result<Option<CodeStatus>, StoreError> {
+pub async fn latest(db: &Db, client_id: ClientId) -> Result<Option<CodeStatus>, StoreError> {
     let row = sqlx::query(
         "SELECT issued_at, valid_until, revoked_at, redeemed_at FROM activation_codes WHERE client_id = $1 ORDER BY id DESC LIMIT 1",
     )
@@ -221,7 +222,7 @@ pub async fn redeem(state: &AppState, session: &Session, code: &ActivationCode, 
     }
     let claimed = claim.fetch_optional(&mut *tx).await?;
     if let Some(row) = claimed {
-        let client_id: i64 = row.try_get("client_id")?;
+        let client_id: ClientId = row.try_get("client_id")?;
         // The account (or the client) got a profile in the meantime.
         let Some(_profile) = profiles::create(&mut tx, account_id, client_id, now).await? else {
             tx.rollback().await?;

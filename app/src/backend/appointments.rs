@@ -6,6 +6,7 @@
 //! again: a cancelled appointment, SMS-Benachrichtigung switched off or no confirmed
 //! mobile number means no SMS. Owns `appointments`.
 
+use crate::domain::ids::{AccountId, ClientId, AppointmentId};
 use std::{sync::Arc, time::Duration};
 
 use sqlx::Row;
@@ -27,9 +28,9 @@ use crate::domain::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Appointment {
     /// Id.
-    pub id: i64,
+    pub id: AppointmentId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// When, how, where and what.
     pub details: CheckedAppointment,
     /// Cancelled at.
@@ -62,7 +63,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Appointment, StoreError> {
 }
 
 /// Stores a new appointment for `client_id`.
-pub async fn create(db: &Db, client_id: i64, new: &CheckedAppointment, staff_account_id: i64, now: i64) -> Result<i64, StoreError> {
+pub async fn create(db: &Db, client_id: ClientId, new: &CheckedAppointment, staff_account_id: AccountId, now: i64) -> Result<AppointmentId, StoreError> {
     let row = sqlx::query(
         "INSERT INTO appointments (client_id, starts_at, duration_minutes, mode, place, subject, notes, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -82,7 +83,7 @@ pub async fn create(db: &Db, client_id: i64, new: &CheckedAppointment, staff_acc
 }
 
 /// Cancels appointment `id` of `client_id`; `false` if there is none to cancel.
-pub async fn cancel(db: &Db, client_id: i64, id: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn cancel(db: &Db, client_id: ClientId, id: AppointmentId, now: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE appointments SET cancelled_at = $1 WHERE id = $2 AND client_id = $3 AND cancelled_at IS NULL")
         .bind(now)
         .bind(id)
@@ -93,7 +94,7 @@ pub async fn cancel(db: &Db, client_id: i64, id: i64, now: i64) -> Result<bool, 
 }
 
 /// Every appointment of a client, by start.
-pub async fn for_client(db: &Db, client_id: i64) -> Result<Vec<Appointment>, StoreError> {
+pub async fn for_client(db: &Db, client_id: ClientId) -> Result<Vec<Appointment>, StoreError> {
     let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM appointments WHERE client_id = $1 ORDER BY starts_at"))
         .bind(client_id)
         .fetch_all(db.pool())
@@ -102,7 +103,7 @@ pub async fn for_client(db: &Db, client_id: i64) -> Result<Vec<Appointment>, Sto
 }
 
 /// Appointment `id` of `client_id`.
-pub async fn find(db: &Db, client_id: i64, id: i64) -> Result<Option<Appointment>, StoreError> {
+pub async fn find(db: &Db, client_id: ClientId, id: AppointmentId) -> Result<Option<Appointment>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM appointments WHERE id = $1 AND client_id = $2"))
         .bind(id)
         .bind(client_id)
@@ -117,7 +118,7 @@ pub async fn find(db: &Db, client_id: i64, id: i64) -> Result<Option<Appointment
 ///
 /// # Errors
 /// A failed database read.
-pub async fn calendar_file(state: &super::AppState, client_id: i64, id: i64) -> Result<Option<String>, StoreError> {
+pub async fn calendar_file(state: &super::AppState, client_id: ClientId, id: AppointmentId) -> Result<Option<String>, StoreError> {
     let Some(appointment) = find(&state.db, client_id, id).await?.filter(|a| a.cancelled_at.is_none()) else { return Ok(None) };
     let centre = match super::clients::find_by_id(&state.db, client_id).await? {
         Some(client) => super::job_centres::find_by_id(&state.db, client.job_centre_id).await?.map(|c| c.contact.name),
@@ -129,7 +130,7 @@ pub async fn calendar_file(state: &super::AppState, client_id: i64, id: i64) -> 
     };
     let host = url_host(&state.settings.public_url);
     Ok(Some(crate::domain::appointment::ics(
-        appointment.id,
+        appointment.id.get(),
         &host,
         state.clock.now(),
         appointment.details.starts_at,

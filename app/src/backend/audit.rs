@@ -2,6 +2,7 @@
 //! other events, with time, account, source address and browser. Never holds
 //! passwords, codes or tokens. Owns the `audit_log` table.
 
+use crate::domain::ids::AccountId;
 use sqlx::{Any, Executor, Row};
 
 use super::{request::Requester, store::StoreError};
@@ -14,7 +15,7 @@ pub struct AuditEntry {
     /// Unix seconds.
     pub at: i64,
     /// Account concerned, if known.
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     /// Event name.
     pub event: String,
     /// Source address.
@@ -27,7 +28,7 @@ pub struct AuditEntry {
 pub async fn record<'e, E>(
     executor: E,
     now: i64,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     event: AuditEvent,
     requester: &Requester,
 ) -> Result<(), StoreError>
@@ -50,7 +51,7 @@ where
 /// The newest `limit` events of an account, newest first.
 pub async fn for_account(
     db: &super::Db,
-    account_id: i64,
+    account_id: AccountId,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, StoreError> {
     let rows = sqlx::query(

@@ -11,6 +11,7 @@
 //! account and per source address *before* the hash is compared (see
 //! [`super::throttle`]), so a burst of parallel guesses checks at most the limit.
 
+use crate::domain::ids::AccountId;
 use super::{
     accounts::{self, Account},
     audit::{self, AuditEvent},
@@ -76,7 +77,7 @@ fn with_next(url: &str, next: Option<&str>) -> String {
 pub(super) async fn reserve_mail(
     state: &AppState,
     address: Option<&str>,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     requester: &Requester,
 ) -> Result<bool, AuthError> {
     let now = state.clock.now();
@@ -340,7 +341,7 @@ pub enum SignIn {
         /// Cookie value.
         token: String,
         /// The account.
-        account_id: i64,
+        account_id: AccountId,
         /// The second step.
         next: NextStep,
     },
@@ -394,7 +395,7 @@ pub async fn sign_in(
 }
 
 /// Ends a session (and audits it, in one transaction).
-pub async fn sign_out(state: &AppState, session_id: i64, account_id: i64, requester: &Requester) -> Result<(), AuthError> {
+pub async fn sign_out(state: &AppState, session_id: i64, account_id: AccountId, requester: &Requester) -> Result<(), AuthError> {
     let mut tx = state.db.begin().await?;
     if sessions::delete(&mut tx, session_id).await? {
         audit::record(&mut *tx, state.clock.now(), Some(account_id), AuditEvent::SignedOut, requester).await?;

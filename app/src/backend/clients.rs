@@ -2,6 +2,7 @@
 //! about a person. Every lookup is filtered by the job centre, so staff of one job
 //! centre never reach another's clients. Owns the `clients` table.
 
+use crate::domain::ids::{ClientId, JobCentreId};
 use sqlx::Row;
 
 use super::store::{Db, StoreError};
@@ -11,9 +12,9 @@ use crate::domain::client_record::ClientRecord;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Client {
     /// Database id.
-    pub id: i64,
+    pub id: ClientId,
     /// The job centre the record belongs to.
-    pub job_centre_id: i64,
+    pub job_centre_id: JobCentreId,
     /// The data.
     pub record: ClientRecord,
 }
@@ -33,7 +34,7 @@ const COLUMNS: &str =
     "id, job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile";
 
 /// Creates a record in `job_centre_id` and returns its id.
-pub async fn create(db: &Db, job_centre_id: i64, new: &ClientRecord, now: i64) -> Result<i64, CreateError> {
+pub async fn create(db: &Db, job_centre_id: JobCentreId, new: &ClientRecord, now: i64) -> Result<ClientId, CreateError> {
     let exists = sqlx::query("SELECT id FROM clients WHERE job_centre_id = $1 AND customer_number = $2")
         .bind(job_centre_id)
         .bind(&new.customer_number)
@@ -69,7 +70,7 @@ pub async fn create(db: &Db, job_centre_id: i64, new: &ClientRecord, now: i64) -
 }
 
 /// The record `id` if it belongs to `job_centre_id`.
-pub async fn find(db: &Db, job_centre_id: i64, id: i64) -> Result<Option<Client>, StoreError> {
+pub async fn find(db: &Db, job_centre_id: JobCentreId, id: ClientId) -> Result<Option<Client>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM clients WHERE id = $1 AND job_centre_id = $2"))
         .bind(id)
         .bind(job_centre_id)
@@ -79,7 +80,7 @@ pub async fn find(db: &Db, job_centre_id: i64, id: i64) -> Result<Option<Client>
 }
 
 /// The record `id` regardless of job centre (for the citizen's own profile).
-pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<Client>, StoreError> {
+pub async fn find_by_id(db: &Db, id: ClientId) -> Result<Option<Client>, StoreError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM clients WHERE id = $1")).bind(id).fetch_optional(db.pool()).await?;
     row.map(|row| from_row(&row)).transpose()
 }
@@ -94,7 +95,7 @@ fn search_key(record: &ClientRecord) -> String {
 /// case and with or without accents ("öztürk" and "ozturk" find "Öztürk", "strasse"
 /// finds "Straße", "mueller" finds "Müller"), on both databases alike — by family name;
 /// at most 100.
-pub async fn search(db: &Db, job_centre_id: i64, query: &str) -> Result<Vec<Client>, StoreError> {
+pub async fn search(db: &Db, job_centre_id: JobCentreId, query: &str) -> Result<Vec<Client>, StoreError> {
     // An empty query lists every record (the desk's first view).
     let folded = crate::domain::text::search_query(query);
     // The folded query holds only letters, digits and single spaces: nothing LIKE treats

@@ -1,6 +1,7 @@
 //! Demo data for a fresh database, so a first run shows a working portal.
 //! Everything created here is clearly fictional ("Musterstadt").
 
+use crate::domain::ids::JobCentreId;
 use crate::domain::{client_record::ClientRecord, job_centre::JobCentreContact};
 
 use super::{
@@ -74,7 +75,7 @@ pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, SeedError> 
         .await
         .map_err(|error| passwords::HashError::Task(error.to_string()))??;
     staff::create_account(db, DEMO_JOB_CENTRE, DEMO_STAFF_EMAIL, "Sachbearbeitung (Demo)", Some(hash), now).await?;
-    let centre = job_centres::find_by_name(db, DEMO_JOB_CENTRE).await?.map(|c| c.id).unwrap_or_default();
+    let centre = job_centres::find_by_name(db, DEMO_JOB_CENTRE).await?.map(|c| c.id).unwrap_or(JobCentreId(0));
     for (number, salutation, given, family, born, street, mobile) in [
         ("123D456789", "frau", "Erika", "Mustermann", "1984-08-12", "Heidestraße 17", Some("+4915112345678")),
         ("987D654321", "herr", "Max", "Mustermann", "1979-03-02", "Am Markt 3", None),

@@ -3,6 +3,7 @@
 //! memory, and a database backup holds everything (see the README). The type is
 //! recognised by content; every file gets its SHA-256. Owns `files` and `file_chunks`.
 
+use crate::domain::ids::JobCentreId;
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use sqlx::{Any, Row};
@@ -62,7 +63,7 @@ impl FileWriter {
     /// Starts a file named `name` (as the browser sent it) for `job_centre_id`.
     pub async fn begin(
         tx: &mut sqlx::Transaction<'_, Any>,
-        job_centre_id: i64,
+        job_centre_id: JobCentreId,
         name: &str,
         pdf_only: bool,
         now: i64,

@@ -1,6 +1,7 @@
 //! Job centres: the offices that issue activation codes and serve citizens.
 //! Owns the `job_centres` table.
 
+use crate::domain::ids::JobCentreId;
 use sqlx::Row;
 
 use crate::domain::{job_centre::JobCentreContact, text::single_line};
@@ -11,7 +12,7 @@ use super::store::{Db, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JobCentre {
     /// Database id.
-    pub id: i64,
+    pub id: JobCentreId,
     /// Name, address and public contact.
     pub contact: JobCentreContact,
 }
@@ -27,7 +28,7 @@ pub async fn list(db: &Db) -> Result<Vec<JobCentre>, StoreError> {
 }
 
 /// The job centre `id`.
-pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<JobCentre>, StoreError> {
+pub async fn find_by_id(db: &Db, id: JobCentreId) -> Result<Option<JobCentre>, StoreError> {
     let row = sqlx::query("SELECT id, name, street, postcode, city, phone, email FROM job_centres WHERE id = $1")
         .bind(id)
         .fetch_optional(db.pool())
@@ -45,7 +46,7 @@ pub async fn find_by_name(db: &Db, name: &str) -> Result<Option<JobCentre>, Stor
 }
 
 /// Creates a job centre and returns its id.
-pub async fn create(db: &Db, new: &JobCentreContact, now: i64) -> Result<i64, StoreError> {
+pub async fn create(db: &Db, new: &JobCentreContact, now: i64) -> Result<JobCentreId, StoreError> {
     let row = sqlx::query(
         "INSERT INTO job_centres (name, street, postcode, city, phone, email, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

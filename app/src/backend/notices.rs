@@ -3,6 +3,7 @@
 //! of the change it reports, so a notice is never lost and never sent for a change that
 //! did not happen (security.md "Sessions": sensitive changes send a notification).
 
+use crate::domain::ids::AccountId;
 use crate::domain::audit_event::AuditEvent;
 
 use super::{
@@ -33,7 +34,7 @@ pub async fn security_change(conn: &mut Conn, state: &AppState, account: &Accoun
 /// hour per account, so that an attacker who locks an account again and again cannot
 /// flood its owner's mailbox. Call it before opening the transaction (it writes the
 /// attempt limits through the pool).
-pub async fn lock_notice_due(state: &AppState, account_id: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn lock_notice_due(state: &AppState, account_id: AccountId, now: i64) -> Result<bool, StoreError> {
     let once = Limit { max: 1, window_seconds: 3600, lock_seconds: 3600 };
     match throttle::reserve(&state.db, &throttle::key("lock-notice", &account_id.to_string()), once, now).await? {
         Reservation::Granted(attempt) => {

@@ -5,6 +5,7 @@
 //! (provided, notification accepted, first opened). Owns `postbox_items` and
 //! `postbox_attachments`.
 
+use crate::domain::ids::{PostboxItemId, AccountId, ClientId, JobCentreId};
 use sqlx::{Any, Row};
 
 use crate::domain::text::{multi_line, single_line};
@@ -53,13 +54,13 @@ impl Direction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     /// Id.
-    pub id: i64,
+    pub id: PostboxItemId,
     /// The client.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Who wrote it.
     pub direction: Direction,
     /// The first item of its conversation (itself if it started one).
-    pub thread_id: i64,
+    pub thread_id: PostboxItemId,
     /// When staff marked the conversation done (citizen messages).
     pub done_at: Option<i64>,
     /// Kind.
@@ -97,13 +98,13 @@ fn item_from_row(row: &sqlx::any::AnyRow) -> Result<Item, StoreError> {
     let reason: String = row.try_get("channel_reason")?;
     let channel: String = row.try_get("channel")?;
     let bad = || StoreError::Sql(sqlx::Error::Decode("unknown postbox value".into()));
-    let id: i64 = row.try_get("id")?;
+    let id: PostboxItemId = row.try_get("id")?;
     let direction: String = row.try_get("direction")?;
     Ok(Item {
         id,
         client_id: row.try_get("client_id")?,
         direction: if direction == "from_citizen" { Direction::FromCitizen } else { Direction::ToCitizen },
-        thread_id: row.try_get::<Option<i64>, _>("thread_id")?.unwrap_or(id),
+        thread_id: row.try_get::<Option<PostboxItemId>, _>("thread_id")?.unwrap_or(id),
         done_at: row.try_get("done_at")?,
         kind: ItemKind::parse(&kind).ok_or_else(bad)?,
         subject: row.try_get("subject")?,
@@ -135,12 +136,12 @@ pub async fn send(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, Any>,
     client: &Client,
-    staff_account_id: i64,
+    staff_account_id: AccountId,
     item: &NewItem<'_>,
     attachments: &[FileMeta],
-    thread: Option<i64>,
+    thread: Option<PostboxItemId>,
     requester: &Requester,
-) -> Result<(i64, Channel), StoreError> {
+) -> Result<(PostboxItemId, Channel), StoreError> {
     let now = state.clock.now();
     let profile = profiles::find_for_client(&state.db, client.id).await?;
     let options = match &profile {
@@ -165,7 +166,7 @@ pub async fn send(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
-    let id: i64 = row.try_get("id")?;
+    let id: PostboxItemId = row.try_get("id")?;
     attach(tx, id, thread, attachments).await?;
     if let (Channel::Online, Some(profile), true) = (channel, &profile, on(CommunicationOption::EmailNotifications)) {
         if let Some(account) = accounts::find_by_id(&state.db, profile.account_id).await? {
@@ -184,7 +185,7 @@ pub async fn send(
 }
 
 /// Links the files and the conversation of a new item.
-async fn attach(tx: &mut sqlx::Transaction<'_, Any>, id: i64, thread: Option<i64>, attachments: &[FileMeta]) -> Result<(), StoreError> {
+async fn attach(tx: &mut sqlx::Transaction<'_, Any>, id: PostboxItemId, thread: Option<PostboxItemId>, attachments: &[FileMeta]) -> Result<(), StoreError> {
     sqlx::query("UPDATE postbox_items SET thread_id = $1 WHERE id = $2").bind(thread.unwrap_or(id)).bind(id).execute(&mut **tx).await?;
     for (position, file) in attachments.iter().enumerate() {
         sqlx::query("INSERT INTO postbox_attachments (item_id, file_id, position) VALUES ($1, $2, $3)")
@@ -199,14 +200,14 @@ async fn attach(tx: &mut sqlx::Transaction<'_, Any>, id: i64, thread: Option<i64
 
 /// The conversation `thread` of `client_id`, if it exists (a reply must continue one
 /// of the client's own conversations).
-pub async fn thread_of(db: &Db, client_id: i64, thread: i64) -> Result<Option<i64>, StoreError> {
+pub async fn thread_of(db: &Db, client_id: ClientId, thread: PostboxItemId) -> Result<Option<PostboxItemId>, StoreError> {
     let row = sqlx::query("SELECT thread_id FROM postbox_items WHERE id = $1 AND client_id = $2 AND channel = 'online'")
         .bind(thread)
         .bind(client_id)
         .fetch_optional(db.pool())
         .await?;
     Ok(match row {
-        Some(row) => Some(row.try_get::<Option<i64>, _>("thread_id")?.unwrap_or(thread)),
+        Some(row) => Some(row.try_get::<Option<PostboxItemId>, _>("thread_id")?.unwrap_or(thread)),
         None => None,
     })
 }
@@ -216,14 +217,14 @@ pub async fn thread_of(db: &Db, client_id: i64, thread: i64) -> Result<Option<i6
 #[allow(clippy::too_many_arguments)]
 pub async fn submit_from_citizen(
     tx: &mut sqlx::Transaction<'_, Any>,
-    client_id: i64,
-    account_id: i64,
+    client_id: ClientId,
+    account_id: AccountId,
     item: &NewItem<'_>,
     attachments: &[FileMeta],
-    thread: Option<i64>,
+    thread: Option<PostboxItemId>,
     now: i64,
     requester: &Requester,
-) -> Result<i64, StoreError> {
+) -> Result<PostboxItemId, StoreError> {
     // The citizen's own items count as read for them.
     let row = sqlx::query(
         "INSERT INTO postbox_items (client_id, direction, kind, subject, body, channel, channel_reason, created_at, opened_at) \
@@ -239,7 +240,7 @@ pub async fn submit_from_citizen(
     .bind(now)
     .fetch_one(&mut **tx)
     .await?;
-    let id: i64 = row.try_get("id")?;
+    let id: PostboxItemId = row.try_get("id")?;
     attach(tx, id, thread, attachments).await?;
     // A new message reopens a conversation staff had closed.
     if let Some(thread) = thread {
@@ -260,7 +261,7 @@ pub struct ReceivedItem {
     /// `body` as typed.
     pub body: String,
     /// `reply_to`: an item of the conversation this continues.
-    pub reply_to: Option<i64>,
+    pub reply_to: Option<PostboxItemId>,
     /// The accepted files.
     pub files: Vec<ReceivedFile>,
     /// The first refused file's problem (then nothing is sent).
@@ -288,7 +289,7 @@ pub fn citizen_kind(kind: &str) -> ItemKind {
 pub async fn send_received(
     state: &AppState,
     staff: &StaffMember,
-    client_id: i64,
+    client_id: ClientId,
     mut form: ReceivedItem,
     requester: &Requester,
 ) -> Result<Option<SendOutcome>, StoreError> {
@@ -358,7 +359,7 @@ pub async fn submit_received(
 
 /// The conversation a reply continues: `Some(None)` for a new one, `Some(Some(thread))`
 /// for one of the client's own, `None` if `reply_to` is not the client's.
-async fn reply_thread(db: &Db, client_id: i64, reply_to: Option<i64>) -> Result<Option<Option<i64>>, StoreError> {
+async fn reply_thread(db: &Db, client_id: ClientId, reply_to: Option<PostboxItemId>) -> Result<Option<Option<PostboxItemId>>, StoreError> {
     match reply_to {
         None => Ok(Some(None)),
         Some(id) => Ok(thread_of(db, client_id, id).await?.map(Some)),
@@ -370,7 +371,7 @@ async fn reply_thread(db: &Db, client_id: i64, reply_to: Option<i64>) -> Result<
 async fn store_received(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, Any>,
-    job_centre_id: i64,
+    job_centre_id: JobCentreId,
     pdf_only: bool,
     files: &mut [ReceivedFile],
 ) -> Result<Result<Vec<FileMeta>, FileProblem>, StoreError> {
@@ -406,12 +407,12 @@ pub enum Reader {
     /// Staff of this job centre: every item of its clients.
     Staff {
         /// The job centre.
-        job_centre_id: i64,
+        job_centre_id: JobCentreId,
     },
     /// The citizen of this client: their online items.
     Citizen {
         /// The client record.
-        client_id: i64,
+        client_id: ClientId,
     },
 }
 
@@ -420,7 +421,7 @@ pub enum Reader {
 ///
 /// # Errors
 /// A failed database read.
-pub async fn receipt_for(state: &AppState, reader: Reader, id: i64, language: crate::domain::language::Language) -> Result<Option<String>, StoreError> {
+pub async fn receipt_for(state: &AppState, reader: Reader, id: PostboxItemId, language: crate::domain::language::Language) -> Result<Option<String>, StoreError> {
     let item = match reader {
         Reader::Staff { job_centre_id } => find_for_job_centre(&state.db, job_centre_id, id).await?,
         Reader::Citizen { client_id } => find_online(&state.db, client_id, id).await?,
@@ -449,7 +450,7 @@ pub async fn file_for(db: &Db, reader: Reader, file_id: i64) -> Result<Option<Fi
 
 /// Every item of conversation `thread` of `client_id`, oldest first (online ones only
 /// when `online_only`, i.e. for the citizen).
-pub async fn conversation(db: &Db, client_id: i64, thread: i64, online_only: bool) -> Result<Vec<Item>, StoreError> {
+pub async fn conversation(db: &Db, client_id: ClientId, thread: PostboxItemId, online_only: bool) -> Result<Vec<Item>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.client_id = $1 AND i.thread_id = $2 AND ($3 = 0 OR i.channel = 'online') ORDER BY i.id"
     ))
@@ -463,7 +464,7 @@ pub async fn conversation(db: &Db, client_id: i64, thread: i64, online_only: boo
 
 /// The job centre's inbox: conversations with a message from a citizen, open ones
 /// first, newest first, with the client's name and customer number.
-pub async fn staff_inbox(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, String, String)>, StoreError> {
+pub async fn staff_inbox(db: &Db, job_centre_id: JobCentreId) -> Result<Vec<(Item, String, String)>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS}, c.given_name, c.family_name, c.customer_number \
          FROM {ITEM_FROM} JOIN clients c ON c.id = i.client_id \
@@ -477,7 +478,7 @@ pub async fn staff_inbox(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, Strin
 }
 
 /// Item `id` if its client belongs to `job_centre_id` (the staff view).
-pub async fn find_for_job_centre(db: &Db, job_centre_id: i64, id: i64) -> Result<Option<Item>, StoreError> {
+pub async fn find_for_job_centre(db: &Db, job_centre_id: JobCentreId, id: PostboxItemId) -> Result<Option<Item>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} JOIN clients c ON c.id = i.client_id WHERE i.id = $1 AND c.job_centre_id = $2"
     ))
@@ -489,7 +490,7 @@ pub async fn find_for_job_centre(db: &Db, job_centre_id: i64, id: i64) -> Result
 }
 
 /// Marks conversation `thread` done; `false` if it is not this job centre's.
-pub async fn mark_done(db: &Db, job_centre_id: i64, thread: i64, staff_account_id: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn mark_done(db: &Db, job_centre_id: JobCentreId, thread: PostboxItemId, staff_account_id: AccountId, now: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE postbox_items SET done_at = $1, done_by = $2 \
          WHERE thread_id = $3 AND done_at IS NULL AND client_id IN (SELECT id FROM clients WHERE job_centre_id = $4)",
@@ -505,7 +506,7 @@ pub async fn mark_done(db: &Db, job_centre_id: i64, thread: i64, staff_account_i
 
 /// One page of the online items for a client (received and written), newest first, optionally of one kind,
 /// and how many there are in all.
-pub async fn inbox(db: &Db, client_id: i64, kind: Option<ItemKind>, page: i64) -> Result<(Vec<Item>, i64), StoreError> {
+pub async fn inbox(db: &Db, client_id: ClientId, kind: Option<ItemKind>, page: i64) -> Result<(Vec<Item>, i64), StoreError> {
     let kind_filter = kind.map(ItemKind::as_str).unwrap_or("");
     let rows = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} \
@@ -531,7 +532,7 @@ pub async fn inbox(db: &Db, client_id: i64, kind: Option<ItemKind>, page: i64) -
 }
 
 /// Unopened online items of a client.
-pub async fn unread(db: &Db, client_id: i64) -> Result<i64, StoreError> {
+pub async fn unread(db: &Db, client_id: ClientId) -> Result<i64, StoreError> {
     Ok(sqlx::query(
         "SELECT COUNT(*) AS n FROM postbox_items \
          WHERE client_id = $1 AND channel = 'online' AND direction = 'to_citizen' AND opened_at IS NULL",
@@ -543,7 +544,7 @@ pub async fn unread(db: &Db, client_id: i64) -> Result<i64, StoreError> {
 }
 
 /// The online item `id` of `client_id` (the citizen's view), if it is theirs.
-pub async fn find_online(db: &Db, client_id: i64, id: i64) -> Result<Option<Item>, StoreError> {
+pub async fn find_online(db: &Db, client_id: ClientId, id: PostboxItemId) -> Result<Option<Item>, StoreError> {
     let row = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.id = $1 AND i.client_id = $2 AND i.channel = 'online'"
     ))
@@ -555,7 +556,7 @@ pub async fn find_online(db: &Db, client_id: i64, id: i64) -> Result<Option<Item
 }
 
 /// Records the first opening (later openings change nothing). Returns the time stored.
-pub async fn mark_opened(db: &Db, id: i64, now: i64) -> Result<i64, StoreError> {
+pub async fn mark_opened(db: &Db, id: PostboxItemId, now: i64) -> Result<i64, StoreError> {
     sqlx::query("UPDATE postbox_items SET opened_at = $1 WHERE id = $2 AND opened_at IS NULL")
         .bind(now)
         .bind(id)
@@ -566,7 +567,7 @@ pub async fn mark_opened(db: &Db, id: i64, now: i64) -> Result<i64, StoreError> 
 }
 
 /// Every item of a client (the staff view), newest first.
-pub async fn for_client(db: &Db, client_id: i64) -> Result<Vec<Item>, StoreError> {
+pub async fn for_client(db: &Db, client_id: ClientId) -> Result<Vec<Item>, StoreError> {
     let rows = sqlx::query(&format!("SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} WHERE i.client_id = $1 ORDER BY i.id DESC"))
         .bind(client_id)
         .fetch_all(db.pool())
@@ -576,7 +577,7 @@ pub async fn for_client(db: &Db, client_id: i64) -> Result<Vec<Item>, StoreError
 
 /// The job centre's print queue: items by post not yet marked as sent, oldest first,
 /// with the client's name and customer number.
-pub async fn print_queue(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, String, String)>, StoreError> {
+pub async fn print_queue(db: &Db, job_centre_id: JobCentreId) -> Result<Vec<(Item, String, String)>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS}, c.given_name, c.family_name, c.customer_number \
          FROM {ITEM_FROM} JOIN clients c ON c.id = i.client_id \
@@ -590,7 +591,7 @@ pub async fn print_queue(db: &Db, job_centre_id: i64) -> Result<Vec<(Item, Strin
 
 /// Marks an item of the print queue as printed and posted; `false` if it is not in
 /// this job centre's queue.
-pub async fn mark_printed(db: &Db, job_centre_id: i64, id: i64, staff_account_id: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn mark_printed(db: &Db, job_centre_id: JobCentreId, id: PostboxItemId, staff_account_id: AccountId, now: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
         "UPDATE postbox_items SET printed_at = $1, printed_by = $2 \
          WHERE id = $3 AND channel = 'post' AND printed_at IS NULL \
@@ -606,7 +607,7 @@ pub async fn mark_printed(db: &Db, job_centre_id: i64, id: i64, staff_account_id
 }
 
 /// The files attached to an item, in order.
-pub async fn attachments(db: &Db, item_id: i64) -> Result<Vec<FileMeta>, StoreError> {
+pub async fn attachments(db: &Db, item_id: PostboxItemId) -> Result<Vec<FileMeta>, StoreError> {
     let rows = sqlx::query("SELECT file_id FROM postbox_attachments WHERE item_id = $1 ORDER BY position")
         .bind(item_id)
         .fetch_all(db.pool())
@@ -622,7 +623,7 @@ pub async fn attachments(db: &Db, item_id: i64) -> Result<Vec<FileMeta>, StoreEr
 
 /// Who may download a file: the client (for an online item) and the client's job
 /// centre. Returns `(client_id, job_centre_id, online)` of the item the file belongs to.
-pub async fn file_owner(db: &Db, file_id: i64) -> Result<Option<(i64, i64, bool)>, StoreError> {
+pub async fn file_owner(db: &Db, file_id: i64) -> Result<Option<(ClientId, JobCentreId, bool)>, StoreError> {
     let row = sqlx::query(
         "SELECT i.client_id, c.job_centre_id, i.channel FROM postbox_attachments a \
          JOIN postbox_items i ON i.id = a.item_id JOIN clients c ON c.id = i.client_id WHERE a.file_id = $1",

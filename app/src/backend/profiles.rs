@@ -3,6 +3,7 @@
 //! their full history (when each was switched on or off). Owns `profiles`,
 //! `communication_options` and `communication_history`.
 
+use crate::domain::ids::{AccountId, ClientId, ProfileId};
 use sqlx::Row;
 
 use super::{
@@ -16,11 +17,11 @@ use crate::domain::communication::CommunicationOption;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     /// Database id.
-    pub id: i64,
+    pub id: ProfileId,
     /// The citizen's account.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The client record.
-    pub client_id: i64,
+    pub client_id: ClientId,
     /// Activated at.
     pub created_at: i64,
     /// The citizen's confirmed mobile number for SMS, if any.
@@ -28,13 +29,13 @@ pub struct Profile {
 }
 
 /// The profile of `account_id`, if it has one.
-pub async fn find_for_account(db: &Db, account_id: i64) -> Result<Option<Profile>, StoreError> {
-    find_where(db, "account_id", account_id).await
+pub async fn find_for_account(db: &Db, account_id: AccountId) -> Result<Option<Profile>, StoreError> {
+    find_where(db, "account_id", account_id.get()).await
 }
 
 /// The profile linked to `client_id`, if any (for the staff desk).
-pub async fn find_for_client(db: &Db, client_id: i64) -> Result<Option<Profile>, StoreError> {
-    find_where(db, "client_id", client_id).await
+pub async fn find_for_client(db: &Db, client_id: ClientId) -> Result<Option<Profile>, StoreError> {
+    find_where(db, "client_id", client_id.get()).await
 }
 
 /// The profile whose `column` (a fixed, unique column name) equals `value`.
@@ -59,7 +60,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Profile, StoreError> {
 /// Creates the profile that links `account_id` to `client_id`, inside the caller's
 /// transaction (the redemption of an activation code). `Ok(None)` if the account or the
 /// client record already has a profile (one each).
-pub async fn create(conn: &mut Conn, account_id: i64, client_id: i64, now: i64) -> Result<Option<i64>, StoreError> {
+pub async fn create(conn: &mut Conn, account_id: AccountId, client_id: ClientId, now: i64) -> Result<Option<ProfileId>, StoreError> {
     let row = sqlx::query("INSERT INTO profiles (account_id, client_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id")
         .bind(account_id)
         .bind(client_id)
@@ -71,7 +72,7 @@ pub async fn create(conn: &mut Conn, account_id: i64, client_id: i64, now: i64) 
 
 /// Sets (or, with `None`, removes) the profile's confirmed mobile number for SMS, inside
 /// the caller's transaction.
-pub async fn set_sms_mobile(conn: &mut Conn, profile_id: i64, mobile: Option<&str>, now: i64) -> Result<(), StoreError> {
+pub async fn set_sms_mobile(conn: &mut Conn, profile_id: ProfileId, mobile: Option<&str>, now: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE profiles SET sms_mobile = $1, sms_mobile_confirmed_at = $2 WHERE id = $3")
         .bind(mobile)
         .bind(mobile.map(|_| now))
@@ -82,7 +83,7 @@ pub async fn set_sms_mobile(conn: &mut Conn, profile_id: i64, mobile: Option<&st
 }
 
 /// Whether each option is on (options never set are off).
-pub async fn options(db: &Db, profile_id: i64) -> Result<Vec<(CommunicationOption, bool)>, StoreError> {
+pub async fn options(db: &Db, profile_id: ProfileId) -> Result<Vec<(CommunicationOption, bool)>, StoreError> {
     let rows = sqlx::query("SELECT option, enabled FROM communication_options WHERE profile_id = $1")
         .bind(profile_id)
         .fetch_all(db.pool())
@@ -113,7 +114,7 @@ pub struct OptionChange {
 }
 
 /// Every change of the profile's options, newest first.
-pub async fn history(db: &Db, profile_id: i64) -> Result<Vec<OptionChange>, StoreError> {
+pub async fn history(db: &Db, profile_id: ProfileId) -> Result<Vec<OptionChange>, StoreError> {
     let rows = sqlx::query("SELECT option, enabled, at FROM communication_history WHERE profile_id = $1 ORDER BY id DESC")
         .bind(profile_id)
         .fetch_all(db.pool())

@@ -7,6 +7,7 @@
 //! entry and the notice written together — a session ended meanwhile (signed out, or
 //! by a password change elsewhere) rolls everything back, so the code stays unused.
 
+use crate::domain::ids::AccountId;
 use super::{
     accounts::{self, Account},
     audit::{self, AuditEvent},
@@ -41,7 +42,7 @@ impl<'a> Code<'a> {
     }
 }
 
-async fn account(state: &AppState, id: i64) -> Result<Account, AuthError> {
+async fn account(state: &AppState, id: AccountId) -> Result<Account, AuthError> {
     accounts::find_by_id(&state.db, id).await?.ok_or(AuthError::Store(super::StoreError::Sql(sqlx::Error::RowNotFound)))
 }
 
@@ -71,7 +72,7 @@ impl ValidCode {
 /// audited; the one that uses up the limit locks the account's second step for
 /// `LOGIN_LOCK_MINUTES` and mails the owner once. A used recovery code is audited and
 /// its owner mailed inside the returned transaction.
-async fn check_code(state: &AppState, account_id: i64, code: Code<'_>, requester: &Requester) -> Result<Option<ValidCode>, AuthError> {
+async fn check_code(state: &AppState, account_id: AccountId, code: Code<'_>, requester: &Requester) -> Result<Option<ValidCode>, AuthError> {
     let policy = state.settings.throttle;
     let now = state.clock.now();
     let key = throttle::second_factor_key(account_id);
@@ -173,7 +174,7 @@ pub async fn sign_in_with_passkey(
     response: &PublicKeyCredential,
     pending: Option<&Session>,
     requester: &Requester,
-) -> Result<Option<(String, i64)>, AuthError> {
+) -> Result<Option<(String, AccountId)>, AuthError> {
     let now = state.clock.now();
     let account_id = match passkeys::finish_authentication(&state.webauthn, &state.db, binding, response, now).await {
         Ok(id) => id,

@@ -2,6 +2,7 @@
 //! database only its SHA-256. Sessions end after 30 minutes without activity or 12
 //! hours after sign-in, whichever comes first. Owns the `sessions` table.
 
+use crate::domain::ids::AccountId;
 use sqlx::Row;
 
 use super::{
@@ -49,7 +50,7 @@ pub struct Session {
     /// Database id.
     pub id: i64,
     /// The signed-in account.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// Sign-in time.
     pub created_at: i64,
     /// The account's e-mail address (shown in the header).
@@ -90,7 +91,7 @@ pub struct SessionInfo {
 /// Starts a session for `account_id` at `stage` and returns the cookie token.
 pub async fn create(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     stage: Stage,
     now: i64,
     requester: &Requester,
@@ -167,7 +168,7 @@ pub async fn mark_verified(conn: &mut Conn, id: i64, now: i64) -> Result<bool, S
 }
 
 /// The account's sessions, most recently active first.
-pub async fn list(db: &Db, account_id: i64) -> Result<Vec<SessionInfo>, StoreError> {
+pub async fn list(db: &Db, account_id: AccountId) -> Result<Vec<SessionInfo>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, created_at, last_seen_at, ip, user_agent FROM sessions WHERE account_id = $1 ORDER BY last_seen_at DESC, id DESC",
     )
@@ -188,7 +189,7 @@ pub async fn list(db: &Db, account_id: i64) -> Result<Vec<SessionInfo>, StoreErr
 }
 
 /// Ends one of the account's sessions; `false` if it is not theirs.
-pub async fn delete_for_account(conn: &mut Conn, account_id: i64, id: i64) -> Result<bool, StoreError> {
+pub async fn delete_for_account(conn: &mut Conn, account_id: AccountId, id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)
@@ -198,7 +199,7 @@ pub async fn delete_for_account(conn: &mut Conn, account_id: i64, id: i64) -> Re
 }
 
 /// Ends all of the account's sessions except `keep`.
-pub async fn delete_others(conn: &mut Conn, account_id: i64, keep: i64) -> Result<u64, StoreError> {
+pub async fn delete_others(conn: &mut Conn, account_id: AccountId, keep: i64) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND id <> $2")
         .bind(account_id)
         .bind(keep)
@@ -248,7 +249,7 @@ pub async fn delete(conn: &mut Conn, id: i64) -> Result<bool, StoreError> {
 }
 
 /// Ends every session of an account (after a password reset, on account closure).
-pub async fn delete_all_for_account(conn: &mut Conn, account_id: i64) -> Result<u64, StoreError> {
+pub async fn delete_all_for_account(conn: &mut Conn, account_id: AccountId) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account_id)
         .execute(&mut *conn)
@@ -257,7 +258,7 @@ pub async fn delete_all_for_account(conn: &mut Conn, account_id: i64) -> Result<
 }
 
 /// Number of sessions of an account (tests, security page).
-pub async fn count_for_account(db: &Db, account_id: i64) -> Result<i64, StoreError> {
+pub async fn count_for_account(db: &Db, account_id: AccountId) -> Result<i64, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE account_id = $1")
         .bind(account_id)
         .fetch_one(db.pool())

@@ -2,6 +2,7 @@
 //! centre. A staff member sees only the clients of their own job centre. Owns the
 //! `staff_members` table.
 
+use crate::domain::ids::{AccountId, JobCentreId};
 use sqlx::Row;
 
 use super::store::{Db, StoreError};
@@ -10,15 +11,15 @@ use super::store::{Db, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffMember {
     /// The staff member's online account.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// Their job centre.
-    pub job_centre_id: i64,
+    pub job_centre_id: JobCentreId,
     /// Name shown on the desk and signed under letters.
     pub display_name: String,
 }
 
 /// The staff record of an account, if it is one.
-pub async fn find(db: &Db, account_id: i64) -> Result<Option<StaffMember>, StoreError> {
+pub async fn find(db: &Db, account_id: AccountId) -> Result<Option<StaffMember>, StoreError> {
     let row = sqlx::query("SELECT account_id, job_centre_id, display_name FROM staff_members WHERE account_id = $1")
         .bind(account_id)
         .fetch_optional(db.pool())
@@ -51,7 +52,7 @@ pub enum NewStaffError {
 /// "Zugangsdaten vergessen?" works as for everyone).
 pub struct NewStaff {
     /// The account id.
-    pub account_id: i64,
+    pub account_id: AccountId,
     /// The token for `/passwort-vergessen/neu?token=…`, if no password was given.
     pub set_password_token: Option<String>,
 }

@@ -173,6 +173,47 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
+/// The ids of `domain::ids` as integers in the store (`sqlx`'s `Any` driver: SQLite and
+/// PostgreSQL `BIGINT`).
+mod ids {
+    use sqlx::{
+        any::{Any, AnyTypeInfo},
+        decode::Decode,
+        encode::{Encode, IsNull},
+        error::BoxDynError,
+        Database, Type,
+    };
+
+    use crate::domain::ids::*;
+
+    macro_rules! as_integer {
+        ($($name:ident),*) => {$(
+            impl Type<Any> for $name {
+                fn type_info() -> AnyTypeInfo {
+                    <i64 as Type<Any>>::type_info()
+                }
+                fn compatible(ty: &AnyTypeInfo) -> bool {
+                    <i64 as Type<Any>>::compatible(ty)
+                }
+            }
+
+            impl<'q> Encode<'q, Any> for $name {
+                fn encode_by_ref(&self, buf: &mut <Any as Database>::ArgumentBuffer<'q>) -> Result<IsNull, BoxDynError> {
+                    <i64 as Encode<'q, Any>>::encode_by_ref(&self.0, buf)
+                }
+            }
+
+            impl<'r> Decode<'r, Any> for $name {
+                fn decode(value: <Any as Database>::ValueRef<'r>) -> Result<Self, BoxDynError> {
+                    <i64 as Decode<'r, Any>>::decode(value).map($name)
+                }
+            }
+        )*};
+    }
+
+    as_integer!(AccountId, ClientId, ProfileId, JobCentreId, AppointmentId, PostboxItemId);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@
 //! Keys made from what a visitor types are hashed ([`key`]), so they have a fixed
 //! length, and rows whose window and lock are over are deleted ([`purge`]).
 
+use crate::domain::ids::AccountId;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
@@ -115,7 +116,7 @@ pub fn account_key(email: &str) -> String {
 
 /// Key of an account's second-factor attempts (TOTP and recovery codes, at the second
 /// step and when confirming identity again).
-pub fn second_factor_key(account_id: i64) -> String {
+pub fn second_factor_key(account_id: AccountId) -> String {
     key("second-factor", &account_id.to_string())
 }
 

@@ -4,6 +4,7 @@
 //! changes under them (a newer link of the same kind, a password change or reset, an
 //! address change: see [`void`]). Owns the `account_tokens` table.
 
+use crate::domain::ids::AccountId;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -74,7 +75,7 @@ pub fn random_token() -> String {
 /// purpose, and returns the token (only ever sent by e-mail).
 pub async fn issue(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     purpose: TokenPurpose,
     now: i64,
 ) -> Result<String, StoreError> {
@@ -84,7 +85,7 @@ pub async fn issue(
 /// Issues a [`TokenPurpose::ChangeEmail`] token that carries the new address.
 pub async fn issue_email_change(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     new_email: &str,
     now: i64,
 ) -> Result<String, StoreError> {
@@ -93,7 +94,7 @@ pub async fn issue_email_change(
 
 async fn insert(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     purpose: TokenPurpose,
     new_email: Option<&str>,
     now: i64,
@@ -117,7 +118,7 @@ async fn insert(
 
 /// Voids the account's outstanding links of these kinds inside the caller's
 /// transaction; returns how many.
-pub async fn void(conn: &mut Conn, account_id: i64, purposes: &[TokenPurpose], now: i64) -> Result<u64, StoreError> {
+pub async fn void(conn: &mut Conn, account_id: AccountId, purposes: &[TokenPurpose], now: i64) -> Result<u64, StoreError> {
     let mut voided = 0;
     for purpose in purposes {
         voided += sqlx::query(
@@ -140,7 +141,7 @@ pub async fn consume<'e, E>(
     token: &str,
     purpose: TokenPurpose,
     now: i64,
-) -> Result<Option<i64>, StoreError>
+) -> Result<Option<AccountId>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -161,7 +162,7 @@ where
 }
 
 /// Uses an e-mail change token (like [`consume`]); returns the account and new address.
-pub async fn consume_email_change<'e, E>(executor: E, token: &str, now: i64) -> Result<Option<(i64, String)>, StoreError>
+pub async fn consume_email_change<'e, E>(executor: E, token: &str, now: i64) -> Result<Option<(AccountId, String)>, StoreError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -188,7 +189,7 @@ pub async fn status(
     token: &str,
     purpose: TokenPurpose,
     now: i64,
-) -> Result<Result<i64, TokenProblem>, StoreError> {
+) -> Result<Result<AccountId, TokenProblem>, StoreError> {
     let row = sqlx::query(
         "SELECT account_id, expires_at, used_at, voided_at FROM account_tokens \
          WHERE token_hash = $1 AND purpose = $2",

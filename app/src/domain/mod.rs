@@ -10,6 +10,7 @@ pub mod datetime;
 pub mod device;
 pub mod email;
 pub mod feedback;
+pub mod ids;
 pub mod job_centre;
 pub mod language;
 pub mod mobile_number;

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::PostboxItemId;
+
 use super::upload::FileProblem;
 
 /// What an item is.
@@ -212,7 +214,7 @@ pub enum CitizenSendOutcome {
     /// Received as item `id` (its page shows the Eingangsbestätigung).
     Received {
         /// The new item.
-        id: i64,
+        id: PostboxItemId,
     },
     /// Nothing was stored; the form comes back with what was typed.
     Refused(RefusedItem),

@@ -2,6 +2,7 @@
 //! client it belongs to (everybody else gets 404). The file is
 //! `backend::appointments::calendar_file`'s; this handler only answers over HTTP.
 
+use app::domain::ids::AppointmentId;
 use axum::{
     extract::{Path, State},
     http::header,
@@ -22,7 +23,7 @@ pub fn routes(state: AppState) -> Router {
     Router::new().route("/kalender/{id}", get(calendar_file)).with_state(state)
 }
 
-async fn calendar_file(State(state): State<AppState>, Extension(context): Extension<RequestContext>, Path(id): Path<i64>) -> Response {
+async fn calendar_file(State(state): State<AppState>, Extension(context): Extension<RequestContext>, Path(id): Path<AppointmentId>) -> Response {
     let not_found = || super::refusal(context.language, ApiError::NotFound);
     let Ok(Ok((_, profile))) = Caller::resolve(&state, &context).await.map(Caller::citizen_with_profile) else { return not_found() };
     match appointments::calendar_file(&state, profile.client_id, id).await {

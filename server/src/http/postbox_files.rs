@@ -13,6 +13,7 @@
 //! - `GET /dateien/{id}` — download for the client it was sent to (online items only)
 //!   and for staff of the client's job centre; everybody else gets 404.
 
+use app::domain::ids::{ClientId, PostboxItemId};
 use axum::{
     body::Body,
     extract::{DefaultBodyLimit, Multipart, Path, State},
@@ -85,7 +86,7 @@ async fn caller<T>(state: &AppState, context: &RequestContext, pick: impl FnOnce
 async fn send_to_client(
     State(state): State<AppState>,
     Extension(context): Extension<RequestContext>,
-    Path(id): Path<i64>,
+    Path(id): Path<ClientId>,
     multipart: Multipart,
 ) -> Response {
     let staff = match caller(&state, &context, |c| c.staff().ok().map(|(_, member)| member)).await {
@@ -154,7 +155,7 @@ async fn back_with_flash<T: serde::Serialize>(state: &AppState, back: &str, form
 
 /// The Eingangsbestätigung of a citizen's item as a text file (for the citizen and the
 /// client's job centre).
-async fn receipt(State(state): State<AppState>, Extension(context): Extension<RequestContext>, Path(id): Path<i64>) -> Response {
+async fn receipt(State(state): State<AppState>, Extension(context): Extension<RequestContext>, Path(id): Path<PostboxItemId>) -> Response {
     let reader = match caller(&state, &context, |c| c.reader()).await {
         Ok(reader) => reader,
         Err(response) => return response,

@@ -309,20 +309,13 @@ async fn parallel_sms_codes_are_at_most_three_an_hour(backend: Backend) {
     pair.stop().await;
 }
 
-async fn account_id(app: &TestApp, address: &str) -> i64 {
-    sqlx::Row::get(
-        &sqlx::query("SELECT id FROM accounts WHERE email = $1").bind(address).fetch_one(app.state.db.pool()).await.expect("account"),
-        "id",
-    )
-}
-
 async fn parallel_removal_of_the_last_two_factors_leaves_one(backend: Backend) {
     let pair = Pair::spawn(backend, &[]).await;
     let address = pair.first.registered("faktoren").await;
     let cookie = pair.first.full_sign_in(&address, PASSWORD).await;
     // A second factor: a passkey row as the registration stores it (its content does
     // not matter for removal).
-    let id = account_id(&pair.first, &address).await;
+    let id = pair.first.account_id(&address).await;
     let passkey: i64 = sqlx::Row::get(
         &sqlx::query(
             "INSERT INTO passkeys (account_id, credential_id, passkey, name, created_at) VALUES ($1, 'race', '{}', 'Laptop', $2) RETURNING id",

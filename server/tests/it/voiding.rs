@@ -126,10 +126,7 @@ async fn an_email_change_voids_the_old_addresses_links(backend: Backend) {
     // An unconfirmed second account's confirmation link is the same kind: the address
     // change voids the account's own outstanding confirmation links.
     let confirmation = app::backend::tokens::random_token();
-    let id: i64 = sqlx::Row::get(
-        &sqlx::query("SELECT id FROM accounts WHERE email = $1").bind(&address).fetch_one(app.state.db.pool()).await.expect("id"),
-        "id",
-    );
+    let id = app.account_id(&address).await;
     sqlx::query(
         "INSERT INTO account_tokens (account_id, purpose, token_hash, created_at, expires_at) VALUES ($1, 'confirm_email', $2, $3, $4)",
     )
@@ -180,10 +177,7 @@ async fn removing_a_factor_ends_the_ceremonies_in_flight(backend: Backend) {
     let address = app.registered("zeremonie").await;
     let cookie = app.full_sign_in(&address, PASSWORD).await;
     let other = app.full_sign_in(&address, PASSWORD).await;
-    let id: i64 = sqlx::Row::get(
-        &sqlx::query("SELECT id FROM accounts WHERE email = $1").bind(&address).fetch_one(app.state.db.pool()).await.expect("id"),
-        "id",
-    );
+    let id = app.account_id(&address).await;
     sqlx::query("INSERT INTO passkeys (account_id, credential_id, passkey, name, created_at) VALUES ($1, 'c1', '{}', 'Alt', $2)")
         .bind(id)
         .bind(app.clock.now())
@@ -320,10 +314,7 @@ async fn a_failing_notice_rolls_the_change_back(backend: Backend) {
     let address = app.registered("absturz").await;
     let cookie = app.full_sign_in(&address, PASSWORD).await;
     let other = app.full_sign_in(&address, PASSWORD).await;
-    let id: i64 = sqlx::Row::get(
-        &sqlx::query("SELECT id FROM accounts WHERE email = $1").bind(&address).fetch_one(app.state.db.pool()).await.expect("id"),
-        "id",
-    );
+    let id = app.account_id(&address).await;
     sqlx::query("INSERT INTO passkeys (account_id, credential_id, passkey, name, created_at) VALUES ($1, 'c2', '{}', 'Alt', $2)")
         .bind(id)
         .bind(app.clock.now())
@@ -417,10 +408,7 @@ async fn account_closure_ends_everything(backend: Backend) {
     let phone = app.full_sign_in(&address, PASSWORD).await;
     let laptop = app.full_sign_in(&address, PASSWORD).await;
     let token = reset_link(&app, &address).await;
-    let id: i64 = sqlx::Row::get(
-        &sqlx::query("SELECT id FROM accounts WHERE email = $1").bind(&address).fetch_one(app.state.db.pool()).await.expect("id"),
-        "id",
-    );
+    let id = app.account_id(&address).await;
     assert_eq!(app.call("auth/withdraw-consent", &[("password", PASSWORD)], Some(&laptop)).await.json, json!("Withdrawn"));
     assert!(!signed_in(&app, &phone).await && !signed_in(&app, &laptop).await);
     assert_eq!(app.call("auth/check-reset-link", &[("token", &token)], None).await.json, json!("Invalid"));

@@ -4,6 +4,7 @@
 //! id, so a change of its factors or password ends the ones in flight. Owns the
 //! `webauthn_ceremonies` table.
 
+use crate::domain::ids::AccountId;
 use sqlx::Row;
 
 use crate::backend::{store::{Conn, Db, StoreError}, tokens::hash_token};
@@ -49,7 +50,7 @@ impl Binding {
 
 /// Stores a new ceremony's state (of `account_id`, if signed in), replacing older open
 /// ones of the same binding and kind.
-pub async fn store(db: &Db, binding: &Binding, account_id: Option<i64>, kind: Kind, state: &str, now: i64) -> Result<(), StoreError> {
+pub async fn store(db: &Db, binding: &Binding, account_id: Option<AccountId>, kind: Kind, state: &str, now: i64) -> Result<(), StoreError> {
     let key = binding.key();
     sqlx::query("DELETE FROM webauthn_ceremonies WHERE (binding_hash = $1 AND kind = $2) OR expires_at < $3")
         .bind(&key)
@@ -92,7 +93,7 @@ pub async fn take(db: &Db, binding: &Binding, kind: Kind, now: i64) -> Result<Op
 
 /// Ends every open ceremony of the account (a factor was removed or the password
 /// changed) inside the caller's transaction; returns how many.
-pub async fn end_for_account(conn: &mut Conn, account_id: i64) -> Result<u64, StoreError> {
+pub async fn end_for_account(conn: &mut Conn, account_id: AccountId) -> Result<u64, StoreError> {
     let done = sqlx::query("DELETE FROM webauthn_ceremonies WHERE account_id = $1").bind(account_id).execute(&mut *conn).await?;
     Ok(done.rows_affected())
 }

@@ -7,6 +7,7 @@ pub mod passkeys;
 pub mod recovery;
 pub mod totp;
 
+use crate::domain::ids::AccountId;
 use super::store::{Conn, Db, StoreError};
 
 /// Which second factors an account has.
@@ -33,14 +34,14 @@ impl Factors {
 }
 
 /// The second factors of an account.
-pub async fn factors(db: &Db, account_id: i64) -> Result<Factors, StoreError> {
+pub async fn factors(db: &Db, account_id: AccountId) -> Result<Factors, StoreError> {
     let mut conn = db.pool().acquire().await?;
     factors_in(&mut conn, account_id).await
 }
 
 /// The second factors of an account as the caller's transaction sees them (after its
 /// own changes: "never remove the last factor" is decided on this).
-pub async fn factors_in(conn: &mut Conn, account_id: i64) -> Result<Factors, StoreError> {
+pub async fn factors_in(conn: &mut Conn, account_id: AccountId) -> Result<Factors, StoreError> {
     let passkeys = passkeys::count(conn, account_id).await?;
     let totp = totp::is_enrolled(conn, account_id).await?;
     let recovery_codes = recovery::remaining_in(conn, account_id).await?;

@@ -3,6 +3,7 @@
 //! ceremonies whose state stays on the server ([`super::ceremonies`]). Owns `passkeys`
 //! and the account's WebAuthn user handle.
 
+use crate::domain::ids::AccountId;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use sqlx::Row;
 use webauthn_rs::prelude::{
@@ -65,7 +66,7 @@ fn credential_key(raw: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(raw)
 }
 
-async fn user_handle(db: &Db, account_id: i64) -> Result<Uuid, StoreError> {
+async fn user_handle(db: &Db, account_id: AccountId) -> Result<Uuid, StoreError> {
     let mut bytes = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
     let fresh = Uuid::from_bytes(bytes);
@@ -73,7 +74,7 @@ async fn user_handle(db: &Db, account_id: i64) -> Result<Uuid, StoreError> {
     Ok(stored.and_then(|s| Uuid::parse_str(&s).ok()).unwrap_or(fresh))
 }
 
-async fn stored_passkeys(db: &Db, account_id: i64) -> Result<Vec<Passkey>, StoreError> {
+async fn stored_passkeys(db: &Db, account_id: AccountId) -> Result<Vec<Passkey>, StoreError> {
     let rows = sqlx::query("SELECT passkey FROM passkeys WHERE account_id = $1").bind(account_id).fetch_all(db.pool()).await?;
     Ok(rows
         .iter()
@@ -86,7 +87,7 @@ async fn stored_passkeys(db: &Db, account_id: i64) -> Result<Vec<Passkey>, Store
 pub async fn begin_registration(
     webauthn: &Webauthn,
     db: &Db,
-    account_id: i64,
+    account_id: AccountId,
     email: &str,
     binding: &Binding,
     now: i64,
@@ -131,7 +132,7 @@ pub async fn verify_registration(
 }
 
 /// Stores a verified passkey inside the caller's transaction; returns its id.
-pub async fn insert(conn: &mut Conn, account_id: i64, passkey: &NewPasskey, name: &str, now: i64) -> Result<i64, StoreError> {
+pub async fn insert(conn: &mut Conn, account_id: AccountId, passkey: &NewPasskey, name: &str, now: i64) -> Result<i64, StoreError> {
     let row = sqlx::query(
         "INSERT INTO passkeys (account_id, credential_id, passkey, name, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
@@ -153,7 +154,7 @@ pub async fn begin_authentication(
     webauthn: &Webauthn,
     db: &Db,
     binding: &Binding,
-    account_id: Option<i64>,
+    account_id: Option<AccountId>,
     conditional: bool,
     now: i64,
 ) -> Result<RequestChallengeResponse, PasskeyError> {
@@ -176,7 +177,7 @@ pub async fn finish_authentication(
     binding: &Binding,
     response: &PublicKeyCredential,
     now: i64,
-) -> Result<i64, PasskeyError> {
+) -> Result<AccountId, PasskeyError> {
     let state = ceremonies::take(db, binding, Kind::Authenticate, now).await?.ok_or(PasskeyError::NoCeremony)?;
     let state: DiscoverableAuthentication = serde_json::from_str(&state).map_err(|e| PasskeyError::Rejected(e.to_string()))?;
     let (handle, raw_id) = webauthn
@@ -191,7 +192,7 @@ pub async fn finish_authentication(
     .await?
     .ok_or(PasskeyError::Unknown)?;
     let passkey_id: i64 = row.try_get("id")?;
-    let account_id: i64 = row.try_get("account_id")?;
+    let account_id: AccountId = row.try_get("account_id")?;
     let stored_handle: Option<String> = row.try_get("webauthn_user_id")?;
     if stored_handle.as_deref() != Some(handle.to_string().as_str()) {
         return Err(PasskeyError::Unknown);
@@ -201,7 +202,7 @@ pub async fn finish_authentication(
     let result = webauthn
         .finish_discoverable_authentication(response, state, &[DiscoverableKey::from(&passkey)])
         .map_err(|e| {
-            tracing::warn!(passkey_id, account_id, error = %e, "passkey assertion refused (a counter regression means a possibly cloned authenticator)");
+            tracing::warn!(passkey_id, %account_id, error = %e, "passkey assertion refused (a counter regression means a possibly cloned authenticator)");
             PasskeyError::Rejected(e.to_string())
         })?;
     let json = match passkey.update_credential(&result) {
@@ -218,7 +219,7 @@ pub async fn finish_authentication(
 }
 
 /// The account's passkeys, oldest first.
-pub async fn list(db: &Db, account_id: i64) -> Result<Vec<PasskeyInfo>, StoreError> {
+pub async fn list(db: &Db, account_id: AccountId) -> Result<Vec<PasskeyInfo>, StoreError> {
     let rows = sqlx::query("SELECT id, name, created_at, last_used_at FROM passkeys WHERE account_id = $1 ORDER BY id")
         .bind(account_id)
         .fetch_all(db.pool())
@@ -236,13 +237,13 @@ pub async fn list(db: &Db, account_id: i64) -> Result<Vec<PasskeyInfo>, StoreErr
 }
 
 /// Number of passkeys.
-pub async fn count(conn: &mut Conn, account_id: i64) -> Result<i64, StoreError> {
+pub async fn count(conn: &mut Conn, account_id: AccountId) -> Result<i64, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM passkeys WHERE account_id = $1").bind(account_id).fetch_one(&mut *conn).await?;
     Ok(row.try_get("n")?)
 }
 
 /// Renames one of the account's passkeys; `false` if it is not theirs.
-pub async fn rename(conn: &mut Conn, account_id: i64, id: i64, name: &str) -> Result<bool, StoreError> {
+pub async fn rename(conn: &mut Conn, account_id: AccountId, id: i64, name: &str) -> Result<bool, StoreError> {
     let done = sqlx::query("UPDATE passkeys SET name = $1 WHERE id = $2 AND account_id = $3")
         .bind(name)
         .bind(id)
@@ -254,7 +255,7 @@ pub async fn rename(conn: &mut Conn, account_id: i64, id: i64, name: &str) -> Re
 
 /// Removes one of the account's passkeys inside the caller's transaction; `false` if it
 /// is not theirs.
-pub async fn remove(conn: &mut Conn, account_id: i64, id: i64) -> Result<bool, StoreError> {
+pub async fn remove(conn: &mut Conn, account_id: AccountId, id: i64) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM passkeys WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)

@@ -2,6 +2,7 @@
 //! set up, stored only as keyed hashes (HMAC with the server secret). Owns the
 //! `recovery_codes` table.
 
+use crate::domain::ids::AccountId;
 use rand::Rng;
 use sqlx::Row;
 
@@ -35,7 +36,7 @@ fn hash(secret: &ServerSecret, code: &str) -> String {
 /// Replaces the account's codes with a new set and returns it (to show once).
 pub async fn replace_all(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     secret: &ServerSecret,
     now: i64,
 ) -> Result<Vec<String>, StoreError> {
@@ -56,7 +57,7 @@ pub async fn replace_all(
 /// transaction's first write; `Some(remaining)` if it was valid.
 pub async fn redeem(
     conn: &mut Conn,
-    account_id: i64,
+    account_id: AccountId,
     code: &str,
     secret: &ServerSecret,
     now: i64,
@@ -83,13 +84,13 @@ pub async fn redeem(
 }
 
 /// Unused codes left.
-pub async fn remaining(db: &Db, account_id: i64) -> Result<i64, StoreError> {
+pub async fn remaining(db: &Db, account_id: AccountId) -> Result<i64, StoreError> {
     let mut conn = db.pool().acquire().await?;
     remaining_in(&mut conn, account_id).await
 }
 
 /// [`remaining`] as the caller's transaction sees it.
-pub async fn remaining_in(conn: &mut super::super::store::Conn, account_id: i64) -> Result<i64, StoreError> {
+pub async fn remaining_in(conn: &mut super::super::store::Conn, account_id: AccountId) -> Result<i64, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM recovery_codes WHERE account_id = $1 AND used_at IS NULL")
         .bind(account_id)
         .fetch_one(&mut *conn)

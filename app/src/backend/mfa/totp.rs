@@ -4,6 +4,7 @@
 //! encrypted ([`ServerSecret::encrypt`], bound to the account): a copy of the database
 //! alone does not give anyone the codes. Owns `totp_secrets`.
 
+use crate::domain::ids::AccountId;
 use rand::RngCore;
 use sqlx::Row;
 use totp_rs::{Algorithm, Secret, TOTP};
@@ -55,17 +56,17 @@ pub fn code_at(secret_base32: &str, time: i64) -> Option<String> {
 
 const PURPOSE: &str = "totp-secret";
 
-fn context(account_id: i64) -> String {
+fn context(account_id: AccountId) -> String {
     format!("account:{account_id}")
 }
 
 /// The base32 secret from its stored form. Undecryptable rows (altered, or a key that is
 /// no longer configured) are logged and count as no secret.
-fn open(keys: &ServerSecret, account_id: i64, stored: &str) -> Option<String> {
+fn open(keys: &ServerSecret, account_id: AccountId, stored: &str) -> Option<String> {
     match keys.decrypt(PURPOSE, &context(account_id), stored) {
         Ok(bytes) => String::from_utf8(bytes).ok(),
         Err(error) => {
-            tracing::error!(account_id, %error, "authenticator-app secret unreadable");
+            tracing::error!(%account_id, %error, "authenticator-app secret unreadable");
             None
         }
     }
@@ -73,7 +74,7 @@ fn open(keys: &ServerSecret, account_id: i64, stored: &str) -> Option<String> {
 
 /// Starts (or restarts) setting up an app: a new pending secret, kept (encrypted) until
 /// confirmed.
-pub async fn begin(db: &Db, keys: &ServerSecret, account_id: i64, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
+pub async fn begin(db: &Db, keys: &ServerSecret, account_id: AccountId, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
     let mut bytes = [0u8; 20];
     rand::rng().fill_bytes(&mut bytes);
     let secret = match Secret::Raw(bytes.to_vec()).to_encoded() {
@@ -96,7 +97,7 @@ pub async fn begin(db: &Db, keys: &ServerSecret, account_id: i64, issuer: &str, 
 
 /// The pending secret if one was made in the last 30 minutes (so a reload or a form
 /// sent without JavaScript shows the same QR code), else a new one.
-pub async fn pending_or_begin(db: &Db, keys: &ServerSecret, account_id: i64, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
+pub async fn pending_or_begin(db: &Db, keys: &ServerSecret, account_id: AccountId, issuer: &str, account: &str, now: i64) -> Result<Enrolment, StoreError> {
     let row = sqlx::query(
         "SELECT secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NULL AND created_at > $2 ORDER BY id DESC LIMIT 1",
     )
@@ -141,7 +142,7 @@ pub enum Which {
 
 /// The `which` secret's id and the time step whose code is `code` — a read: nothing is
 /// confirmed or used yet.
-pub async fn find_step(db: &Db, keys: &ServerSecret, account_id: i64, which: Which, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
+pub async fn find_step(db: &Db, keys: &ServerSecret, account_id: AccountId, which: Which, code: &str, now: i64) -> Result<Option<(i64, i64)>, StoreError> {
     let sql = match which {
         Which::Pending => "SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NULL ORDER BY id DESC LIMIT 1",
         Which::Confirmed => "SELECT id, secret FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL",
@@ -154,7 +155,7 @@ pub async fn find_step(db: &Db, keys: &ServerSecret, account_id: i64, which: Whi
 
 /// Confirms the pending secret `id` (found by [`find_step`]) inside the caller's
 /// transaction; it replaces any earlier app. `false` if it is gone (set up twice at once).
-pub async fn confirm(conn: &mut Conn, account_id: i64, id: i64, step: i64, now: i64) -> Result<bool, StoreError> {
+pub async fn confirm(conn: &mut Conn, account_id: AccountId, id: i64, step: i64, now: i64) -> Result<bool, StoreError> {
     let confirmed = sqlx::query("UPDATE totp_secrets SET confirmed_at = $1, last_used_step = $2 WHERE id = $3 AND account_id = $4 AND confirmed_at IS NULL")
         .bind(now)
         .bind(step)
@@ -200,7 +201,7 @@ pub async fn reencrypt(db: &Db, keys: &ServerSecret) -> Result<Reencrypted, Stor
     let mut report = Reencrypted::default();
     for row in &rows {
         let id: i64 = row.try_get("id")?;
-        let account_id: i64 = row.try_get("account_id")?;
+        let account_id: AccountId = row.try_get("account_id")?;
         let stored: String = row.try_get("secret")?;
         if keys.is_current(&stored) {
             report.current += 1;
@@ -236,7 +237,7 @@ pub async fn reencrypt(db: &Db, keys: &ServerSecret) -> Result<Reencrypted, Stor
 }
 
 /// Whether a confirmed app exists.
-pub async fn is_enrolled(conn: &mut Conn, account_id: i64) -> Result<bool, StoreError> {
+pub async fn is_enrolled(conn: &mut Conn, account_id: AccountId) -> Result<bool, StoreError> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
         .bind(account_id)
         .fetch_one(&mut *conn)
@@ -245,7 +246,7 @@ pub async fn is_enrolled(conn: &mut Conn, account_id: i64) -> Result<bool, Store
 }
 
 /// When the confirmed app was set up.
-pub async fn confirmed_at(db: &Db, account_id: i64) -> Result<Option<i64>, StoreError> {
+pub async fn confirmed_at(db: &Db, account_id: AccountId) -> Result<Option<i64>, StoreError> {
     let row = sqlx::query("SELECT confirmed_at FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
         .bind(account_id)
         .fetch_optional(db.pool())
@@ -258,7 +259,7 @@ pub async fn confirmed_at(db: &Db, account_id: i64) -> Result<Option<i64>, Store
 
 /// Removes the app inside the caller's transaction (which makes sure another factor
 /// remains); `false` if there was none.
-pub async fn remove(conn: &mut Conn, account_id: i64) -> Result<bool, StoreError> {
+pub async fn remove(conn: &mut Conn, account_id: AccountId) -> Result<bool, StoreError> {
     let done = sqlx::query("DELETE FROM totp_secrets WHERE account_id = $1 AND confirmed_at IS NOT NULL")
         .bind(account_id)
         .execute(&mut *conn)

@@ -1,6 +1,7 @@
 //! The client page's "Termine": the form to create an appointment and the list with
 //! the reminder's outcome and "Termin absagen".
 
+use crate::domain::ids::ClientId;
 use leptos::prelude::*;
 
 use crate::{
@@ -40,7 +41,7 @@ pub fn reminder_text(i18n: I18n, reminder: &Option<(i64, String)>, language: cra
 /// The staff side of a client's appointments.
 #[component]
 pub fn ClientAppointments(
-    client_id: i64,
+    client_id: ClientId,
     appointments: Result<Vec<AppointmentView>, crate::api::ApiError>,
     create: ServerAction<CreateAppointment>,
     cancel: ServerAction<CancelAppointment>,
@@ -84,7 +85,7 @@ pub fn ClientAppointments(
             })}
             <ActionForm action=create attr:class="form" attr:novalidate=true>
                 <ErrorSummary errors=Signal::stored(summary) />
-                <input type="hidden" name="client_id" value=client_id />
+                <input type="hidden" name="client_id" value=client_id.get() />
                 <div class="form--inline">
                     <TextField id="termin-datum" name="date" input_type="date" required=true
                         label=Signal::derive(move || format!("{} *", t_string!(i18n, appointments.date)))
@@ -134,8 +135,8 @@ pub fn ClientAppointments(
                                     }}</p>
                                     {upcoming.then(|| view! {
                                         <ActionForm action=cancel attr:class="inline-form">
-                                            <input type="hidden" name="client_id" value=client_id />
-                                            <input type="hidden" name="id" value=a.id />
+                                            <input type="hidden" name="client_id" value=client_id.get() />
+                                            <input type="hidden" name="id" value=a.id.get() />
                                             <button type="submit" class="button button--warning">
                                                 {t!(i18n, appointments.cancel)}
                                                 <span class="visually-hidden">": "{a.details.subject.clone()}</span>

@@ -2,6 +2,7 @@
 //! form to `/intern/kunden/{id}/senden`, so it works without JavaScript — and every item
 //! sent with its channel, the reason and the legal trail.
 
+use crate::domain::ids::ClientId;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -42,7 +43,7 @@ pub fn use_send_outcome() -> Option<SendOutcome> {
 /// the record); `outcome` from [`use_send_outcome`].
 #[component]
 pub fn ClientPostbox(
-    client_id: i64,
+    client_id: ClientId,
     items: Result<Vec<StaffItemView>, crate::api::ApiError>,
     outcome: Option<SendOutcome>,
 ) -> impl IntoView {

@@ -60,7 +60,7 @@ pub fn use_citizen_send_outcome() -> Option<CitizenSendOutcome> {
 
 /// The citizen's message form (new message, evidence, or reply to `reply_to`).
 #[component]
-pub fn MessageForm(kind: ItemKind, reply_to: Option<i64>, outcome: Option<CitizenSendOutcome>, subject: String) -> impl IntoView {
+pub fn MessageForm(kind: ItemKind, reply_to: Option<crate::domain::ids::PostboxItemId>, outcome: Option<CitizenSendOutcome>, subject: String) -> impl IntoView {
     let i18n = use_i18n();
     let (problems, file_problem, subject, body) = match outcome {
         Some(CitizenSendOutcome::Refused(RefusedItem { problems, file, subject, body, .. })) => (problems, file, subject, body),
@@ -91,7 +91,7 @@ pub fn MessageForm(kind: ItemKind, reply_to: Option<i64>, outcome: Option<Citize
         })}
         <form class="form" method="post" enctype="multipart/form-data" action="/postfach/senden">
             <input type="hidden" name="kind" value=kind.as_str() />
-            {reply_to.map(|id| view! { <input type="hidden" name="reply_to" value=id /> })}
+            {reply_to.map(|id| view! { <input type="hidden" name="reply_to" value=id.get() /> })}
             <div class="field" class:field--error=subject_error.is_some()>
                 <label class="field__label" for="betreff">{t!(i18n, postbox.subject)}" *"</label>
                 <p class="field__hint" id="betreff-hint">{t!(i18n, postbox.subject_hint)}</p>

@@ -132,6 +132,12 @@ async fn drop_earlier_runs(admin: &app::backend::Db) {
 }
 
 impl TestApp {
+    /// The id of the account registered with `address` (panics if there is none).
+    pub async fn account_id(&self, address: &str) -> app::domain::ids::AccountId {
+        let row = sqlx::query("SELECT id FROM accounts WHERE email = $1").bind(address).fetch_one(self.state.db.pool()).await.expect("account");
+        sqlx::Row::get(&row, "id")
+    }
+
     /// Starts the portal with default test settings.
     pub async fn spawn(backend: Backend) -> TestApp {
         TestApp::spawn_with(backend, &[]).await

@@ -4,6 +4,8 @@
 //! it is recorded.
 
 use leptos::prelude::*;
+
+use crate::domain::ids::PostboxItemId;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::components::postbox::{file_size, kind_label, use_citizen_send_outcome, Attachment, MessageForm};
@@ -24,7 +26,7 @@ use crate::{
 #[component]
 pub fn ItemPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<PostboxItemId>().ok()).unwrap_or(PostboxItemId(0));
     let item = Resource::new(move || id, open_postbox_item);
     let conversation = Resource::new(move || id, postbox_conversation);
     let outcome = StoredValue::new(use_citizen_send_outcome());
@@ -118,7 +120,7 @@ fn Receipt(item: PostboxItemView) -> impl IntoView {
     view! {
         <section class="section card" aria-labelledby="eingangsbestaetigung">
             <h2 id="eingangsbestaetigung">{t!(i18n, postbox.receipt_title)}</h2>
-            <p>{t!(i18n, postbox.receipt_received, number = item.id, time = format_date_time(item.created_at, language))}</p>
+            <p>{t!(i18n, postbox.receipt_received, number = item.id.get(), time = format_date_time(item.created_at, language))}</p>
             {if item.attachments.is_empty() {
                 view! { <p>{t!(i18n, postbox.receipt_no_files)}</p> }.into_any()
             } else {

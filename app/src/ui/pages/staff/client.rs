@@ -1,6 +1,7 @@
 //! `/intern/kunden/{id}`: a client record, its activation code (issue, revoke, print
 //! the letter) and — once unlocked — the communication options with their history.
 
+use crate::domain::ids::ClientId;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -33,7 +34,7 @@ use crate::{
 #[component]
 pub fn ClientPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<ClientId>().ok()).unwrap_or(ClientId(0));
     let issue = ServerAction::<IssueCode>::new();
     let issued = latest(issue, use_flash::<IssueOutcome>(FlashForm::StaffIssueCode));
     let revoke = ServerAction::<RevokeCode>::new();
@@ -160,7 +161,7 @@ fn Details(
             {client.profile_since.is_none().then(|| view! {
                 <ActionForm action=issue attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=Signal::stored(summary.clone()) />
-                    <input type="hidden" name="client_id" value=client.id />
+                    <input type="hidden" name="client_id" value=client.id.get() />
                     <TextField
                         id="valid_days"
                         name="valid_days"
@@ -177,7 +178,7 @@ fn Details(
             })}
             {now_active.then(|| view! {
                 <ActionForm action=revoke attr:class="inline-form section">
-                    <input type="hidden" name="client_id" value=client.id />
+                    <input type="hidden" name="client_id" value=client.id.get() />
                     <button type="submit" class="button button--warning">{t!(i18n, staff.revoke)}</button>
                 </ActionForm>
             })}

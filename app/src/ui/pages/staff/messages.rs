@@ -4,6 +4,8 @@
 //! markieren".
 
 use leptos::prelude::*;
+
+use crate::domain::ids::PostboxItemId;
 use leptos_router::hooks::use_params_map;
 
 use crate::ui::components::{
@@ -63,7 +65,7 @@ pub fn MessagesPage() -> impl IntoView {
 pub fn ConversationPage() -> impl IntoView {
     let i18n = use_i18n();
     let language = use_site().language;
-    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let id = use_params_map().with_untracked(|p| p.get("id")).and_then(|id| id.parse::<PostboxItemId>().ok()).unwrap_or(PostboxItemId(0));
     let done = ServerAction::<MarkDone>::new();
     let conversation = Resource::new(move || (id, done.version().get()), |(id, _)| open_conversation(id));
     let sent = StoredValue::new(use_send_outcome());
@@ -101,7 +103,7 @@ pub fn ConversationPage() -> impl IntoView {
                             <form class="form" method="post" enctype="multipart/form-data"
                                 action=format!("/intern/kunden/{}/senden", conversation.client_id)>
                                 <input type="hidden" name="kind" value="nachricht" />
-                                <input type="hidden" name="reply_to" value=conversation.thread_id />
+                                <input type="hidden" name="reply_to" value=conversation.thread_id.get() />
                                 <div class="field">
                                     <label class="field__label" for="betreff">{t!(i18n, postbox.subject)}" *"</label>
                                     <input class="field__input" id="betreff" name="subject" type="text" required maxlength="200" value=reply_subject />
@@ -120,7 +122,7 @@ pub fn ConversationPage() -> impl IntoView {
                         </section>
                         {conversation.done_at.is_none().then(|| view! {
                             <ActionForm action=done attr:class="inline-form section">
-                                <input type="hidden" name="thread_id" value=conversation.thread_id />
+                                <input type="hidden" name="thread_id" value=conversation.thread_id.get() />
                                 <button type="submit" class="button button--secondary">{t!(i18n, postbox.mark_done)}</button>
                             </ActionForm>
                         })}

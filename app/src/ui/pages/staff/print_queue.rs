@@ -50,7 +50,7 @@ pub fn PrintQueuePage() -> impl IntoView {
                                         {entry.item.item.attachments.into_iter().map(|file| view! { <Attachment file /> }).collect_view()}
                                     </ul>
                                     <ActionForm action=mark attr:class="inline-form">
-                                        <input type="hidden" name="item_id" value=id />
+                                        <input type="hidden" name="item_id" value=id.get() />
                                         <button type="submit" class="button button--secondary">
                                             {t!(i18n, postbox.queue_mark)}
                                             <span class="visually-hidden">": "{entry.item.item.subject.clone()}</span>
