@@ -555,3 +555,82 @@ fn every_flash_form_is_written_and_read() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// `(name, value)` of every `pub const NAME: &str = "value";` in `domain/routes.rs`.
+fn named_routes() -> Vec<(String, String)> {
+    let source = std::fs::read_to_string(src_dir().join("domain/routes.rs")).expect("domain/routes.rs");
+    source
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub const "))
+        .filter_map(|rest| {
+            let (name, rest) = rest.split_once(": &str = \"")?;
+            Some((name.to_owned(), rest.strip_suffix("\";")?.to_owned()))
+        })
+        .collect()
+}
+
+/// `/postfach/{id}` and `/postfach/{}` read alike.
+fn shape(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_braces = false;
+    for ch in path.chars() {
+        match ch {
+            '{' => in_braces = true,
+            '}' => {
+                in_braces = false;
+                out.push_str("{}");
+            }
+            _ if !in_braces => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn every_path_is_named_once() {
+    let routes = named_routes();
+    assert!(routes.len() > 40, "the reader finds the routes: {routes:?}");
+    let shapes: BTreeSet<String> = routes.iter().map(|(_, v)| shape(v)).collect();
+    // The page router may only register named paths (its `path!` needs literals).
+    let router = std::fs::read_to_string(src_dir().join("ui/mod.rs")).expect("ui/mod.rs");
+    let registered: Vec<String> = router
+        .match_indices("path!(\"")
+        .map(|(at, m)| router[at + m.len()..].split('"').next().unwrap_or_default().replace(":id", "{id}"))
+        .map(|p| if p.is_empty() { "/".to_owned() } else { p })
+        .collect();
+    assert!(registered.len() > 30, "the reader finds the router: {registered:?}");
+    let mut problems: Vec<String> =
+        registered.iter().filter(|p| !shapes.contains(&shape(p))).map(|p| format!("ui/mod.rs registers {p}, which domain/routes.rs does not name")).collect();
+    // Nothing else writes a named path (alone, with a query, or with an id) as a literal.
+    let mut files = Vec::new();
+    rust_files(&src_dir(), &mut files);
+    rust_files(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../server/src"), &mut files);
+    let mut code = String::new();
+    for file in &files {
+        if file.ends_with("domain/routes.rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        code.push_str(&source);
+        let without_comments: String = source.lines().filter(|l| !l.trim_start().starts_with("//")).map(|l| format!("{l}\n")).collect();
+        for literal in sql_literals(&without_comments) {
+            let literal = shape(&literal);
+            let is_router_entry = file.ends_with("ui/mod.rs") && registered.iter().any(|p| shape(p) == literal || (p == "/" && literal.is_empty()));
+            let named = routes.iter().find(|(_, v)| v != "/" && (literal == shape(v) || literal.starts_with(&format!("{}?", shape(v)))));
+            if let (Some((name, _)), false) = (named, is_router_entry) {
+                problems.push(format!("{} writes \"{literal}\": use domain::routes::{name}", file.display()));
+            }
+        }
+    }
+    // Every named path is served: registered as a page, or used by a link or an HTTP route.
+    for (name, value) in &routes {
+        let used = registered.iter().any(|p| shape(p) == shape(value)) || code.contains(&format!("::{name}")) || code.contains(&format!("{}(", name.to_lowercase()));
+        if !used {
+            problems.push(format!("domain::routes::{name} ({value}) is neither registered nor used"));
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

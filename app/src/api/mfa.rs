@@ -136,7 +136,7 @@ pub(crate) mod support {
         let ok = crate::backend::second_factor::reauthenticate_with_passkey(&state, &session, response, &request.requester)
             .await
             .map_err(super::super::unavailable)?;
-        let back = next.as_deref().and_then(crate::domain::navigation::local_path).unwrap_or("/konto/sicherheit").to_owned();
+        let back = next.as_deref().and_then(crate::domain::navigation::local_path).unwrap_or(crate::domain::routes::SECURITY).to_owned();
         Ok(if ok { super::FactorOutcome::SignedIn { next: back, recovery_left: None } } else { super::FactorOutcome::Wrong })
     }
 
@@ -174,10 +174,10 @@ pub async fn mfa_status() -> Result<FactorSummary, ApiError> {
     let session = super::caller::session()?;
     let account = accounts::find_by_id(&state.db, session.account_id).await.map_err(super::unavailable)?.ok_or(ApiError::NotSignedIn)?;
     let factors = mfa::factors(&state.db, session.account_id).await.map_err(super::unavailable)?;
-    let methods = ["passkey", "totp"]
+    let methods = [("passkey", crate::domain::routes::HELP_PASSKEY), ("totp", crate::domain::routes::HELP_TOTP)]
         .into_iter()
-        .map(|method| {
-            let help_url = format!("{}/hilfe/{method}", state.settings.public_url);
+        .map(|(method, help)| {
+            let help_url = format!("{}{help}", state.settings.public_url);
             let qr_svg = qr::svg(&help_url).unwrap_or_default();
             MethodHelp { method: method.to_owned(), help_url, qr_svg }
         })
@@ -227,7 +227,7 @@ async fn enrol_outcome(
             let next = match next.filter(|n| crate::domain::navigation::local_path(n).is_some()) {
                 Some(next) if completed_sign_in => next,
                 _ if completed_sign_in => super::caller::landing(&super::state()?, account_id).await.to_owned(),
-                _ => "/konto/sicherheit".to_owned(),
+                _ => crate::domain::routes::SECURITY.to_owned(),
             };
             EnrolOutcome::Done { recovery_codes, next }
         }
@@ -356,7 +356,7 @@ pub async fn reauthenticate(method: String, code: String) -> Result<FactorOutcom
     let code = Code::from_form(&method, &code);
     let ok = second_factor::reauthenticate_with_code(&state, &session, code, &request.requester).await.map_err(super::unavailable)?;
     let outcome = if ok {
-        FactorOutcome::SignedIn { next: "/konto/sicherheit".to_owned(), recovery_left: None }
+        FactorOutcome::SignedIn { next: crate::domain::routes::SECURITY.to_owned(), recovery_left: None }
     } else {
         FactorOutcome::Wrong
     };

@@ -164,7 +164,7 @@ pub(crate) mod support {
         issued: &crate::backend::activation_codes::Issued,
         now: i64,
     ) -> Letter {
-        let link = format!("{public_url}/freischalten?code={}", issued.code.display());
+        let link = format!("{public_url}{}?code={}", crate::domain::routes::ACTIVATION, issued.code.display());
         Letter {
             sender: vec![centre.contact.name.clone(), centre.contact.street.clone(), format!("{} {}", centre.contact.postcode, centre.contact.city)],
             contact: format!("{} · {}", centre.contact.phone, centre.contact.email),
@@ -181,7 +181,7 @@ pub(crate) mod support {
             valid_until: issued.valid_until,
             issued_at: now,
             staff_name: staff.display_name.clone(),
-            client_page: format!("/intern/kunden/{}", client.id),
+            client_page: crate::domain::routes::client(client.id),
         }
     }
 
@@ -241,7 +241,7 @@ pub async fn create_client(
     let outcome = match ClientRecord::from_input(&input, &iso_date(now)) {
         Err(problems) => CreateClientOutcome::Invalid { problems, input },
         Ok(record) => match clients::create(&state.db, staff.job_centre_id, &record, now).await {
-            Ok(id) => CreateClientOutcome::Created { next: format!("/intern/kunden/{id}") },
+            Ok(id) => CreateClientOutcome::Created { next: crate::domain::routes::client(id) },
             Err(CreateError::DuplicateCustomerNumber) => CreateClientOutcome::Duplicate { input },
             Err(CreateError::Store(error)) => return Err(super::unavailable(error)),
         },

@@ -11,6 +11,7 @@
 //! account and per source address *before* the hash is compared (see
 //! [`super::throttle`]), so a burst of parallel guesses checks at most the limit.
 
+use crate::domain::routes;
 use crate::domain::ids::AccountId;
 use super::{
     accounts::{self, Account},
@@ -147,7 +148,7 @@ pub async fn register(
                 language,
                 email.as_str(),
                 &state.settings.portal_name,
-                &with_next(&link(state, "/registrieren/bestaetigen", &token), next),
+                &with_next(&link(state, routes::CONFIRM_EMAIL, &token), next),
             );
             outbox::enqueue(&mut tx, &mail, now).await?;
             audit::record(&mut *tx, now, Some(account_id), AuditEvent::Registered, requester).await?;
@@ -220,7 +221,7 @@ pub async fn resend_confirmation(state: &AppState, email: &EmailAddress, request
         account.language,
         &account.email,
         &state.settings.portal_name,
-        &link(state, "/registrieren/bestaetigen", &token),
+        &link(state, routes::CONFIRM_EMAIL, &token),
     );
     outbox::enqueue(&mut tx, &mail, now).await?;
     tx.commit().await?;
@@ -420,7 +421,7 @@ pub async fn request_password_reset(state: &AppState, email: &EmailAddress, requ
         account.language,
         &account.email,
         &state.settings.portal_name,
-        &link(state, "/passwort-vergessen/neu", &token),
+        &link(state, routes::RESET_PASSWORD, &token),
     );
     outbox::enqueue(&mut tx, &mail, now).await?;
     audit::record(&mut *tx, now, Some(account.id), AuditEvent::PasswordResetRequested, requester).await?;

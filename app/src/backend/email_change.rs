@@ -4,6 +4,7 @@
 //! for and when it is done — so a hijacked account is noticed. Whether the new address
 //! already has an account is never shown on screen; that address gets a mail instead.
 
+use crate::domain::routes;
 use super::{
     accounts,
     audit::{self, AuditEvent},
@@ -69,7 +70,7 @@ pub async fn request(
         outbox::enqueue(&mut tx, &templates::new_email_taken(account.language, new_email.as_str(), portal), now).await?;
     } else {
         let token = tokens::issue_email_change(&mut tx, account.id, new_email.as_str(), now).await?;
-        let link = auth::link(state, "/e-mail-aendern/bestaetigen", &token);
+        let link = auth::link(state, routes::CONFIRM_EMAIL_CHANGE, &token);
         outbox::enqueue(&mut tx, &templates::confirm_new_email(account.language, new_email.as_str(), portal, &link), now).await?;
     }
     audit::record(&mut *tx, now, Some(account.id), AuditEvent::EmailChangeRequested, requester).await?;

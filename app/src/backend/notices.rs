@@ -18,7 +18,7 @@ use super::{
 /// The page linked from every notice: "Zugangsdaten vergessen?" (to take the account
 /// back if the change was not the owner's).
 pub fn reset_page(state: &AppState) -> String {
-    format!("{}/passwort-vergessen", state.settings.public_url)
+    format!("{}{}", state.settings.public_url, crate::domain::routes::FORGOT_PASSWORD)
 }
 
 /// Puts the notice of the security change recorded as `event` into the outbox, inside

@@ -170,7 +170,7 @@ pub async fn send(
     attach(tx, id, thread, attachments).await?;
     if let (Channel::Online, Some(profile), true) = (channel, &profile, on(CommunicationOption::EmailNotifications)) {
         if let Some(account) = accounts::find_by_id(&state.db, profile.account_id).await? {
-            let link = format!("{}/postfach/{id}", state.settings.public_url);
+            let link = format!("{}{}", state.settings.public_url, crate::domain::routes::postbox_item(id));
             let mail = templates::new_postbox_item(account.language, &account.email, &state.settings.portal_name, &link);
             let outbox_id = outbox::enqueue_kept(tx, &mail, now).await?;
             sqlx::query("UPDATE postbox_items SET notification_outbox_id = $1 WHERE id = $2")

@@ -6,6 +6,8 @@
 //! second-factor step — everything else sends it there (pages) or is refused (server
 //! functions). Legal and help pages stay open to everyone.
 
+use super::routes;
+
 /// What is known about the visitor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visitor {
@@ -33,8 +35,8 @@ pub enum Role {
 /// citizens.
 pub fn landing(role: Role) -> &'static str {
     match role {
-        Role::Staff => "/intern",
-        Role::Citizen => "/konto",
+        Role::Staff => routes::DESK,
+        Role::Citizen => routes::ACCOUNT,
     }
 }
 
@@ -50,31 +52,31 @@ pub enum Decision {
 }
 
 /// The page where second factors are set up.
-pub const ENROLMENT_PAGE: &str = "/mfa/einrichten";
+pub const ENROLMENT_PAGE: &str = routes::MFA_SETUP;
 /// The second step of signing in.
-pub const SECOND_FACTOR_PAGE: &str = "/anmelden/zweiter-faktor";
+pub const SECOND_FACTOR_PAGE: &str = routes::SECOND_FACTOR;
 
 /// Pages (and everything below them) open to everyone at every stage.
 /// (The language switch and the installable app's files too: a visitor half-way through
 /// signing in may switch the language, and the app's worker and manifest load anywhere.)
 const ALWAYS_OPEN: [&str; 12] = [
-    "/impressum",
-    "/datenschutz",
-    "/barrierefreiheit",
-    "/leichte-sprache",
-    "/nutzungsbedingungen",
-    "/hilfe",
-    "/sprache",
-    "/offline",
-    "/sw.js",
-    "/manifest.webmanifest",
+    routes::IMPRINT,
+    routes::PRIVACY,
+    routes::ACCESSIBILITY,
+    routes::EASY_LANGUAGE,
+    routes::TERMS,
+    routes::HELP,
+    routes::LANGUAGE,
+    routes::OFFLINE,
+    routes::SERVICE_WORKER,
+    routes::MANIFEST,
     "/icons",
     "/favicon.svg",
 ];
 /// Pages (and everything below them) that need a full sign-in.
-const SIGNED_IN_ONLY: [&str; 6] = ["/konto", "/profil", "/freischalten", "/intern", "/postfach", "/termine"];
+const SIGNED_IN_ONLY: [&str; 6] = [routes::ACCOUNT, routes::PROFILE, routes::ACTIVATION, routes::DESK, routes::POSTBOX, routes::APPOINTMENTS];
 /// Pages only for visitors who are not signed in (or have not finished signing in).
-const BEFORE_SIGN_IN: [&str; 4] = ["/anmelden", "/anmelden/passkey", "/registrieren", "/passwort-vergessen"];
+const BEFORE_SIGN_IN: [&str; 4] = [routes::SIGN_IN, routes::SIGN_IN_PASSKEY, routes::REGISTER, routes::FORGOT_PASSWORD];
 /// Server functions a half-signed-in visitor may call.
 /// (The e-mail change link works by its token alone, like the registration link.)
 const API_DURING_SIGN_IN: [&str; 5] =
@@ -86,7 +88,7 @@ fn below(path: &str, prefix: &str) -> bool {
 
 /// Where to send a visitor who must sign in first, with the way back.
 pub fn sign_in_path(back_to: &str) -> String {
-    format!("/anmelden?{}={}", super::navigation::NEXT, super::navigation::encode_path(back_to))
+    format!("{}?{}={}", routes::SIGN_IN, super::navigation::NEXT, super::navigation::encode_path(back_to))
 }
 
 /// The decision for a page (`GET` of `path`; `path_and_query` for the way back).
@@ -102,9 +104,9 @@ pub fn page(path: &str, path_and_query: &str, visitor: Visitor) -> Decision {
         Visitor::Anonymous if SIGNED_IN_ONLY.iter().any(|p| below(path, p)) || below(path, ENROLMENT_PAGE) => {
             Decision::Redirect(sign_in_path(path_and_query))
         }
-        Visitor::Anonymous if path == SECOND_FACTOR_PAGE => Decision::Redirect("/anmelden".to_owned()),
+        Visitor::Anonymous if path == SECOND_FACTOR_PAGE => Decision::Redirect(routes::SIGN_IN.to_owned()),
         Visitor::SignedIn if path == SECOND_FACTOR_PAGE || BEFORE_SIGN_IN.contains(&path) => {
-            Decision::Redirect("/konto".to_owned())
+            Decision::Redirect(routes::ACCOUNT.to_owned())
         }
         _ => Decision::Allow,
     }

@@ -17,6 +17,7 @@ pub mod mobile_number;
 pub mod navigation;
 pub mod password;
 pub mod postbox;
+pub mod routes;
 pub mod registration;
 pub mod security;
 pub mod text;

@@ -2,6 +2,7 @@
 //! both written per process from the portal's name and the current bundle names, so an
 //! installed app never runs a stale bundle after an update.
 
+use crate::domain::routes;
 use serde::Serialize;
 
 use crate::ui::{shell::BundleNames, site::THEME_COLOUR, translate::*};
@@ -68,8 +69,8 @@ pub fn manifest_json(portal_name: &str) -> String {
         background_color: "#ffffff",
         icons: icons(),
         shortcuts: vec![
-            Shortcut { name: td_string!(locale, pwa.shortcut_postbox).to_string(), url: "/postfach", icons: shortcut_icon() },
-            Shortcut { name: td_string!(locale, pwa.shortcut_appointments).to_string(), url: "/termine", icons: shortcut_icon() },
+            Shortcut { name: td_string!(locale, pwa.shortcut_postbox).to_string(), url: routes::POSTBOX, icons: shortcut_icon() },
+            Shortcut { name: td_string!(locale, pwa.shortcut_appointments).to_string(), url: routes::APPOINTMENTS, icons: shortcut_icon() },
         ],
     };
     serde_json::to_string_pretty(&manifest).unwrap_or_default()
@@ -85,13 +86,13 @@ fn short_name(portal_name: &str) -> &str {
 }
 
 /// The offline page, the one page the service worker keeps.
-pub const OFFLINE_PAGE: &str = "/offline";
+pub const OFFLINE_PAGE: &str = routes::OFFLINE;
 
 /// The files the service worker keeps for this version: the bundle, the stylesheet,
 /// the icons and the offline page.
 pub fn shell_files(bundle: &BundleNames) -> Vec<String> {
     let mut files = vec![OFFLINE_PAGE.to_owned(), bundle.js.to_string(), bundle.wasm.to_string(), bundle.css.to_string()];
-    files.extend(["/favicon.svg", "/icons/icon-192.png", "/manifest.webmanifest"].map(str::to_owned));
+    files.extend(["/favicon.svg", "/icons/icon-192.png", routes::MANIFEST].map(str::to_owned));
     files
 }
 

@@ -9,6 +9,7 @@ pub mod translate;
 #[cfg(feature = "ssr")]
 pub mod shell;
 
+use crate::domain::routes;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, Title};
 #[cfg(feature = "ssr")]
@@ -86,7 +87,7 @@ fn Layout(portal_name: String) -> impl IntoView {
         <Title formatter />
         <Meta name="description" content=move || t_string!(i18n, home.lead) />
         // The installable app: manifest, colours and the icons iOS uses.
-        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Link rel="manifest" href=routes::MANIFEST />
         <Meta name="theme-color" content=THEME_COLOUR />
         <Link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
         <Meta name="mobile-web-app-capable" content="yes" />

@@ -2,6 +2,7 @@
 //! client it belongs to (everybody else gets 404). The file is
 //! `backend::appointments::calendar_file`'s; this handler only answers over HTTP.
 
+use app::domain::routes;
 use app::domain::ids::AppointmentId;
 use axum::{
     extract::{Path, State},
@@ -20,7 +21,7 @@ use super::with_headers;
 
 /// The route.
 pub fn routes(state: AppState) -> Router {
-    Router::new().route("/kalender/{id}", get(calendar_file)).with_state(state)
+    Router::new().route(routes::file_routes::CALENDAR, get(calendar_file)).with_state(state)
 }
 
 async fn calendar_file(State(state): State<AppState>, Extension(context): Extension<RequestContext>, Path(id): Path<AppointmentId>) -> Response {

@@ -2,6 +2,7 @@
 //! per process (portal name, current bundle names) and revalidated by browsers on
 //! every use, so a deployment is picked up at the next page load.
 
+use app::domain::routes;
 use std::sync::Arc;
 
 use axum::{
@@ -28,8 +29,8 @@ pub fn routes(options: &leptos::config::LeptosOptions, portal_name: &str) -> Rou
         service_worker: installable::service_worker_js(&bundle).into(),
     };
     Router::new()
-        .route("/manifest.webmanifest", get(manifest))
-        .route("/sw.js", get(service_worker))
+        .route(routes::MANIFEST, get(manifest))
+        .route(routes::SERVICE_WORKER, get(service_worker))
         .with_state(files)
 }
 

@@ -15,6 +15,7 @@ pub mod request_context;
 pub mod security_headers;
 pub mod upload_body;
 
+use app::domain::routes;
 use std::sync::{Arc, OnceLock};
 
 use axum::{middleware, routing::get, Router};
@@ -93,9 +94,9 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let cache = cache_control::CachePolicy::new(settings);
 
     Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz).with_state(state.db.clone()))
-        .route("/sprache", get(language::switch).with_state(language::SwitchPolicy::new(settings)))
+        .route(routes::HEALTHZ, get(health::healthz))
+        .route(routes::READYZ, get(health::readyz).with_state(state.db.clone()))
+        .route(routes::LANGUAGE, get(language::switch).with_state(language::SwitchPolicy::new(settings)))
         .merge(postbox_files::routes(state.clone()))
         .merge(calendar::routes(state.clone()))
         .merge(installable_routes)

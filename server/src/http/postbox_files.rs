@@ -13,6 +13,7 @@
 //! - `GET /dateien/{id}` — download for the client it was sent to (online items only)
 //!   and for staff of the client's job centre; everybody else gets 404.
 
+use app::domain::routes;
 use app::domain::ids::{ClientId, PostboxItemId};
 use axum::{
     body::Body,
@@ -57,10 +58,10 @@ const CITIZEN_LIMITS: Limits = Limits { max_body: MAX_FILES as u64 * MAX_FILE_BY
 /// body between the two is read and thrown away, so the client gets the 413 page).
 pub fn routes(state: AppState) -> Router {
     Router::new()
-        .route("/intern/kunden/{id}/senden", post(send_to_client).layer(DefaultBodyLimit::max(upload_body::read_limit(&STAFF_LIMITS))))
-        .route("/postfach/senden", post(send_from_citizen).layer(DefaultBodyLimit::max(upload_body::read_limit(&CITIZEN_LIMITS))))
-        .route("/postfach/{id}/eingangsbestaetigung", get(receipt))
-        .route("/dateien/{id}", get(download))
+        .route(routes::file_routes::CLIENT_SEND, post(send_to_client).layer(DefaultBodyLimit::max(upload_body::read_limit(&STAFF_LIMITS))))
+        .route(routes::POSTBOX_SEND, post(send_from_citizen).layer(DefaultBodyLimit::max(upload_body::read_limit(&CITIZEN_LIMITS))))
+        .route(routes::file_routes::RECEIPT, get(receipt))
+        .route(routes::file_routes::FILE, get(download))
         .with_state(state)
 }
 
@@ -95,10 +96,10 @@ async fn send_to_client(
     };
     let form = match upload_body::receive(multipart, STAFF_LIMITS).await {
         Ok(form) => form,
-        Err(refusal) => return refused_upload(context.language, refusal, UploadRefusal::FileTooLarge, &format!("/intern/kunden/{id}")),
+        Err(refusal) => return refused_upload(context.language, refusal, UploadRefusal::FileTooLarge, &routes::client(id)),
     };
     // Replies come back to the conversation page.
-    let back = form.reply_to.map_or_else(|| format!("/intern/kunden/{id}"), |item| format!("/intern/nachrichten/{item}"));
+    let back = form.reply_to.map_or_else(|| routes::client(id), |item| routes::conversation(item));
     match postbox::send_received(&state, &staff, id, form, &context.requester).await {
         Ok(Some(outcome)) => back_with_flash(&state, &back, FlashForm::StaffSend, &outcome).await,
         Ok(None) => not_found(context.language),
@@ -115,14 +116,14 @@ async fn send_from_citizen(State(state): State<AppState>, Extension(context): Ex
     };
     let form = match upload_body::receive(multipart, CITIZEN_LIMITS).await {
         Ok(form) => form,
-        Err(refusal) => return refused_upload(context.language, refusal, UploadRefusal::FilesTooLarge(MAX_FILES), "/postfach/schreiben"),
+        Err(refusal) => return refused_upload(context.language, refusal, UploadRefusal::FilesTooLarge(MAX_FILES), routes::POSTBOX_WRITE),
     };
     let back = match form.reply_to {
-        Some(item) => format!("/postfach/{item}"),
-        None => format!("/postfach/schreiben?art={}", postbox::citizen_kind(&form.kind).as_str()),
+        Some(item) => routes::postbox_item(item),
+        None => format!("{}?art={}", routes::POSTBOX_WRITE, postbox::citizen_kind(&form.kind).as_str()),
     };
     match postbox::submit_received(&state, &profile, form, &context.requester).await {
-        Ok(Some(outcome @ CitizenSendOutcome::Received { id })) => back_with_flash(&state, &format!("/postfach/{id}"), FlashForm::CitizenSend, &outcome).await,
+        Ok(Some(outcome @ CitizenSendOutcome::Received { id })) => back_with_flash(&state, &routes::postbox_item(id), FlashForm::CitizenSend, &outcome).await,
         Ok(Some(outcome)) => back_with_flash(&state, &back, FlashForm::CitizenSend, &outcome).await,
         Ok(None) => not_found(context.language),
         Err(error) => unavailable(context.language, error),

@@ -2,6 +2,7 @@
 //! form to `/intern/kunden/{id}/senden`, so it works without JavaScript — and every item
 //! sent with its channel, the reason and the legal trail.
 
+use crate::domain::routes;
 use crate::domain::ids::ClientId;
 use leptos::prelude::*;
 
@@ -96,7 +97,7 @@ pub fn ClientPostbox(
                 }.into_any()),
                 None => None,
             }}
-            <form class="form" method="post" enctype="multipart/form-data" action=format!("/intern/kunden/{client_id}/senden")>
+            <form class="form" method="post" enctype="multipart/form-data" action=routes::client_send(client_id)>
                 <div class="field">
                     <label class="field__label" for="art">{t!(i18n, postbox.kind)}" *"</label>
                     <select class="field__input" id="art" name="kind" required>

@@ -2,6 +2,7 @@
 //! address (on its own page, re-confirmed) and the mobile number for SMS, confirmed
 //! with a code sent to it. Works without JavaScript (plain form posts).
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -106,7 +107,7 @@ pub fn ContactDetails(
             <p>{t!(i18n, profile.your_contact_intro)}</p>
             <dl class="facts">
                 <dt>{t!(i18n, account.email)}</dt>
-                <dd>{email}" " <a href="/konto/e-mail">{t!(i18n, profile.change_email)}</a></dd>
+                <dd>{email}" " <a href=routes::EMAIL_CHANGE>{t!(i18n, profile.change_email)}</a></dd>
                 <dt>{t!(i18n, profile.sms_mobile)}</dt>
                 <dd>{move || sms_mobile.get().unwrap_or_else(|| t_string!(i18n, profile.sms_mobile_none).to_string())}</dd>
             </dl>

@@ -2,6 +2,7 @@
 //! to a new one), the "send me a link" form, and the rule that opening a link does not
 //! spend it.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::{
@@ -74,7 +75,7 @@ pub fn LinkProblem(problem: LinkOutcome, new_link: &'static str) -> impl IntoVie
         </div>
         <div class="button-row">
             <a class="button" href=new_link>{t!(i18n, links.request_new)}</a>
-            <a class="button button--secondary" href="/anmelden">{t!(i18n, site.sign_in)}</a>
+            <a class="button button--secondary" href=routes::SIGN_IN>{t!(i18n, site.sign_in)}</a>
         </div>
     }
 }

@@ -1,5 +1,6 @@
 //! Header (portal name, navigation, language switch) and footer of every page.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -56,7 +57,7 @@ pub fn SiteHeader() -> impl IntoView {
                         <ul class="site-nav__list">
                             <PostboxLink />
                             <li>
-                                <a class="site-nav__link" href="/konto">{t!(i18n, site.my_account)}</a>
+                                <a class="site-nav__link" href=routes::ACCOUNT>{t!(i18n, site.my_account)}</a>
                             </li>
                         </ul>
                     })}
@@ -98,7 +99,7 @@ fn PostboxLink() -> impl IntoView {
             {move || Suspend::new(async move {
                 unread.await.ok().flatten().map(|count| view! {
                     <li>
-                        <a class="site-nav__link" href="/postfach">
+                        <a class="site-nav__link" href=routes::POSTBOX>
                             {t!(i18n, postbox.title)}
                             {(count > 0).then(|| view! {
                                 " " <span class="badge">{count}<span class="visually-hidden">" "{t!(i18n, postbox.unread_suffix)}</span></span>
@@ -106,7 +107,7 @@ fn PostboxLink() -> impl IntoView {
                         </a>
                     </li>
                     <li>
-                        <a class="site-nav__link" href="/termine">{t!(i18n, appointments.title)}</a>
+                        <a class="site-nav__link" href=routes::APPOINTMENTS>{t!(i18n, appointments.title)}</a>
                     </li>
                 })
             })}
@@ -148,7 +149,7 @@ fn LanguageSwitch() -> impl IntoView {
                     view! {
                         <a
                             class="lang-switch__link"
-                            href=move || format!("/sprache?lang={}&zurueck={}", lang.tag(), back())
+                            href=move || format!("{}?lang={}&zurueck={}", routes::LANGUAGE, lang.tag(), back())
                             rel="external"
                             lang=lang.tag()
                             hreflang=lang.tag()
@@ -186,12 +187,12 @@ pub fn SiteFooter() -> impl IntoView {
             <div class="site-footer__inner">
                 <nav aria-label=move || t_string!(i18n, site.footer_label)>
                     <ul class="site-footer__list">
-                        <li><a href="/hilfe">{t!(i18n, site.help_link)}</a></li>
-                        <li><a href="/impressum">{t!(i18n, legal.imprint_title)}</a></li>
-                        <li><a href="/datenschutz">{t!(i18n, legal.privacy_title)}</a></li>
-                        <li><a href="/barrierefreiheit">{t!(i18n, legal.accessibility_link)}</a></li>
-                        <li><a href="/leichte-sprache">{t!(i18n, legal.easy_language_title)}</a></li>
-                        <li><a href="/nutzungsbedingungen">{t!(i18n, legal.terms_title)}</a></li>
+                        <li><a href=routes::HELP>{t!(i18n, site.help_link)}</a></li>
+                        <li><a href=routes::IMPRINT>{t!(i18n, legal.imprint_title)}</a></li>
+                        <li><a href=routes::PRIVACY>{t!(i18n, legal.privacy_title)}</a></li>
+                        <li><a href=routes::ACCESSIBILITY>{t!(i18n, legal.accessibility_link)}</a></li>
+                        <li><a href=routes::EASY_LANGUAGE>{t!(i18n, legal.easy_language_title)}</a></li>
+                        <li><a href=routes::TERMS>{t!(i18n, legal.terms_title)}</a></li>
                     </ul>
                 </nav>
                 <p class="site-footer__note">{t!(i18n, site.footer_note)}</p>

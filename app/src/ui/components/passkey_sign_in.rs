@@ -2,6 +2,7 @@
 //! "Passkey verwenden" button (second step and the passkey sign-in page) and the
 //! ceremony both run.
 
+use crate::domain::routes;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
@@ -15,7 +16,7 @@ use crate::{
 };
 
 /// Where the passkey sign-in page lives (it also serves browsers without JavaScript).
-pub const PASSKEY_SIGN_IN_PAGE: &str = "/anmelden/passkey";
+pub const PASSKEY_SIGN_IN_PAGE: &str = routes::SIGN_IN_PASSKEY;
 
 /// The page asked for after signing in: the `next` parameter if it is a local path.
 /// Without one the server decides where the account lands ([`crate::domain::access::landing`]).

@@ -1,6 +1,7 @@
 //! Pieces of the Leistungspostfach shared by the citizen's and the staff's pages: the
 //! name of a kind, file sizes, a file with its download link, and the message form.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -43,7 +44,7 @@ pub fn Attachment(file: AttachmentView) -> impl IntoView {
     let size = file_size(i18n, file.size);
     view! {
         <li>
-            <a href=format!("/dateien/{}", file.id) download=file.filename.clone() rel="external">
+            <a href=routes::file(file.id) download=file.filename.clone() rel="external">
                 {t!(i18n, postbox.download, name = file.filename.clone(), size = size)}
             </a>
             <br />
@@ -89,7 +90,7 @@ pub fn MessageForm(kind: ItemKind, reply_to: Option<crate::domain::ids::PostboxI
                 </ul>
             </div>
         })}
-        <form class="form" method="post" enctype="multipart/form-data" action="/postfach/senden">
+        <form class="form" method="post" enctype="multipart/form-data" action=routes::POSTBOX_SEND>
             <input type="hidden" name="kind" value=kind.as_str() />
             {reply_to.map(|id| view! { <input type="hidden" name="reply_to" value=id.get() /> })}
             <div class="field" class:field--error=subject_error.is_some()>

@@ -51,7 +51,7 @@ pub(crate) mod browser {
     /// page that an older version controls.
     pub fn register(on_waiting: impl Fn() + Clone + 'static) {
         let Some(container) = container() else { return };
-        let registering = container.register("/sw.js");
+        let registering = container.register(crate::domain::routes::SERVICE_WORKER);
         spawn_local(async move {
             let Ok(value) = JsFuture::from(registering).await else { return };
             let Ok(registration) = value.dyn_into::<ServiceWorkerRegistration>() else { return };

@@ -1,6 +1,7 @@
 //! `/konto` ("Mein Konto") and `/konto/datenschutz` (consents, withdrawal). Both need
 //! a signed-in user; others are sent to the sign-in page and brought back afterwards.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -57,7 +58,7 @@ pub fn AccountPage() -> impl IntoView {
             <div class="notice notice--success" role="status"><p>{t_string!(i18n, second.recovery_used, count = count)}</p></div>
         })}
         <RequireAccount
-            here="/konto"
+            here=routes::ACCOUNT
             signed_in=move |account| {
                 let registered = format_date_time(account.registered_at, language);
                 view! {
@@ -69,13 +70,13 @@ pub fn AccountPage() -> impl IntoView {
                             <dt>{t!(i18n, account.registered)}</dt>
                             <dd>{registered}</dd>
                         </dl>
-                        <p><a href="/konto/e-mail">{t!(i18n, profile.change_email)}</a></p>
+                        <p><a href=routes::EMAIL_CHANGE>{t!(i18n, profile.change_email)}</a></p>
                     </section>
                     {account.is_staff.then(|| view! {
                         <section class="card card--action section" aria-labelledby="intern">
                             <h2 id="intern">{t!(i18n, staff.desk_title)}</h2>
                             <p>{t!(i18n, staff.desk_link_text)}</p>
-                            <p><a class="button" href="/intern">{t!(i18n, staff.desk_open)}</a></p>
+                            <p><a class="button" href=routes::DESK>{t!(i18n, staff.desk_open)}</a></p>
                         </section>
                     })}
                     {(!account.is_staff).then(|| if account.has_profile {
@@ -84,9 +85,9 @@ pub fn AccountPage() -> impl IntoView {
                                 <h2 id="profil">{t!(i18n, profile.title)}</h2>
                                 <p>{t!(i18n, profile.link_text)}</p>
                                 <div class="button-row">
-                                    <a class="button" href="/profil">{t!(i18n, profile.title)}</a>
-                                    <a class="button button--secondary" href="/postfach">{t!(i18n, postbox.title)}</a>
-                                    <a class="button button--secondary" href="/termine">{t!(i18n, appointments.title)}</a>
+                                    <a class="button" href=routes::PROFILE>{t!(i18n, profile.title)}</a>
+                                    <a class="button button--secondary" href=routes::POSTBOX>{t!(i18n, postbox.title)}</a>
+                                    <a class="button button--secondary" href=routes::APPOINTMENTS>{t!(i18n, appointments.title)}</a>
                                 </div>
                             </section>
                         }.into_any()
@@ -95,19 +96,19 @@ pub fn AccountPage() -> impl IntoView {
                             <section class="card card--action section" aria-labelledby="profil-anlegen">
                                 <h2 id="profil-anlegen">{t!(i18n, activation.new_profile)}</h2>
                                 <p>{t!(i18n, activation.new_profile_text)}</p>
-                                <p><a class="button" href="/profil/anlegen">{t!(i18n, activation.new_profile)}</a></p>
+                                <p><a class="button" href=routes::NEW_PROFILE>{t!(i18n, activation.new_profile)}</a></p>
                             </section>
                         }.into_any()
                     })}
                     <section class="section" aria-labelledby="sicherheit">
                         <h2 id="sicherheit">{t!(i18n, security.title)}</h2>
                         <p>{t!(i18n, security.link_text)}</p>
-                        <p><a href="/konto/sicherheit">{t!(i18n, security.link)}</a></p>
+                        <p><a href=routes::SECURITY>{t!(i18n, security.link)}</a></p>
                     </section>
                     <section class="section" aria-labelledby="datenschutz">
                         <h2 id="datenschutz">{t!(i18n, account.privacy_heading)}</h2>
                         <p>{t!(i18n, account.privacy_text)}</p>
-                        <p><a href="/konto/datenschutz">{t!(i18n, account.privacy_link)}</a></p>
+                        <p><a href=routes::ACCOUNT_PRIVACY>{t!(i18n, account.privacy_link)}</a></p>
                     </section>
                 }
             }
@@ -147,10 +148,10 @@ pub fn AccountPrivacyPage() -> impl IntoView {
                     {again.then(|| view! {
                         <div class="notice notice--warning" role="status"><p>{t!(i18n, site.reauthentication_required)}</p></div>
                     })}
-                    <RequireAccount here="/konto/datenschutz" signed_in=move |account| {
+                    <RequireAccount here=routes::ACCOUNT_PRIVACY signed_in=move |account| {
                         let reauth_flash = reauth_flash.clone();
                         view! {
-                            <Reauthentication needed=account.needs_reauthentication here="/konto/datenschutz" action=reauth flash=reauth_flash />
+                            <Reauthentication needed=account.needs_reauthentication here=routes::ACCOUNT_PRIVACY action=reauth flash=reauth_flash />
                             <Consents action wrong />
                         }
                     } />

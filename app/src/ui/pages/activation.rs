@@ -2,6 +2,7 @@
 //! `/freischalten` ("Freischaltcode eingeben", `?code=` from the letter's QR code) with
 //! the success page "Freischaltung erfolgreich".
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -35,7 +36,7 @@ pub fn NewProfilePage() -> impl IntoView {
         <section class="card card--action section" aria-labelledby="mit-code">
             <h2 id="mit-code">{t!(i18n, activation.code_card)}</h2>
             <p>{t!(i18n, activation.code_card_text)}</p>
-            <p><a class="button" href="/freischalten">{t!(i18n, activation.enter)}</a></p>
+            <p><a class="button" href=routes::ACTIVATION>{t!(i18n, activation.enter)}</a></p>
         </section>
         <div class="notice section">
             <p>{t!(i18n, activation.no_code)}</p>
@@ -59,7 +60,7 @@ pub fn ActivationPage() -> impl IntoView {
                     <p>{t!(i18n, activation.success_text)}</p>
                 </div>
                 <p>{t!(i18n, activation.success_next)}</p>
-                <p><a class="button" href="/profil" rel="external">{t!(i18n, profile.title)}</a></p>
+                <p><a class="button" href=routes::PROFILE rel="external">{t!(i18n, profile.title)}</a></p>
             }
             .into_any(),
             other => {
@@ -84,7 +85,7 @@ pub fn ActivationPage() -> impl IntoView {
                             {t!(i18n, activation.submit)}
                         </button>
                     </ActionForm>
-                    <p class="section"><a href="/hilfe/freischaltcode">{t!(i18n, help.activation_title)}</a></p>
+                    <p class="section"><a href=routes::HELP_ACTIVATION>{t!(i18n, help.activation_title)}</a></p>
                 }
                 .into_any()
             }

@@ -1,6 +1,7 @@
 //! `/termine`: the citizen's appointments — upcoming ones with "Zum Kalender
 //! hinzufügen" (an `.ics` file), and past ones.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::{
@@ -56,7 +57,7 @@ fn Entry(appointment: AppointmentView) -> impl IntoView {
             {match a.cancelled_at {
                 Some(_) => view! { <p><strong>{t!(i18n, appointments.cancelled)}</strong></p> }.into_any(),
                 None if a.upcoming => view! {
-                    <p><a href=format!("/kalender/{}", a.id) download=format!("termin-{}.ics", a.id) rel="external">
+                    <p><a href=routes::calendar(a.id) download=format!("termin-{}.ics", a.id) rel="external">
                         {t!(i18n, appointments.add_to_calendar)}
                         <span class="visually-hidden">": "{a.details.subject.clone()}</span>
                     </a></p>

@@ -1,6 +1,7 @@
 //! `/leichte-sprache`: the portal explained in easy language (short sentences, one
 //! thought per sentence), as German public-sector sites must offer.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::{ui::components::page::PageHeading, ui::translate::*};
@@ -36,7 +37,7 @@ pub fn EasyLanguagePage() -> impl IntoView {
                     <li>{t!(i18n, easy.how_3)}</li>
                     <li>{t!(i18n, easy.how_4)}</li>
                 </ol>
-                <p><a class="button" href="/registrieren">{t!(i18n, easy.register)}</a></p>
+                <p><a class="button" href=routes::REGISTER>{t!(i18n, easy.register)}</a></p>
             </section>
             <section class="section" aria-labelledby="hilfe">
                 <h2 id="hilfe">{t!(i18n, easy.help_heading)}</h2>

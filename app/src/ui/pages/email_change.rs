@@ -2,6 +2,7 @@
 //! `/e-mail-aendern/bestaetigen?token=…` is where the link in the mail to the new
 //! address leads. Both work without JavaScript.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -77,7 +78,7 @@ pub fn EmailChangePage() -> impl IntoView {
                 <div class="notice notice--success" role="status">
                     <p>{t!(i18n, email_change.sent, email = email)}</p>
                 </div>
-                <p><a class="button button--secondary" href="/konto">{t!(i18n, email_change.to_account)}</a></p>
+                <p><a class="button button--secondary" href=routes::ACCOUNT>{t!(i18n, email_change.to_account)}</a></p>
             }
             .into_any(),
             other => view! {
@@ -98,7 +99,7 @@ pub fn EmailChangePage() -> impl IntoView {
                                     <dt>{t!(i18n, email_change.current)}</dt>
                                     <dd>{account.email}</dd>
                                 </dl>
-                                <Reauthentication needed=account.needs_reauthentication here="/konto/e-mail" action=reauth flash=reauth_flash />
+                                <Reauthentication needed=account.needs_reauthentication here=routes::EMAIL_CHANGE action=reauth flash=reauth_flash />
                             })
                         })
                     }}
@@ -160,17 +161,17 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
                 <div class="notice notice--success" role="status">
                     <p>{t!(i18n, email_change.changed, email = email)}</p>
                 </div>
-                <p><a class="button" href="/konto">{t!(i18n, email_change.to_account)}</a></p>
+                <p><a class="button" href=routes::ACCOUNT>{t!(i18n, email_change.to_account)}</a></p>
             }
             .into_any(),
             Some(Ok(EmailChangeConfirmation::Taken)) => view! {
                 <div class="notice notice--warning" role="alert">
                     <p>{t!(i18n, email_change.taken)}</p>
                 </div>
-                <p><a class="button" href="/konto/e-mail">{t!(i18n, email_change.title)}</a></p>
+                <p><a class="button" href=routes::EMAIL_CHANGE>{t!(i18n, email_change.title)}</a></p>
             }
             .into_any(),
-            Some(Ok(EmailChangeConfirmation::Link(problem))) => view! { <LinkProblem problem new_link="/konto/e-mail" /> }.into_any(),
+            Some(Ok(EmailChangeConfirmation::Link(problem))) => view! { <LinkProblem problem new_link=routes::EMAIL_CHANGE /> }.into_any(),
             Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
             None => {
                 let token = token.clone();
@@ -184,7 +185,7 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
                     </ActionForm>
                     }
                 };
-                view! { <CheckedLink check new_link="/konto/e-mail" press /> }.into_any()
+                view! { <CheckedLink check new_link=routes::EMAIL_CHANGE press /> }.into_any()
             }
         }}
     }

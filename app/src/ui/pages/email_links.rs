@@ -2,6 +2,7 @@
 //! `/registrieren/bestaetigen` (confirmation, the flyer's second success message),
 //! `/registrieren/link-anfordern` (new confirmation link).
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -28,7 +29,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     // Read once: the token belongs to this visit of the page.
     let (token, next) = use_query_map().with_untracked(|q| (q.get("token").unwrap_or_default(), crate::domain::navigation::next_param(|name| q.get(name)).unwrap_or_default()));
     // Signing in continues where the visitor was going before registering.
-    let sign_in = crate::domain::navigation::with_next("/anmelden", &next);
+    let sign_in = crate::domain::navigation::with_next(routes::SIGN_IN, &next);
     let action = ServerAction::<ConfirmEmail>::new();
     let outcome = latest(action, use_flash::<LinkOutcome>(FlashForm::ConfirmEmail));
     let check = link_check(&token, check_confirmation_link);
@@ -49,7 +50,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                 <p><a class="button" href=sign_in.clone()>{t!(i18n, site.sign_in)}</a></p>
             }
             .into_any(),
-            Some(Ok(problem)) => view! { <LinkProblem problem new_link="/registrieren/link-anfordern" /> }.into_any(),
+            Some(Ok(problem)) => view! { <LinkProblem problem new_link=routes::RESEND_CONFIRMATION /> }.into_any(),
             Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
             None => {
                 let token = token.clone();
@@ -63,7 +64,7 @@ pub fn ConfirmEmailPage() -> impl IntoView {
                     </ActionForm>
                     }
                 };
-                view! { <CheckedLink check new_link="/registrieren/link-anfordern" press /> }.into_any()
+                view! { <CheckedLink check new_link=routes::RESEND_CONFIRMATION press /> }.into_any()
             }
         }}
     }

@@ -1,6 +1,7 @@
 //! `/hilfe` and `/hilfe/…`: short guides — the targets of the flyer's QR codes for the
 //! second-factor methods, the activation code and the app.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::{ui::components::page::PageHeading, ui::translate::*};
@@ -15,7 +16,7 @@ fn HelpPage(title: Signal<String>, paragraphs: Vec<Signal<String>>, back: &'stat
 }
 
 macro_rules! help_page {
-    ($(#[$doc:meta])* $name:ident, $title:ident, [$($para:ident),+], $back:literal, $back_label:ident) => {
+    ($(#[$doc:meta])* $name:ident, $title:ident, [$($para:ident),+], $back:path, $back_label:ident) => {
         $(#[$doc])*
         #[component]
         pub fn $name() -> impl IntoView {
@@ -34,19 +35,19 @@ macro_rules! help_page {
 
 help_page!(
     /// `/hilfe/passkey`
-    PasskeyHelpPage, passkey_title, [passkey_text, passkey_steps], "/mfa/einrichten", back
+    PasskeyHelpPage, passkey_title, [passkey_text, passkey_steps], routes::MFA_SETUP, back
 );
 help_page!(
     /// `/hilfe/totp`
-    TotpHelpPage, totp_title, [totp_text, totp_steps], "/mfa/einrichten", back
+    TotpHelpPage, totp_title, [totp_text, totp_steps], routes::MFA_SETUP, back
 );
 help_page!(
     /// `/hilfe/wiederherstellungscodes`
-    RecoveryHelpPage, recovery_title, [recovery_text], "/mfa/einrichten", back
+    RecoveryHelpPage, recovery_title, [recovery_text], routes::MFA_SETUP, back
 );
 help_page!(
     /// `/hilfe/freischaltcode`
-    ActivationHelpPage, activation_title, [activation_text, activation_steps, activation_problems], "/freischalten", activation_back
+    ActivationHelpPage, activation_title, [activation_text, activation_steps, activation_problems], routes::ACTIVATION, activation_back
 );
 
 /// `/hilfe/app`: installing the portal as an app.
@@ -79,12 +80,12 @@ pub fn HelpIndexPage() -> impl IntoView {
         <nav class="section" aria-labelledby="themen">
             <h2 id="themen">{t!(i18n, help.topics)}</h2>
             <ul class="link-list">
-                <li><a href="/hilfe/passkey">{t!(i18n, help.passkey_title)}</a></li>
-                <li><a href="/hilfe/totp">{t!(i18n, help.totp_title)}</a></li>
-                <li><a href="/hilfe/wiederherstellungscodes">{t!(i18n, help.recovery_title)}</a></li>
-                <li><a href="/hilfe/freischaltcode">{t!(i18n, help.activation_title)}</a></li>
-                <li><a href="/hilfe/app">{t!(i18n, help.app_title)}</a></li>
-                <li><a href="/leichte-sprache">{t!(i18n, easy.title)}</a></li>
+                <li><a href=routes::HELP_PASSKEY>{t!(i18n, help.passkey_title)}</a></li>
+                <li><a href=routes::HELP_TOTP>{t!(i18n, help.totp_title)}</a></li>
+                <li><a href=routes::HELP_RECOVERY>{t!(i18n, help.recovery_title)}</a></li>
+                <li><a href=routes::HELP_ACTIVATION>{t!(i18n, help.activation_title)}</a></li>
+                <li><a href=routes::HELP_APP>{t!(i18n, help.app_title)}</a></li>
+                <li><a href=routes::EASY_LANGUAGE>{t!(i18n, easy.title)}</a></li>
             </ul>
         </nav>
     }

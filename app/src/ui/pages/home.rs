@@ -1,5 +1,6 @@
 //! `/`: what the portal offers, what you need, and the way in.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::{
@@ -49,14 +50,14 @@ pub fn HomePage() -> impl IntoView {
             <section aria-labelledby="konto-vorhanden" class="card card--action">
                 <h2 id="konto-vorhanden">{t!(i18n, home.have_account_heading)}</h2>
                 <p>{t!(i18n, home.have_account_text)}</p>
-                <a class="button" href="/anmelden">
+                <a class="button" href=routes::SIGN_IN>
                     {t!(i18n, site.sign_in)}
                 </a>
             </section>
             <section aria-labelledby="kein-konto" class="card card--action">
                 <h2 id="kein-konto">{t!(i18n, home.no_account_heading)}</h2>
                 <p>{t!(i18n, home.no_account_text)}</p>
-                <a class="button" href="/registrieren">
+                <a class="button" href=routes::REGISTER>
                     {t!(i18n, home.register_now)}
                 </a>
             </section>

@@ -2,6 +2,7 @@
 //! flyer), `/mfa/einrichten/totp` and `/mfa/einrichten/passkey`. After the first factor
 //! the recovery codes are shown once and the sign-in is complete.
 
+use crate::domain::routes;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::api::flash_form::FlashForm;
@@ -75,7 +76,7 @@ pub fn EnrolmentPage() -> impl IntoView {
                             let passkey = m.method == "passkey";
                             let heading_id = format!("methode-{}", m.method);
                             let labelled_by = heading_id.clone();
-                            let href = keeping_next(if passkey { "/mfa/einrichten/passkey" } else { "/mfa/einrichten/totp" }, &asked_next);
+                            let href = keeping_next(if passkey { routes::MFA_SETUP_PASSKEY } else { routes::MFA_SETUP_TOTP }, &asked_next);
                             view! {
                                 <section class="card card--action method" aria-labelledby=labelled_by>
                                     <h2 id=heading_id>
@@ -155,7 +156,7 @@ pub fn TotpSetupPage() -> impl IntoView {
                 }}
             }
         } />
-        <p class="section"><a href="/mfa/einrichten">{t!(i18n, mfa.other_method)}</a></p>
+        <p class="section"><a href=routes::MFA_SETUP>{t!(i18n, mfa.other_method)}</a></p>
     }
 }
 
@@ -272,6 +273,6 @@ pub fn PasskeySetupPage() -> impl IntoView {
                 }}
             }
         } />
-        <p class="section"><a href="/mfa/einrichten">{t!(i18n, mfa.other_method)}</a></p>
+        <p class="section"><a href=routes::MFA_SETUP>{t!(i18n, mfa.other_method)}</a></p>
     }
 }

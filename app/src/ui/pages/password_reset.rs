@@ -1,6 +1,7 @@
 //! `/passwort-vergessen` (ask for a reset link) and `/passwort-vergessen/neu`
 //! (the link's target: choose a new password with the same criteria).
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -65,10 +66,10 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     <h2>{t!(i18n, reset.done_title)}</h2>
                     <p>{t!(i18n, reset.done_text)}</p>
                 </div>
-                <p><a class="button" href="/anmelden">{t!(i18n, site.sign_in)}</a></p>
+                <p><a class="button" href=routes::SIGN_IN>{t!(i18n, site.sign_in)}</a></p>
             }
             .into_any(),
-            Some(Ok(ResetOutcome::Link(problem))) => view! { <LinkProblem problem new_link="/passwort-vergessen" /> }.into_any(),
+            Some(Ok(ResetOutcome::Link(problem))) => view! { <LinkProblem problem new_link=routes::FORGOT_PASSWORD /> }.into_any(),
             other => {
                 let error = match &other {
                     Some(Err(error)) => Some(error.clone()),
@@ -80,7 +81,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 };
                 view! {
                     {error.map(|error| view! { <ErrorNotice error /> })}
-                    <CheckedLink check=link new_link="/passwort-vergessen" press=move || view! { <NewPasswordForm action token problems /> } />
+                    <CheckedLink check=link new_link=routes::FORGOT_PASSWORD press=move || view! { <NewPasswordForm action token problems /> } />
                 }
                 .into_any()
             }

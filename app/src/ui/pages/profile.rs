@@ -2,6 +2,7 @@
 //! changes themselves, and the "Kommunikationsoptionen" with the status of the online
 //! communication and the history of every change.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -29,7 +30,7 @@ pub fn ProfilePage() -> impl IntoView {
         Some(profile) => view! { <Profile profile /> }.into_any(),
         None => view! {
             <p>{t!(i18n, profile.none)}</p>
-            <p><a class="button" href="/profil/anlegen">{t!(i18n, activation.new_profile)}</a></p>
+            <p><a class="button" href=routes::NEW_PROFILE>{t!(i18n, activation.new_profile)}</a></p>
         }
         .into_any(),
     };

@@ -1,6 +1,7 @@
 //! `/registrieren`: "Registrierung" — e-mail address, password with the live
 //! criteria checklist, the two consents; then the success message of the flyer.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -132,8 +133,8 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
                 </legend>
                 <p>{t!(i18n, register.consent_intro)}</p>
                 <ul class="link-list">
-                    <li><a href="/nutzungsbedingungen" target="_blank" rel="noopener">{t!(i18n, register.read_terms)}</a></li>
-                    <li><a href="/datenschutz" target="_blank" rel="noopener">{t!(i18n, register.read_privacy)}</a></li>
+                    <li><a href=routes::TERMS target="_blank" rel="noopener">{t!(i18n, register.read_terms)}</a></li>
+                    <li><a href=routes::PRIVACY target="_blank" rel="noopener">{t!(i18n, register.read_privacy)}</a></li>
                 </ul>
                 <Checkbox id="accept_terms" name="accept_terms" error=terms_error checked=Signal::stored(terms)>
                     {t!(i18n, register.terms_label)}
@@ -149,7 +150,7 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
             </button>
         </ActionForm>
         <p class="section">
-            {t!(i18n, register.have_account)}" "<a href="/anmelden">{t!(i18n, site.sign_in)}</a>
+            {t!(i18n, register.have_account)}" "<a href=routes::SIGN_IN>{t!(i18n, site.sign_in)}</a>
         </p>
     }
 }
@@ -158,7 +159,7 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
 #[component]
 fn Registered(email: String) -> impl IntoView {
     let i18n = use_i18n();
-    let link = format!("/registrieren/link-anfordern?email={}", form_urlencode(&email));
+    let link = format!("{}?email={}", routes::RESEND_CONFIRMATION, form_urlencode(&email));
     view! {
         <div class="notice notice--success" role="status">
             <h2>{t!(i18n, register.success_title)}</h2>

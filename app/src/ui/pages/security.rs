@@ -2,6 +2,7 @@
 //! password, signed-in devices and security events. Changes need a proof of identity
 //! from the last ten minutes; the page asks for one when needed.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -89,7 +90,7 @@ pub fn SecurityPage() -> impl IntoView {
         <Loaded resource=overview content=move |settings| {
             let (reauth_flash, password_flash) = (reauth_flash.clone(), password_flash.clone());
             view! {
-                <Reauthentication needed=settings.needs_reauthentication here="/konto/sicherheit" action=reauth flash=reauth_flash />
+                <Reauthentication needed=settings.needs_reauthentication here=routes::SECURITY action=reauth flash=reauth_flash />
                 <Passkeys settings=settings.clone() rename remove />
                 <Totp settings=settings.clone() remove=remove_totp />
                 <Recovery settings=settings.clone() renew />
@@ -110,7 +111,7 @@ fn ChangeMessage(outcome: Signal<Option<Result<ChangeOutcome, crate::api::ApiErr
         None => None,
         Some(Err(error)) => Some(view! { <ErrorNotice error /> }.into_any()),
         Some(Ok(ChangeOutcome::NewRecoveryCodes(codes))) => {
-            Some(view! { <RecoveryCodes codes email=email.clone() next="/konto/sicherheit" /> }.into_any())
+            Some(view! { <RecoveryCodes codes email=email.clone() next=routes::SECURITY /> }.into_any())
         }
         Some(Ok(outcome)) => {
             let (class, text) = match outcome {
@@ -170,7 +171,7 @@ fn Passkeys(settings: SecuritySettings, rename: ServerAction<RenamePasskey>, rem
                     })
                     .collect_view()}
             </ul>
-            <p><a class="button button--secondary" href="/mfa/einrichten/passkey">{t!(i18n, security.add_passkey)}</a></p>
+            <p><a class="button button--secondary" href=routes::MFA_SETUP_PASSKEY>{t!(i18n, security.add_passkey)}</a></p>
         </section>
     }
 }
@@ -186,7 +187,7 @@ fn Totp(settings: SecuritySettings, remove: ServerAction<RemoveTotp>) -> impl In
                 Some(since) => view! {
                     <p>{t_string!(i18n, security.totp_active, date = format_date_time(since, language))}</p>
                     <div class="button-row">
-                        <a class="button button--secondary" href="/mfa/einrichten/totp">{t!(i18n, security.totp_replace)}</a>
+                        <a class="button button--secondary" href=routes::MFA_SETUP_TOTP>{t!(i18n, security.totp_replace)}</a>
                         <ActionForm action=remove attr:class="inline-form">
                             <button type="submit" class="button button--warning">{t!(i18n, security.totp_remove)}</button>
                         </ActionForm>
@@ -195,7 +196,7 @@ fn Totp(settings: SecuritySettings, remove: ServerAction<RemoveTotp>) -> impl In
                 .into_any(),
                 None => view! {
                     <p>{t!(i18n, security.totp_none)}</p>
-                    <p><a class="button button--secondary" href="/mfa/einrichten/totp">{t!(i18n, security.totp_setup)}</a></p>
+                    <p><a class="button button--secondary" href=routes::MFA_SETUP_TOTP>{t!(i18n, security.totp_setup)}</a></p>
                 }
                 .into_any(),
             }}

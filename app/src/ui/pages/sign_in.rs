@@ -1,6 +1,7 @@
 //! `/anmelden`: "Anmeldung" with e-mail address and password, the way back, the way
 //! to register, and what to do when access is lost.
 
+use crate::domain::routes;
 use leptos::{prelude::*, task::spawn_local};
 
 use crate::api::flash_form::FlashForm;
@@ -102,7 +103,7 @@ pub fn SignInPage() -> impl IntoView {
         {move || match outcome.get() {
             Some(Err(error)) => Some(view! { <ErrorNotice error /> }.into_any()),
             Some(Ok(SignInOutcome::Rejected { email, problem: SignInProblem::Unconfirmed })) => {
-                let href = format!("/registrieren/link-anfordern?email={}", form_urlencode(&email));
+                let href = format!("{}?email={}", routes::RESEND_CONFIRMATION, form_urlencode(&email));
                 Some(
                     view! {
                         <div class="notice notice--warning" role="alert">
@@ -140,7 +141,7 @@ pub fn SignInPage() -> impl IntoView {
                 autocomplete="current-password"
                 required=true
             />
-            <p><a href="/passwort-vergessen">{t!(i18n, sign_in.forgot)}</a></p>
+            <p><a href=routes::FORGOT_PASSWORD>{t!(i18n, sign_in.forgot)}</a></p>
             <div class="button-row">
                 <a class="button button--secondary" href="/">{t!(i18n, sign_in.back)}</a>
                 <button type="submit" class="button" disabled=move || action.pending().get()>
@@ -150,7 +151,7 @@ pub fn SignInPage() -> impl IntoView {
         </ActionForm>
         <p class="section">
             {t!(i18n, sign_in.no_account)}" "
-            <a href=move || with_next("/registrieren", &next.get())>{t!(i18n, sign_in.register_now)}</a>
+            <a href=move || with_next(routes::REGISTER, &next.get())>{t!(i18n, sign_in.register_now)}</a>
         </p>
         <div class="notice">
             <p>{t!(i18n, sign_in.lost_access)}</p>

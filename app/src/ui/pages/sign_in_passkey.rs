@@ -2,6 +2,7 @@
 //! password. The sign-in page's "Mit Passkey anmelden" leads here when JavaScript is
 //! off (and says what is needed); with JavaScript that link opens the dialog directly.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -23,7 +24,7 @@ pub fn PasskeySignInPage() -> impl IntoView {
         <p>{t!(i18n, sign_in.passkey_page_text)}</p>
         <div class="notice notice--warning without-js"><p>{t!(i18n, sign_in.passkey_needs_js)}</p></div>
         <PasskeyButton next />
-        <p class="section"><a href="/anmelden">{t!(i18n, sign_in.with_password)}</a></p>
-        <p><a href="/hilfe/passkey">{t!(i18n, help.passkey_title)}</a></p>
+        <p class="section"><a href=routes::SIGN_IN>{t!(i18n, sign_in.with_password)}</a></p>
+        <p><a href=routes::HELP_PASSKEY>{t!(i18n, help.passkey_title)}</a></p>
     }
 }

@@ -1,6 +1,7 @@
 //! `/postfach`: the inbox — newest first, unread ones marked, filter by kind (a plain
 //! GET form) and pages.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -25,18 +26,18 @@ pub fn InboxPage() -> impl IntoView {
     let page = Signal::derive(move || query.with(|q| q.get("seite")).and_then(|p| p.parse::<i64>().ok()).unwrap_or(1));
     let inbox = Resource::new(move || (kind.get(), page.get()), |(kind, page)| my_postbox(kind, Some(page)));
     let page_link = move |page: i64| match kind.get() {
-        Some(kind) => format!("/postfach?art={kind}&seite={page}"),
-        None => format!("/postfach?seite={page}"),
+        Some(kind) => format!("{}?art={kind}&seite={page}", routes::POSTBOX),
+        None => format!("{}?seite={page}", routes::POSTBOX),
     };
     view! {
         <PageHeading text=Signal::derive(move || t_string!(i18n, postbox.title).to_string()) />
         <p class="lead">{t!(i18n, postbox.intro)}</p>
         <div class="button-row">
-            <a class="button" href="/postfach/schreiben">{t!(i18n, postbox.write_title)}</a>
-            <a class="button button--secondary" href="/postfach/schreiben?art=nachweis">{t!(i18n, postbox.write_evidence_title)}</a>
+            <a class="button" href=routes::POSTBOX_WRITE>{t!(i18n, postbox.write_title)}</a>
+            <a class="button button--secondary" href=format!("{}?art=nachweis", routes::POSTBOX_WRITE)>{t!(i18n, postbox.write_evidence_title)}</a>
         </div>
         <search class="section">
-            <form method="get" action="/postfach" class="form form--inline">
+            <form method="get" action=routes::POSTBOX class="form form--inline">
                 <div class="field">
                     <label class="field__label" for="art">{t!(i18n, postbox.filter_label)}</label>
                     <select class="field__input" id="art" name="art">
@@ -67,7 +68,7 @@ pub fn InboxPage() -> impl IntoView {
                                 view! {
                                     <li class="card item" class:item--unread=unread>
                                         <h2 class="item__title">
-                                            <a href=format!("/postfach/{}", item.id)>{item.subject}</a>
+                                            <a href=routes::postbox_item(item.id)>{item.subject}</a>
                                         </h2>
                                         <p class="item__meta">
                                             {item.from_citizen.then(|| view! { {t!(i18n, postbox.from_you)}" · " })}

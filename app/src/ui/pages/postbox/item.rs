@@ -3,6 +3,7 @@
 //! Eingangsbestätigung, and the conversation it belongs to with a reply form. Opening
 //! it is recorded.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::domain::ids::PostboxItemId;
@@ -94,7 +95,7 @@ fn Item(item: PostboxItemView, conversation: Vec<PostboxItemView>, outcome: Opti
                 <ul class="item-list">
                     {others.into_iter().map(|other| view! {
                         <li class="card item">
-                            <h3 class="item__title"><a href=format!("/postfach/{}", other.id)>{other.subject.clone()}</a></h3>
+                            <h3 class="item__title"><a href=routes::postbox_item(other.id)>{other.subject.clone()}</a></h3>
                             <p class="item__meta">
                                 {if other.from_citizen { t_string!(i18n, postbox.from_you) } else { t_string!(i18n, postbox.from_job_centre) }}
                                 " · "{format_date_time(other.created_at, language)}
@@ -108,7 +109,7 @@ fn Item(item: PostboxItemView, conversation: Vec<PostboxItemView>, outcome: Opti
             <h2 id="antworten">{t!(i18n, postbox.reply)}</h2>
             <MessageForm kind=ItemKind::Nachricht reply_to=Some(item.id) outcome=refused subject=reply_subject />
         </section>
-        <p class="section"><a href="/postfach">{t!(i18n, postbox.back)}</a></p>
+        <p class="section"><a href=routes::POSTBOX>{t!(i18n, postbox.back)}</a></p>
     }
 }
 
@@ -137,7 +138,7 @@ fn Receipt(item: PostboxItemView) -> impl IntoView {
                             <tbody>
                                 {item.attachments.into_iter().map(|file| view! {
                                     <tr>
-                                        <td><a href=format!("/dateien/{}", file.id) download=file.filename.clone() rel="external">{file.filename.clone()}</a></td>
+                                        <td><a href=routes::file(file.id) download=file.filename.clone() rel="external">{file.filename.clone()}</a></td>
                                         <td>{file_size(i18n, file.size)}</td>
                                         <td><code class="hash">{file.sha256}</code></td>
                                     </tr>
@@ -148,7 +149,7 @@ fn Receipt(item: PostboxItemView) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <p><a href=format!("/postfach/{}/eingangsbestaetigung", item.id) rel="external" download="">{t!(i18n, postbox.receipt_download)}</a></p>
+            <p><a href=routes::receipt(item.id) rel="external" download="">{t!(i18n, postbox.receipt_download)}</a></p>
         </section>
     }
 }

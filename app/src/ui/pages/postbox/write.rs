@@ -3,6 +3,7 @@
 //! under a conversation. A plain multipart form to `/postfach/senden`, so it works
 //! without JavaScript; refused input comes back with what was typed.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -30,7 +31,7 @@ pub fn WritePage() -> impl IntoView {
         }) />
         <p class="lead">{move || if evidence { t_string!(i18n, postbox.write_evidence_intro) } else { t_string!(i18n, postbox.write_intro) }}</p>
         <MessageForm kind reply_to=None outcome subject=String::new() />
-        <p class="section"><a href="/postfach">{t!(i18n, postbox.back)}</a></p>
+        <p class="section"><a href=routes::POSTBOX>{t!(i18n, postbox.back)}</a></p>
     }
 }
 

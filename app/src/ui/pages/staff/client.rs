@@ -1,6 +1,7 @@
 //! `/intern/kunden/{id}`: a client record, its activation code (issue, revoke, print
 //! the letter) and — once unlocked — the communication options with their history.
 
+use crate::domain::routes;
 use crate::domain::ids::ClientId;
 use leptos::prelude::*;
 
@@ -200,6 +201,6 @@ fn Details(
         })}
         {schedule}
         <ClientPostbox client_id=client.id items outcome=sent />
-        <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
+        <p class="section"><a href=routes::DESK>{t!(i18n, staff.back_to_desk)}</a></p>
     }
 }

@@ -1,5 +1,6 @@
 //! `/intern`: the desk's start — search client records by name or customer number.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -27,13 +28,13 @@ pub fn DeskPage() -> impl IntoView {
         <StaffOnly content=move |desk| view! {
             <p class="lead">{t_string!(i18n, staff.desk_intro, name = desk.staff_name.clone(), job_centre = desk.job_centre.clone())}</p>
             <div class="button-row">
-                <a class="button" href="/intern/kunden/neu">{t!(i18n, staff.new_client)}</a>
-                <a class="button button--secondary" href="/intern/nachrichten">{t!(i18n, postbox.staff_inbox_title)}</a>
-                <a class="button button--secondary" href="/intern/postversand">{t!(i18n, postbox.queue_title)}</a>
-                <a class="button button--secondary" href="/intern/rueckmeldungen">{t!(i18n, accessibility.staff_link)}</a>
+                <a class="button" href=routes::NEW_CLIENT>{t!(i18n, staff.new_client)}</a>
+                <a class="button button--secondary" href=routes::STAFF_MESSAGES>{t!(i18n, postbox.staff_inbox_title)}</a>
+                <a class="button button--secondary" href=routes::PRINT_QUEUE>{t!(i18n, postbox.queue_title)}</a>
+                <a class="button button--secondary" href=routes::STAFF_FEEDBACK>{t!(i18n, accessibility.staff_link)}</a>
             </div>
             <search class="section">
-                <form method="get" action="/intern" class="form form--inline">
+                <form method="get" action=routes::DESK class="form form--inline">
                     <div class="field">
                         <label class="field__label" for="suche">{t!(i18n, staff.search_label)}</label>
                         <input class="field__input" id="suche" name="suche" type="search" value=move || search.get() />
@@ -60,7 +61,7 @@ pub fn DeskPage() -> impl IntoView {
                                     .into_iter()
                                     .map(|c| view! {
                                         <tr>
-                                            <td><a href=format!("/intern/kunden/{}", c.id)>{format!("{}, {}", c.record.family_name, c.record.given_name)}</a></td>
+                                            <td><a href=routes::client(c.id)>{format!("{}, {}", c.record.family_name, c.record.given_name)}</a></td>
                                             <td>{c.record.customer_number}</td>
                                             <td>{crate::domain::client_record::german_date(&c.record.birth_date)}</td>
                                             <td>{match c.profile_since {

@@ -1,6 +1,7 @@
 //! `/intern/rueckmeldungen`: feedback on barriers sent from the accessibility
 //! statement, open first; staff mark what they have dealt with.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::ui::components::staff_only::StaffOnly;
@@ -34,7 +35,7 @@ pub fn FeedbackPage() -> impl IntoView {
                 .into_any(),
             } />
         } />
-        <p class="section"><a href="/intern">{t!(i18n, staff.desk_title)}</a></p>
+        <p class="section"><a href=routes::DESK>{t!(i18n, staff.desk_title)}</a></p>
     }
 }
 

@@ -3,6 +3,7 @@
 //! form (a plain multipart form, like sending from the client page) and "Als erledigt
 //! markieren".
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::domain::ids::PostboxItemId;
@@ -39,7 +40,7 @@ pub fn MessagesPage() -> impl IntoView {
                         {entries.into_iter().map(|entry| view! {
                             <li class="card item" class:item--unread=entry.done_at.is_none() data-testid="message-entry">
                                 <h2 class="item__title">
-                                    <a href=format!("/intern/nachrichten/{}", entry.item.id)>{entry.item.subject.clone()}</a>
+                                    <a href=routes::conversation(entry.item.id)>{entry.item.subject.clone()}</a>
                                 </h2>
                                 <p class="item__meta">
                                     {entry.client_name.clone()}" (" {entry.customer_number.clone()} ") · "
@@ -55,7 +56,7 @@ pub fn MessagesPage() -> impl IntoView {
                 }
                 .into_any(),
             } />
-            <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
+            <p class="section"><a href=routes::DESK>{t!(i18n, staff.back_to_desk)}</a></p>
         } />
     }
 }
@@ -87,7 +88,7 @@ pub fn ConversationPage() -> impl IntoView {
                     let reply_subject = crate::domain::postbox::reply_subject(&subject, t_string!(i18n, postbox.reply_prefix));
                     view! {
                         <p class="lead">
-                            <a href=format!("/intern/kunden/{}", conversation.client_id)>{conversation.client_name.clone()}</a>
+                            <a href=routes::client(conversation.client_id)>{conversation.client_name.clone()}</a>
                             " (" {conversation.customer_number.clone()} ")"
                         </p>
                         <p role="status">{match conversation.done_at {
@@ -101,7 +102,7 @@ pub fn ConversationPage() -> impl IntoView {
                         <section class="section" aria-labelledby="antwort">
                             <h2 id="antwort">{t!(i18n, postbox.reply)}</h2>
                             <form class="form" method="post" enctype="multipart/form-data"
-                                action=format!("/intern/kunden/{}/senden", conversation.client_id)>
+                                action=routes::client_send(conversation.client_id)>
                                 <input type="hidden" name="kind" value="nachricht" />
                                 <input type="hidden" name="reply_to" value=conversation.thread_id.get() />
                                 <div class="field">
@@ -130,7 +131,7 @@ pub fn ConversationPage() -> impl IntoView {
                     .into_any()
                 }
             } />
-            <p class="section"><a href="/intern/nachrichten">{t!(i18n, postbox.staff_inbox_back)}</a></p>
+            <p class="section"><a href=routes::STAFF_MESSAGES>{t!(i18n, postbox.staff_inbox_back)}</a></p>
         } />
     }
 }

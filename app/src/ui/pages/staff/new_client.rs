@@ -1,5 +1,6 @@
 //! `/intern/kunden/neu`: a new client record.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::api::flash_form::FlashForm;
@@ -122,7 +123,7 @@ pub fn NewClientPage() -> impl IntoView {
                         {field("city", t_string!(i18n, staff.city_label).to_string(), input.city.clone(), "text", "off", true)}
                         {field("mobile", t_string!(i18n, staff.mobile_label).to_string(), input.mobile.clone(), "tel", "off", false)}
                         <div class="button-row">
-                            <a class="button button--secondary" href="/intern">{t!(i18n, staff.back_to_desk)}</a>
+                            <a class="button button--secondary" href=routes::DESK>{t!(i18n, staff.back_to_desk)}</a>
                             <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, staff.create)}</button>
                         </div>
                     </ActionForm>

@@ -1,6 +1,7 @@
 //! `/intern/postversand`: items of the job centre that go by post (the client has no
 //! profile or Online-Kommunikation off) and are not yet marked as printed and posted.
 
+use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::ui::components::{client_postbox::reason_text, staff_only::StaffOnly};
@@ -40,7 +41,7 @@ pub fn PrintQueuePage() -> impl IntoView {
                                 <li class="card item" data-testid="queue-item">
                                     <h2 class="item__title">{entry.item.item.subject.clone()}</h2>
                                     <p class="item__meta">
-                                        <a href=format!("/intern/kunden/{}", entry.client_id)>{entry.client_name.clone()}</a>
+                                        <a href=routes::client(entry.client_id)>{entry.client_name.clone()}</a>
                                         " (" {entry.customer_number.clone()} ") · "
                                         {kind_label(i18n, entry.item.item.kind)}" · "
                                         {format_date_time(entry.item.item.created_at, language)}
@@ -63,7 +64,7 @@ pub fn PrintQueuePage() -> impl IntoView {
                 }
                 .into_any(),
             } />
-            <p class="section"><a href="/intern">{t!(i18n, staff.back_to_desk)}</a></p>
+            <p class="section"><a href=routes::DESK>{t!(i18n, staff.back_to_desk)}</a></p>
         } />
     }
 }
