@@ -161,12 +161,7 @@ pub async fn latest(db: &Db, client_id: ClientId) -> Result<Option<CodeStatus>, 
     .fetch_optional(db.pool())
     .await?;
     row.map(|row| {
-        Ok(CodeStatus {
-            issued_at: row.try_get("issued_at")?,
-            valid_until: row.try_get("valid_until")?,
-            revoked_at: row.try_get("revoked_at")?,
-            redeemed_at: row.try_get("redeemed_at")?,
-        })
+        Ok(crate::from_columns!(row, CodeStatus { issued_at, valid_until, revoked_at, redeemed_at }))
     })
     .transpose()
 }

@@ -45,21 +45,8 @@ const COLUMNS: &str = "id, client_id, starts_at, duration_minutes, mode, place, 
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Appointment, StoreError> {
     let mode: String = row.try_get("mode")?;
-    Ok(Appointment {
-        id: row.try_get("id")?,
-        client_id: row.try_get("client_id")?,
-        details: CheckedAppointment {
-            starts_at: row.try_get("starts_at")?,
-            duration_minutes: row.try_get("duration_minutes")?,
-            mode: Mode::parse(&mode).unwrap_or(Mode::InPerson),
-            place: row.try_get("place")?,
-            subject: row.try_get("subject")?,
-            notes: row.try_get("notes")?,
-        },
-        cancelled_at: row.try_get("cancelled_at")?,
-        reminder_at: row.try_get("reminder_at")?,
-        reminder_outcome: row.try_get("reminder_outcome")?,
-    })
+    let details = crate::from_columns!(row, CheckedAppointment { starts_at, duration_minutes, place, subject, notes; mode: Mode::parse(&mode).unwrap_or(Mode::InPerson) });
+    Ok(crate::from_columns!(row, Appointment { id, client_id, cancelled_at, reminder_at, reminder_outcome; details: details }))
 }
 
 /// Stores a new appointment for `client_id`.
@@ -128,16 +115,16 @@ pub async fn calendar_file(state: &super::AppState, client_id: ClientId, id: App
         Some(name) => format!("{} ({name})", appointment.details.subject),
         None => appointment.details.subject.clone(),
     };
-    let host = url_host(&state.settings.public_url);
+    let details = &appointment.details;
     Ok(Some(crate::domain::appointment::ics(
         appointment.id.get(),
-        &host,
+        &url_host(&state.settings.public_url),
         state.clock.now(),
-        appointment.details.starts_at,
-        appointment.details.duration_minutes,
+        details.starts_at,
+        details.duration_minutes,
         &summary,
-        &appointment.details.place,
-        &appointment.details.notes,
+        &details.place,
+        &details.notes,
     )))
 }
 
@@ -212,5 +199,17 @@ pub async fn run(db: Db, clock: Clock, lead_hours: i64, portal: String, outbox_w
             () = tokio::time::sleep(REMINDER_POLL) => {}
             _ = stop.changed() => {}
         }
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::url_host;
+
+    #[test]
+    fn url_host_is_the_uid_domain() {
+        assert_eq!(url_host("https://portal.example:8443/pfad"), "portal.example");
+        assert_eq!(url_host("http://localhost:3000"), "localhost");
     }
 }

@@ -3,7 +3,7 @@
 //! passwords, codes or tokens. Owns the `audit_log` table.
 
 use crate::domain::ids::AccountId;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, Executor};
 
 use super::{request::Requester, store::StoreError};
 
@@ -64,13 +64,7 @@ pub async fn for_account(
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(AuditEntry {
-                at: row.try_get("at")?,
-                account_id: row.try_get("account_id")?,
-                event: row.try_get("event")?,
-                ip: row.try_get("ip")?,
-                user_agent: row.try_get("user_agent")?,
-            })
+            Ok(crate::from_columns!(row, AuditEntry { at, account_id, event, ip, user_agent }))
         })
         .collect()
 }

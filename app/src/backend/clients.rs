@@ -136,16 +136,6 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Client, StoreError> {
     Ok(Client {
         id: row.try_get("id")?,
         job_centre_id: row.try_get("job_centre_id")?,
-        record: ClientRecord {
-            customer_number: row.try_get("customer_number")?,
-            salutation: row.try_get("salutation")?,
-            given_name: row.try_get("given_name")?,
-            family_name: row.try_get("family_name")?,
-            birth_date: row.try_get("birth_date")?,
-            street: row.try_get("street")?,
-            postcode: row.try_get("postcode")?,
-            city: row.try_get("city")?,
-            mobile: row.try_get("mobile")?,
-        },
+        record: crate::from_columns!(row, ClientRecord { customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, mobile }),
     })
 }

@@ -171,13 +171,7 @@ pub async fn meta(db: &Db, id: i64) -> Result<Option<FileMeta>, StoreError> {
         .fetch_optional(db.pool())
         .await?;
     row.map(|row| {
-        Ok(FileMeta {
-            id: row.try_get("id")?,
-            filename: row.try_get("filename")?,
-            content_type: row.try_get("content_type")?,
-            size: row.try_get("size")?,
-            sha256: row.try_get("sha256")?,
-        })
+        Ok(crate::from_columns!(row, FileMeta { id, filename, content_type, size, sha256 }))
     })
     .transpose()
 }

@@ -74,13 +74,6 @@ pub async fn count(db: &Db) -> Result<i64, StoreError> {
 fn from_row(row: &sqlx::any::AnyRow) -> Result<JobCentre, StoreError> {
     Ok(JobCentre {
         id: row.try_get("id")?,
-        contact: JobCentreContact {
-            name: row.try_get("name")?,
-            street: row.try_get("street")?,
-            postcode: row.try_get("postcode")?,
-            city: row.try_get("city")?,
-            phone: row.try_get("phone")?,
-            email: row.try_get("email")?,
-        },
+        contact: crate::from_columns!(row, JobCentreContact { name, street, postcode, city, phone, email }),
     })
 }

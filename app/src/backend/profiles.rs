@@ -48,13 +48,7 @@ async fn find_where(db: &Db, column: &'static str, value: i64) -> Result<Option<
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Profile, StoreError> {
-    Ok(Profile {
-        id: row.try_get("id")?,
-        account_id: row.try_get("account_id")?,
-        client_id: row.try_get("client_id")?,
-        created_at: row.try_get("created_at")?,
-        sms_mobile: row.try_get("sms_mobile")?,
-    })
+    Ok(crate::from_columns!(row, Profile { id, account_id, client_id, created_at, sms_mobile }))
 }
 
 /// Creates the profile that links `account_id` to `client_id`, inside the caller's

@@ -177,13 +177,7 @@ pub async fn list(db: &Db, account_id: AccountId) -> Result<Vec<SessionInfo>, St
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(SessionInfo {
-                id: row.try_get("id")?,
-                created_at: row.try_get("created_at")?,
-                last_seen_at: row.try_get("last_seen_at")?,
-                ip: row.try_get("ip")?,
-                user_agent: row.try_get("user_agent")?,
-            })
+            Ok(crate::from_columns!(row, SessionInfo { id, created_at, last_seen_at, ip, user_agent }))
         })
         .collect()
 }

@@ -110,9 +110,5 @@ pub async fn list(db: &Db) -> Result<Vec<(StaffMember, String)>, StoreError> {
 }
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<StaffMember, StoreError> {
-    Ok(StaffMember {
-        account_id: row.try_get("account_id")?,
-        job_centre_id: row.try_get("job_centre_id")?,
-        display_name: row.try_get("display_name")?,
-    })
+    Ok(crate::from_columns!(row, StaffMember { account_id, job_centre_id, display_name }))
 }

@@ -173,6 +173,17 @@ fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
+/// Builds `Type { field, … }` from a row whose columns are named like the fields:
+/// `from_columns!(row, JobCentreContact { name, street })` reads `row.try_get("name")?`
+/// and `row.try_get("street")?`; fields after a `;` are given as `field: expression`.
+/// Use it inside a function returning `Result<_, StoreError>`.
+#[macro_export]
+macro_rules! from_columns {
+    ($row:expr, $type:ident { $($field:ident),* $(,)? $(; $($other:ident : $value:expr),* $(,)?)? }) => {
+        $type { $($field: <::sqlx::any::AnyRow as ::sqlx::Row>::try_get(&$row, stringify!($field))?,)* $($($other: $value,)*)? }
+    };
+}
+
 /// The ids of `domain::ids` as integers in the store (`sqlx`'s `Any` driver: SQLite and
 /// PostgreSQL `BIGINT`).
 mod ids {

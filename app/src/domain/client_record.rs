@@ -9,10 +9,11 @@ use super::mobile_number;
 /// The salutations a record may carry.
 pub const SALUTATIONS: [&str; 3] = ["frau", "herr", "keine"];
 
-/// The fields as typed.
+/// The fields of a client record as the desk's form names them. `M` is how the mobile
+/// number is held: as typed ([`ClientInput`]) or checked ([`ClientRecord`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClientInput {
-    /// "Kundennummer".
+pub struct ClientFields<M> {
+    /// "Kundennummer", unique within the job centre (in capitals once checked).
     pub customer_number: String,
     /// `frau`, `herr` or `keine`.
     pub salutation: String,
@@ -28,33 +29,17 @@ pub struct ClientInput {
     pub postcode: String,
     /// "Ort".
     pub city: String,
-    /// "Mobilfunknummer" (optional).
-    pub mobile: String,
+    /// "Mobilfunknummer" (optional): as typed, or in international form once checked.
+    pub mobile: M,
 }
 
+/// The fields as typed (the form comes back with them when a check fails).
+pub type ClientInput = ClientFields<String>;
+
 /// A checked client record, normalised (trimmed, customer number in capitals, mobile
-/// number in international form). What the job centre holds about a person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClientRecord {
-    /// "Kundennummer", unique within the job centre.
-    pub customer_number: String,
-    /// `frau`, `herr` or `keine`.
-    pub salutation: String,
-    /// Given name.
-    pub given_name: String,
-    /// Family name.
-    pub family_name: String,
-    /// Date of birth, `YYYY-MM-DD`.
-    pub birth_date: String,
-    /// Street and house number.
-    pub street: String,
-    /// Postcode.
-    pub postcode: String,
-    /// City.
-    pub city: String,
-    /// Mobile number, if known.
-    pub mobile: Option<String>,
-}
+/// number in international form, `None` if there is none). What the job centre holds
+/// about a person; made only by [`ClientRecord::from_input`].
+pub type ClientRecord = ClientFields<Option<String>>;
 
 impl ClientRecord {
     /// Checks and normalises typed fields (`today` is `YYYY-MM-DD`).

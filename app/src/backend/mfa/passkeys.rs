@@ -226,12 +226,7 @@ pub async fn list(db: &Db, account_id: AccountId) -> Result<Vec<PasskeyInfo>, St
         .await?;
     rows.iter()
         .map(|row| {
-            Ok(PasskeyInfo {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-                created_at: row.try_get("created_at")?,
-                last_used_at: row.try_get("last_used_at")?,
-            })
+            Ok(crate::from_columns!(row, PasskeyInfo { id, name, created_at, last_used_at }))
         })
         .collect()
 }

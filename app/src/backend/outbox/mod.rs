@@ -144,15 +144,7 @@ pub async fn claim_next(db: &Db, now: i64) -> Result<Option<Pending>, StoreError
     .fetch_optional(db.pool())
     .await?;
     row.map(|row| {
-        Ok(Pending {
-            id: row.try_get("id")?,
-            channel: row.try_get("channel")?,
-            recipient: row.try_get("recipient")?,
-            subject: row.try_get("subject")?,
-            body_text: row.try_get("body_text")?,
-            body_html: row.try_get("body_html")?,
-            attempts: row.try_get("attempts")?,
-        })
+        Ok(crate::from_columns!(row, Pending { id, channel, recipient, subject, body_text, body_html, attempts }))
     })
     .transpose()
 }
@@ -235,17 +227,7 @@ pub async fn recent(db: &Db, channel: Channel, limit: i64) -> Result<Vec<Stored>
     .await?;
     rows.iter()
         .map(|row| {
-            Ok(Stored {
-                id: row.try_get("id")?,
-                recipient: row.try_get("recipient")?,
-                subject: row.try_get("subject")?,
-                body_text: row.try_get("body_text")?,
-                created_at: row.try_get("created_at")?,
-                sent_at: row.try_get("sent_at")?,
-                delivered_via: row.try_get("delivered_via")?,
-                attempts: row.try_get("attempts")?,
-                last_error: row.try_get("last_error")?,
-            })
+            Ok(crate::from_columns!(row, Stored { id, recipient, subject, body_text, created_at, sent_at, delivered_via, attempts, last_error }))
         })
         .collect()
 }

@@ -123,15 +123,12 @@ pub fn ContactDetails(
                 _ => None,
             }}
             <ActionForm action=send attr:class="form form--inline" attr:novalidate=true>
-                <TextField
-                    id="mobile"
-                    name="mobile"
+                <TextField id="mobile" name="mobile"
                     label=Signal::derive(move || t_string!(i18n, profile.mobile_field).to_string())
                     hint=Signal::derive(move || t_string!(i18n, profile.mobile_hint).to_string())
                     error=number_error
                     value=Signal::stored(suggestion)
-                    input_type="tel"
-                    autocomplete="tel"
+                    input_type="tel" autocomplete="tel"
                 />
                 <button type="submit" class="button button--secondary" disabled=move || send.pending().get()>
                     {t!(i18n, profile.mobile_send)}
@@ -140,9 +137,7 @@ pub fn ContactDetails(
             {move || pending.get().map(|mobile| view! {
                 <p>{t!(i18n, profile.mobile_pending, mobile = mobile)}</p>
                 <ActionForm action=confirm attr:class="form form--inline" attr:novalidate=true>
-                    <TextField
-                        id="sms-code"
-                        name="code"
+                    <TextField id="sms-code" name="code"
                         label=Signal::derive(move || t_string!(i18n, profile.mobile_code_field).to_string())
                         hint=Signal::derive(move || t_string!(i18n, profile.mobile_code_hint).to_string())
                         error=code_error

@@ -6,12 +6,16 @@ use crate::domain::routes;
 use leptos::prelude::*;
 
 use crate::{
-    api::auth::{LinkOutcome, LinkRequestOutcome},
+    api::{
+        auth::{LinkOutcome, LinkRequestOutcome},
+        ApiError,
+    },
     ui::{
         components::{
             error::ErrorNotice,
             form::{ErrorSummary, FieldError, TextField},
             loading::Loaded,
+            page::PageHeading,
             messages::email_message,
         },
         translate::*,
@@ -80,13 +84,56 @@ pub fn LinkProblem(problem: LinkOutcome, new_link: &'static str) -> impl IntoVie
     }
 }
 
+/// A page an e-mail link opens. It checks the link without using it (mail scanners
+/// fetch links), shows `intro` and the button `press` while the link can be used —
+/// pressing it by itself once the page runs in the browser ([`press_once_valid`] with
+/// `dispatch`) — and then what pressing it came to (`done`), or why the link does not
+/// work, with the way to `new_link`.
+#[component]
+pub fn LinkPage<O, D, P>(
+    /// The page's heading.
+    #[prop(into)]
+    title: Signal<String>,
+    /// The check of the link ([`link_check`]).
+    check: Resource<Result<LinkOutcome, ApiError>>,
+    /// What pressing the button came to, once pressed.
+    outcome: Signal<Option<Result<O, ApiError>>>,
+    /// Where a new link is asked for.
+    new_link: &'static str,
+    /// The text above the button.
+    #[prop(into)]
+    intro: Signal<String>,
+    /// The view of the outcome.
+    done: D,
+    /// The form with the button (a [`PressButton`] inside the page's `ActionForm`).
+    press: P,
+    /// Presses the button (dispatches the page's action).
+    dispatch: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView
+where
+    O: Clone + Send + Sync + 'static,
+    D: Fn(O) -> AnyView + Send + Sync + 'static,
+    P: Fn() -> AnyView + Send + Sync + Clone + 'static,
+{
+    press_once_valid(check, Signal::derive(move || outcome.get().is_some()), dispatch);
+    let with_intro = move || view! { <p>{move || intro.get()}</p>{press()} };
+    view! {
+        <PageHeading text=title />
+        {move || match outcome.get() {
+            Some(Ok(result)) => done(result),
+            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
+            None => view! { <CheckedLink check new_link press=with_intro.clone() /> }.into_any(),
+        }}
+    }
+}
+
 /// A link page before its button is pressed: "Wird geladen …" while the link is
 /// checked, then `press` (the button that uses the link) if it can be used, else why not
 /// with the way to `new_link`.
 #[component]
 pub fn CheckedLink<V, F>(
     /// The check of the link (it does not use it).
-    check: Resource<Result<LinkOutcome, crate::api::ApiError>>,
+    check: Resource<Result<LinkOutcome, ApiError>>,
     /// Where a new link is asked for.
     new_link: &'static str,
     /// The intro and the button.
@@ -101,6 +148,15 @@ where
         problem => view! { <LinkProblem problem new_link /> }.into_any(),
     };
     view! { <Loaded resource=check content /> }
+}
+
+/// The button of a link page, with the link's token.
+#[component]
+pub fn PressButton(token: String, #[prop(into)] label: Signal<String>, #[prop(into)] pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <input type="hidden" name="token" value=token />
+        <button type="submit" class="button" disabled=move || pending.get()>{move || label.get()}</button>
+    }
 }
 
 /// The frame of a "send me a link" page: the intro, or the neutral confirmation once sent.
@@ -141,15 +197,11 @@ pub fn EmailLinkFields(
     });
     view! {
         <ErrorSummary errors=summary />
-        <TextField
-            id="email"
-            name="email"
+        <TextField id="email" name="email"
             label=Signal::derive(move || t_string!(i18n, register.email_label).to_string())
             error
             value
-            input_type="email"
-            autocomplete="email"
-            required=true
+            input_type="email" autocomplete="email" required=true
         />
     }
 }

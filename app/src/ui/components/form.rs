@@ -93,10 +93,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let has_hint = hint.is_some();
     view! {
-        <div class="field" class:field--error=move || error.get().is_some()>
-            <label class="field__label" for=id>{move || label.get()}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
-            <FieldMessage id error />
+        <FieldFrame id label hint error>
             <input
                 class="field__input"
                 id=id
@@ -114,6 +111,20 @@ pub fn TextField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || described_by(id, has_hint, error.get().is_some())
             />
+        </FieldFrame>
+    }
+}
+
+/// A form field around its input (`children`): the label, the hint and the error
+/// message, with the error style when there is one.
+#[component]
+fn FieldFrame(id: &'static str, label: Signal<String>, hint: Option<Signal<String>>, error: Signal<Option<String>>, children: Children) -> impl IntoView {
+    view! {
+        <div class="field" class:field--error=move || error.get().is_some()>
+            <label class="field__label" for=id>{move || label.get()}</label>
+            {hint.map(|hint| view! { <p class="field__hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
+            <FieldMessage id error />
+            {children()}
         </div>
     }
 }
@@ -138,19 +149,14 @@ pub fn FieldMessage(id: &'static str, #[prop(into)] error: Signal<Option<String>
 /// pre-filled from the server.
 #[component]
 pub fn PasswordField(
-    /// Element id.
+    /// Element id, as for [`TextField`].
     id: &'static str,
-    /// Field name.
+    /// Field name, as for [`TextField`].
     name: &'static str,
-    /// Visible label.
-    #[prop(into)]
-    label: Signal<String>,
-    /// Hint.
-    #[prop(optional_no_strip, into)]
-    hint: Option<Signal<String>>,
-    /// Error message.
-    #[prop(into)]
-    error: Signal<Option<String>>,
+    /// Visible label, hint (`None`: none) and error message, as for [`TextField`].
+    #[prop(into)] label: Signal<String>,
+    #[prop(optional_no_strip, into)] hint: Option<Signal<String>>,
+    #[prop(into)] error: Signal<Option<String>>,
     /// The typed value.
     value: RwSignal<String>,
     /// Show the characters instead of dots.
@@ -192,10 +198,7 @@ pub fn PasswordField(
         true
     });
     view! {
-        <div class="field" class:field--error=move || error.get().is_some()>
-            <label class="field__label" for=id>{move || label.get()}</label>
-            {hint.map(|hint| view! { <p class="field__hint" id=format!("{id}-hint")>{move || hint.get()}</p> })}
-            <FieldMessage id error />
+        <FieldFrame id label hint error>
             <input
                 node_ref=input
                 class="field__input"
@@ -210,7 +213,7 @@ pub fn PasswordField(
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=describe
             />
-        </div>
+        </FieldFrame>
     }
 }
 

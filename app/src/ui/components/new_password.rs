@@ -44,27 +44,18 @@ pub fn NewPasswordFields(
         None => "password password_repeat".to_owned(),
     };
     view! {
-        <PasswordField
-            id="password"
-            name="password"
+        <PasswordField id="password" name="password"
             label
             hint
             error=password_error
             value=password
-            revealed
-            autocomplete="new-password"
-            also_described_by="kriterien"
-            required=true
+            revealed autocomplete="new-password" also_described_by="kriterien" required=true
         />
-        <PasswordField
-            id="password_repeat"
-            name="password_repeat"
+        <PasswordField id="password_repeat" name="password_repeat"
             label=Signal::derive(move || t_string!(i18n, register.repetition_label).to_string())
             error=repetition_error
             value=repetition
-            revealed
-            autocomplete="new-password"
-            required=true
+            revealed autocomplete="new-password" required=true
         />
         <RevealToggle revealed controls />
         <PasswordChecklist id="kriterien" password repetition />

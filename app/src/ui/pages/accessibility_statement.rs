@@ -130,30 +130,23 @@ fn FeedbackForm(
                     inner_html=message_value
                 ></textarea>
             </div>
-            <TextField
-                id="seite"
-                name="page"
+            <TextField id="seite" name="page"
                 label=Signal::derive(move || t_string!(i18n, accessibility.page).to_string())
                 hint=Signal::derive(move || t_string!(i18n, accessibility.page_hint).to_string())
                 error=Signal::stored(page_error)
                 value=Signal::stored(input.page.clone())
             />
-            <TextField
-                id="name"
-                name="name"
+            <TextField id="name" name="name"
                 label=Signal::derive(move || t_string!(i18n, accessibility.name).to_string())
                 error=Signal::stored(None::<String>)
                 value=Signal::stored(input.name.clone())
                 autocomplete="name"
             />
-            <TextField
-                id="antwort-email"
-                name="email"
+            <TextField id="antwort-email" name="email"
                 label=Signal::derive(move || t_string!(i18n, accessibility.email).to_string())
                 error=Signal::stored(email_error)
                 value=Signal::stored(input.email.clone())
-                input_type="email"
-                autocomplete="email"
+                input_type="email" autocomplete="email"
             />
             <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, accessibility.send)}</button>
         </ActionForm>

@@ -200,15 +200,11 @@ fn Consents(action: ServerAction<WithdrawEmailConsent>, wrong: bool) -> impl Int
             <p>{t!(i18n, privacy.withdraw_text)}</p>
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <ErrorSummary errors=summary />
-                <PasswordField
-                    id="password"
-                    name="password"
+                <PasswordField id="password" name="password"
                     label=Signal::derive(move || t_string!(i18n, privacy.password_label).to_string())
                     error
                     value=password
-                    revealed=Signal::stored(false)
-                    autocomplete="current-password"
-                    required=true
+                    revealed=Signal::stored(false) autocomplete="current-password" required=true
                 />
                 <button type="submit" class="button button--warning">{t!(i18n, privacy.withdraw_submit)}</button>
             </ActionForm>

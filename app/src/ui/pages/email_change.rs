@@ -18,7 +18,7 @@ use crate::{
         components::{
             error::ErrorNotice,
             form::{latest, use_flash, ErrorSummary, FieldError, PasswordField, TextField},
-            email_link::{link_check, press_once_valid, CheckedLink, LinkProblem},
+            email_link::{link_check, LinkPage, LinkProblem, PressButton},
             messages::email_message,
             page::PageHeading,
             reauthentication::Reauthentication,
@@ -106,26 +106,18 @@ pub fn EmailChangePage() -> impl IntoView {
                 </Suspense>
                 <ActionForm action attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=summary />
-                    <TextField
-                        id="new-email"
-                        name="email"
+                    <TextField id="new-email" name="email"
                         label=Signal::derive(move || format!("{} *", t_string!(i18n, email_change.new_email)))
                         error=email_error
                         value=entered
-                        input_type="email"
-                        autocomplete="email"
-                        required=true
+                        input_type="email" autocomplete="email" required=true
                     />
-                    <PasswordField
-                        id="password"
-                        name="password"
+                    <PasswordField id="password" name="password"
                         label=Signal::derive(move || format!("{} *", t_string!(i18n, email_change.password)))
                         hint=Some(Signal::derive(move || t_string!(i18n, email_change.password_hint).to_string()))
                         error=password_error
                         value=password
-                        revealed=Signal::stored(false)
-                        autocomplete="current-password"
-                        required=true
+                        revealed=Signal::stored(false) autocomplete="current-password" required=true
                     />
                     <button type="submit" class="button" disabled=move || action.pending().get()>
                         {t!(i18n, email_change.submit)}
@@ -148,45 +140,40 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
     let action = ServerAction::<ConfirmEmailChange>::new();
     let outcome = latest(action, use_flash::<EmailChangeConfirmation>(FlashForm::EmailChangeConfirm));
     let check = link_check(&token, check_email_change_link);
-    press_once_valid(check, Signal::derive(move || outcome.get().is_some()), {
+    let done = move |result: EmailChangeConfirmation| match result {
+        EmailChangeConfirmation::Changed { email } => view! {
+            <div class="notice notice--success" role="status">
+                <p>{t!(i18n, email_change.changed, email = email)}</p>
+            </div>
+            <p><a class="button" href=routes::ACCOUNT>{t!(i18n, email_change.to_account)}</a></p>
+        }
+        .into_any(),
+        EmailChangeConfirmation::Taken => view! {
+            <div class="notice notice--warning" role="alert">
+                <p>{t!(i18n, email_change.taken)}</p>
+            </div>
+            <p><a class="button" href=routes::EMAIL_CHANGE>{t!(i18n, email_change.title)}</a></p>
+        }
+        .into_any(),
+        EmailChangeConfirmation::Link(problem) => view! { <LinkProblem problem new_link=routes::EMAIL_CHANGE /> }.into_any(),
+    };
+    let label = Signal::derive(move || t_string!(i18n, email_change.press).to_string());
+    let press = {
         let token = token.clone();
         move || {
-            action.dispatch(ConfirmEmailChange { token: token.clone() });
+            let token = token.clone();
+            view! { <ActionForm action attr:class="form"><PressButton token label pending=action.pending() /></ActionForm> }.into_any()
         }
-    });
+    };
+    let dispatch = move || {
+        action.dispatch(ConfirmEmailChange { token: token.clone() });
+    };
     view! {
-        <PageHeading text=Signal::derive(move || t_string!(i18n, email_change.confirm_title).to_string()) />
-        {move || match outcome.get() {
-            Some(Ok(EmailChangeConfirmation::Changed { email })) => view! {
-                <div class="notice notice--success" role="status">
-                    <p>{t!(i18n, email_change.changed, email = email)}</p>
-                </div>
-                <p><a class="button" href=routes::ACCOUNT>{t!(i18n, email_change.to_account)}</a></p>
-            }
-            .into_any(),
-            Some(Ok(EmailChangeConfirmation::Taken)) => view! {
-                <div class="notice notice--warning" role="alert">
-                    <p>{t!(i18n, email_change.taken)}</p>
-                </div>
-                <p><a class="button" href=routes::EMAIL_CHANGE>{t!(i18n, email_change.title)}</a></p>
-            }
-            .into_any(),
-            Some(Ok(EmailChangeConfirmation::Link(problem))) => view! { <LinkProblem problem new_link=routes::EMAIL_CHANGE /> }.into_any(),
-            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
-            None => {
-                let token = token.clone();
-                let press = move || {
-                    let token = token.clone();
-                    view! {
-                    <p>{t!(i18n, email_change.press_intro)}</p>
-                    <ActionForm action attr:class="form">
-                        <input type="hidden" name="token" value=token />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, email_change.press)}</button>
-                    </ActionForm>
-                    }
-                };
-                view! { <CheckedLink check new_link=routes::EMAIL_CHANGE press /> }.into_any()
-            }
-        }}
+        <LinkPage
+            title=Signal::derive(move || t_string!(i18n, email_change.confirm_title).to_string())
+            check outcome new_link=routes::EMAIL_CHANGE
+            intro=Signal::derive(move || t_string!(i18n, email_change.press_intro).to_string())
+            done press dispatch
+        />
     }
 }

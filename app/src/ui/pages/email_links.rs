@@ -12,8 +12,7 @@ use crate::{
     api::auth::{check_confirmation_link, ConfirmEmail, LinkOutcome, LinkRequestOutcome, ResendConfirmation},
     ui::translate::*,
     ui::components::{
-        email_link::{link_check, press_once_valid, CheckedLink, EmailLinkFields, EmailLinkRequest, LinkProblem},
-        error::ErrorNotice,
+        email_link::{link_check, EmailLinkFields, EmailLinkRequest, LinkPage, LinkProblem, PressButton},
         form::{latest, use_flash},
         page::PageHeading,
     },
@@ -33,40 +32,35 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     let action = ServerAction::<ConfirmEmail>::new();
     let outcome = latest(action, use_flash::<LinkOutcome>(FlashForm::ConfirmEmail));
     let check = link_check(&token, check_confirmation_link);
-    press_once_valid(check, Signal::derive(move || outcome.get().is_some()), {
+    let done = move |result: LinkOutcome| match result {
+        LinkOutcome::Valid => view! {
+            <div class="notice notice--success" role="status">
+                <h2>{t!(i18n, confirm.success_title)}</h2>
+                <p>{t!(i18n, confirm.success_text)}</p>
+            </div>
+            <p><a class="button" href=sign_in.clone()>{t!(i18n, site.sign_in)}</a></p>
+        }
+        .into_any(),
+        problem => view! { <LinkProblem problem new_link=routes::RESEND_CONFIRMATION /> }.into_any(),
+    };
+    let label = Signal::derive(move || t_string!(i18n, confirm.press).to_string());
+    let press = {
         let token = token.clone();
         move || {
-            action.dispatch(ConfirmEmail { token: token.clone() });
+            let token = token.clone();
+            view! { <ActionForm action attr:class="form"><PressButton token label pending=action.pending() /></ActionForm> }.into_any()
         }
-    });
+    };
+    let dispatch = move || {
+        action.dispatch(ConfirmEmail { token: token.clone() });
+    };
     view! {
-        <PageHeading text=Signal::derive(move || t_string!(i18n, confirm.title).to_string()) />
-        {move || match outcome.get() {
-            Some(Ok(LinkOutcome::Valid)) => view! {
-                <div class="notice notice--success" role="status">
-                    <h2>{t!(i18n, confirm.success_title)}</h2>
-                    <p>{t!(i18n, confirm.success_text)}</p>
-                </div>
-                <p><a class="button" href=sign_in.clone()>{t!(i18n, site.sign_in)}</a></p>
-            }
-            .into_any(),
-            Some(Ok(problem)) => view! { <LinkProblem problem new_link=routes::RESEND_CONFIRMATION /> }.into_any(),
-            Some(Err(error)) => view! { <ErrorNotice error /> }.into_any(),
-            None => {
-                let token = token.clone();
-                let press = move || {
-                    let token = token.clone();
-                    view! {
-                    <p>{t!(i18n, confirm.press_intro)}</p>
-                    <ActionForm action attr:class="form">
-                        <input type="hidden" name="token" value=token />
-                        <button type="submit" class="button" disabled=move || action.pending().get()>{t!(i18n, confirm.press)}</button>
-                    </ActionForm>
-                    }
-                };
-                view! { <CheckedLink check new_link=routes::RESEND_CONFIRMATION press /> }.into_any()
-            }
-        }}
+        <LinkPage
+            title=Signal::derive(move || t_string!(i18n, confirm.title).to_string())
+            check outcome new_link=routes::RESEND_CONFIRMATION
+            intro=Signal::derive(move || t_string!(i18n, confirm.press_intro).to_string())
+            done press dispatch
+        />
     }
 }
 

@@ -254,14 +254,12 @@ pub fn PasskeySetupPage() -> impl IntoView {
                             <p>{move || message.get()}</p>
                         </div>
                         <div class="form with-js" class:is-pending=move || pending.get()>
-                            <TextField
-                                id="passkey_name"
-                                name="passkey_name"
+                            <TextField id="passkey_name" name="passkey_name"
                                 label=Signal::derive(move || t_string!(i18n, mfa.passkey_name_label).to_string())
                                 hint=Signal::derive(move || t_string!(i18n, mfa.passkey_name_hint).to_string())
                                 error=Signal::stored(None::<String>)
-                                autocomplete="off"
                                 on_input=Callback::new(move |value: String| name.set(value))
+                                autocomplete="off"
                             />
                             <button type="button" class="button" on:click=register disabled=move || busy.get()>
                                 {t!(i18n, mfa.passkey_create)}

@@ -104,16 +104,12 @@ fn RegisterForm(action: ServerAction<Register>, rejected: Option<Rejected>) -> i
 
             <h2>{t!(i18n, register.email_heading)}</h2>
             <p>{t!(i18n, register.email_intro)}</p>
-            <TextField
-                id="email"
-                name="email"
+            <TextField id="email" name="email"
                 label=Signal::derive(move || t_string!(i18n, register.email_label).to_string())
                 hint=Signal::derive(move || t_string!(i18n, register.email_hint).to_string())
                 error=email_error
                 value=Signal::stored(email)
-                input_type="email"
-                autocomplete="email"
-                required=true
+                input_type="email" autocomplete="email" required=true
             />
 
             <h2>{t!(i18n, register.password_heading)}</h2>

@@ -83,9 +83,7 @@ fn Factors(status: FactorSummary, action: ServerAction<SubmitSecondFactor>, wron
                     <ActionForm action attr:class="form" attr:novalidate=true>
                         <input type="hidden" name="method" value="totp" />
                         <input type="hidden" name="next" value=next />
-                        <OneTimeCodeField
-                            id="code"
-                            name="code"
+                        <OneTimeCodeField id="code" name="code"
                             label=Signal::derive(move || t_string!(i18n, second.totp_label).to_string())
                             error=Signal::derive(move || if method.get() == "totp" { error.get() } else { None })
                         />
@@ -100,9 +98,7 @@ fn Factors(status: FactorSummary, action: ServerAction<SubmitSecondFactor>, wron
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <input type="hidden" name="method" value="recovery" />
                 <input type="hidden" name="next" value=next />
-                <TextField
-                    id="recovery_code"
-                    name="code"
+                <TextField id="recovery_code" name="code"
                     label=Signal::derive(move || t_string!(i18n, second.recovery_label).to_string())
                     hint=Signal::derive(move || t_string!(i18n, second.recovery_hint).to_string())
                     error=Signal::derive(move || if method.get() == "recovery" { error.get() } else { None })

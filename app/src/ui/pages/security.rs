@@ -259,15 +259,11 @@ fn Password(action: ServerAction<ChangePassword>, flash: Option<ChangeOutcome>) 
             }}
             <ActionForm action attr:class="form" attr:novalidate=true>
                 <ErrorSummary errors=summary />
-                <PasswordField
-                    id="current"
-                    name="current"
+                <PasswordField id="current" name="current"
                     label=Signal::derive(move || t_string!(i18n, security.current_password).to_string())
                     error=current_error
                     value=current
-                    revealed
-                    autocomplete="current-password"
-                    required=true
+                    revealed autocomplete="current-password" required=true
                 />
                 <NewPasswordFields
                     label=Signal::derive(move || t_string!(i18n, security.new_password).to_string())

@@ -121,25 +121,17 @@ pub fn SignInPage() -> impl IntoView {
         <ActionForm action attr:class="form" attr:novalidate=true>
             <ErrorSummary errors=summary />
             <input type="hidden" name="next" value=move || next.get() />
-            <TextField
-                id="email"
-                name="email"
+            <TextField id="email" name="email"
                 label=Signal::derive(move || t_string!(i18n, sign_in.email_label).to_string())
                 error=email_error
                 value=email_value
-                input_type="email"
-                autocomplete="username webauthn"
-                required=true
+                input_type="email" autocomplete="username webauthn" required=true
             />
-            <PasswordField
-                id="password"
-                name="password"
+            <PasswordField id="password" name="password"
                 label=Signal::derive(move || t_string!(i18n, sign_in.password_label).to_string())
                 error=password_error
                 value=password
-                revealed=Signal::stored(false)
-                autocomplete="current-password"
-                required=true
+                revealed=Signal::stored(false) autocomplete="current-password" required=true
             />
             <p><a href=routes::FORGOT_PASSWORD>{t!(i18n, sign_in.forgot)}</a></p>
             <div class="button-row">

@@ -163,15 +163,12 @@ fn Details(
                 <ActionForm action=issue attr:class="form" attr:novalidate=true>
                     <ErrorSummary errors=Signal::stored(summary.clone()) />
                     <input type="hidden" name="client_id" value=client.id.get() />
-                    <TextField
-                        id="valid_days"
-                        name="valid_days"
+                    <TextField id="valid_days" name="valid_days"
                         label=Signal::derive(move || t_string!(i18n, staff.valid_days_label).to_string())
                         hint=Signal::derive(move || t_string!(i18n, staff.valid_days_hint).to_string())
                         error=Signal::stored(validity_error.clone())
                         value=Signal::stored(DEFAULT_VALID_DAYS.to_string())
-                        input_type="number"
-                        required=true
+                        input_type="number" required=true
                     />
                     <p class="field__hint">{t!(i18n, staff.issue_hint)}</p>
                     <button type="submit" class="button" disabled=move || issue.pending().get()>{t!(i18n, staff.issue)}</button>

@@ -85,15 +85,12 @@ pub fn NewClientPage() -> impl IntoView {
                 let field = move |id: &'static str, label: String, value: String, input_type: &'static str, autocomplete: &'static str, required: bool| {
                     let message = error_for(id);
                     view! {
-                        <TextField
+                        <TextField name=id
                             id
-                            name=id
                             label=label
                             error=Signal::stored(message)
                             value=Signal::stored(value)
-                            input_type
-                            autocomplete=autocomplete
-                            required
+                            input_type autocomplete=autocomplete required
                         />
                     }
                 };
