@@ -87,6 +87,7 @@ impl Application {
             settings: Arc::new(PortalSettings {
                 portal_name: settings.portal_name.clone(),
                 public_url: settings.public_origin(),
+                public_url_qr: app::backend::qr::svg(&settings.public_origin()).unwrap_or_default().into(),
                 development: settings.is_development(),
                 secure_cookies: settings.is_https(),
                 throttle: settings.throttle,

@@ -30,7 +30,5 @@ pub struct PortalLink {
 #[server(endpoint = "site/portal-link")]
 pub async fn portal_address() -> Result<PortalLink, ApiError> {
     let state = super::state()?;
-    let url = state.settings.public_url.to_string();
-    let qr_svg = crate::backend::qr::svg(&url).unwrap_or_default();
-    Ok(PortalLink { url, qr_svg })
+    Ok(PortalLink { url: state.settings.public_url.clone(), qr_svg: state.settings.public_url_qr.to_string() })
 }

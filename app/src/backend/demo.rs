@@ -57,19 +57,22 @@ pub async fn seed_if_empty(db: &Db, now: i64) -> Result<SeedOutcome, SeedError> 
     if job_centres::count(db).await? > 0 {
         return Ok(SeedOutcome::AlreadyPopulated);
     }
-    job_centres::create(
-        db,
-        &JobCentreContact {
-            name: DEMO_JOB_CENTRE.to_owned(),
-            street: "Musterstraße 1".to_owned(),
-            postcode: "12345".to_owned(),
-            city: "Musterstadt".to_owned(),
-            phone: "0800 4 5555 00".to_owned(),
-            email: "jobcenter-musterstadt@example.org".to_owned(),
-        },
-        now,
-    )
-    .await?;
+    let centre = JobCentreContact {
+        name: DEMO_JOB_CENTRE.to_owned(),
+        street: "Musterstraße 1".to_owned(),
+        postcode: "12345".to_owned(),
+        city: "Musterstadt".to_owned(),
+        phone: "0800 4 5555 00".to_owned(),
+        email: "jobcenter-musterstadt@example.org".to_owned(),
+    };
+    if let Err(error) = job_centres::create(db, &centre, now).await {
+        // Several instances started at once on one new database: the name is unique, so
+        // exactly one of them seeds; the others find its job centre and go on.
+        return match job_centres::find_by_name(db, DEMO_JOB_CENTRE).await? {
+            Some(_) => Ok(SeedOutcome::AlreadyPopulated),
+            None => Err(error.into()),
+        };
+    }
     // Off the async threads, like every Argon2 hash.
     let hash = tokio::task::spawn_blocking(|| passwords::hash_blocking(DEMO_STAFF_PASSWORD.as_bytes()))
         .await

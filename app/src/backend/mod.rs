@@ -48,6 +48,9 @@ pub struct PortalSettings {
     pub portal_name: String,
     /// Origin under which browsers reach the portal, e.g. `https://jobcenter.example`.
     pub public_url: String,
+    /// The QR code of `public_url` as inline SVG, made once at start-up (the start page
+    /// shows it on every visit; making it took more time than rendering the page).
+    pub public_url_qr: Arc<str>,
     /// Development mode: local mail preview, no `Secure` cookies on plain HTTP.
     pub development: bool,
     /// Cookies get `Secure` and the `__Host-` prefix (HTTPS).

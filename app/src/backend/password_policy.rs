@@ -126,7 +126,8 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(2000))]
+        // 2,000 by default; `PROPTEST_CASES` (bench/fuzz.sh: 100,000) sets more.
+        #![proptest_config(ProptestConfig::with_cases(std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)))]
 
         /// The browser's checklist and the server never disagree: the server accepts a
         /// password only if every checklist item is ticked, and whenever an item is

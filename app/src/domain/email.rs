@@ -182,4 +182,19 @@ mod tests {
         let email = EmailAddress::parse("Max.Muster@example.org").expect("valid");
         assert_eq!(email.local_part(), "max.muster");
     }
+
+    proptest::proptest! {
+        /// Any text is an address or a clear refusal; an accepted address is normalised
+        /// once and for all (parsing it again gives it back) and has one `@` with text
+        /// on both sides. `PROPTEST_CASES` sets the number (bench/fuzz.sh: 100,000).
+        #[test]
+        fn any_text_is_an_address_or_refused(input in "\\PC{0,80}|[a-zA-Z0-9.+_-]{0,20}@[a-zA-Z0-9äöüß.-]{0,30}") {
+            if let Ok(address) = EmailAddress::parse(&input) {
+                let again = EmailAddress::parse(address.as_str());
+                proptest::prop_assert_eq!(again.as_ref().map(|a| a.as_str()), Ok(address.as_str()));
+                let (local, domain) = address.as_str().split_once('@').expect("one @");
+                proptest::prop_assert!(!local.is_empty() && !domain.is_empty() && !domain.contains('@'));
+            }
+        }
+    }
 }

@@ -237,3 +237,71 @@ fn type_problem(head: &[u8], limits: &Limits) -> Option<FileProblem> {
         Some(_) => None,
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Whatever bytes arrive as a multipart body, reading it ends with a form or a
+    //! refusal — never a panic, never more files than allowed, never a text longer than
+    //! [`MAX_TEXT_CHARS`]. `PROPTEST_CASES` sets the number of bodies (`bench/fuzz.sh`
+    //! runs 100,000).
+    use super::*;
+    use axum::{body::Body, extract::FromRequest, http::Request};
+    use proptest::prelude::*;
+
+    const BOUNDARY: &str = "X-BOUNDARY";
+
+    fn read(body: Vec<u8>) -> Result<Received, Refusal> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime for the test");
+        runtime.block_on(async {
+            let request = Request::builder()
+                .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+                .body(Body::from(body))
+                .expect("a request");
+            let Ok(multipart) = Multipart::from_request(request, &()).await else { return Err(Refusal::Malformed) };
+            receive(multipart, Limits { max_body: 64 * 1024, max_files: 2, pdf_only: false }).await
+        })
+    }
+
+    /// A body built from well-formed and broken parts.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        let part = prop_oneof![
+            ("kind|subject|body|reply_to|x", ".{0,40}").prop_map(|(name, value)| {
+                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").into_bytes()
+            }),
+            ("file|files", "[^\"]{0,30}", proptest::collection::vec(any::<u8>(), 0..600)).prop_map(|(name, filename, content)| {
+                let mut part = format!(
+                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/pdf\r\n\r\n"
+                )
+                .into_bytes();
+                part.extend(content);
+                part.extend(b"\r\n");
+                part
+            }),
+            proptest::collection::vec(any::<u8>(), 0..200),
+        ];
+        (proptest::collection::vec(part, 0..6), any::<bool>()).prop_map(|(parts, closed)| {
+            let mut body: Vec<u8> = parts.concat();
+            if closed {
+                body.extend(format!("--{BOUNDARY}--\r\n").into_bytes());
+            }
+            body
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_body_is_read_or_refused(body in body()) {
+            if let Ok(form) = read(body) {
+                prop_assert!(form.files.len() <= 2);
+                for text in [&form.kind, &form.subject, &form.body] {
+                    prop_assert!(text.chars().count() <= MAX_TEXT_CHARS);
+                }
+            }
+        }
+
+        #[test]
+        fn random_bytes_are_read_or_refused(body in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let _ = read(body);
+        }
+    }
+}
