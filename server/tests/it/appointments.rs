@@ -20,12 +20,7 @@ on_both_databases!(
 
 /// A citizen with a profile, SMS-Benachrichtigung on and a confirmed number.
 async fn citizen_with_sms(app: &TestApp, desk: &str, client: &str, name: &str, mobile: &str) -> String {
-    let issued = app.call("staff/issue-code", &[("client_id", client), ("valid_days", "30")], Some(desk)).await;
-    let code = issued.json["Issued"]["code"].as_str().expect("code").to_owned();
-    let address = app.registered(name).await;
-    let cookie = app.full_sign_in(&address, PASSWORD).await;
-    let redeemed = app.call("profile/redeem", &[("code", &code)], Some(&cookie)).await;
-    let cookie = format!("session={}", redeemed.cookie("session").expect("new session"));
+    let (_, cookie) = crate::support::desk::citizen_with_profile(app, desk, client, name).await;
     assert!(app.call("profile/mobile/send", &[("mobile", mobile)], Some(&cookie)).await.json["CodeSent"].is_object());
     let sms = outbox::recent(&app.state.db, outbox::Channel::Sms, 1).await.expect("outbox").remove(0);
     let sms_code: String = sms.body_text.split(|c: char| !c.is_ascii_digit()).find(|w| w.len() == 6).expect("code").to_owned();

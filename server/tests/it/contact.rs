@@ -7,7 +7,7 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use crate::support::{
-    desk::{audit_count, new_client, staff_of},
+    desk::audit_count,
     sms_gateway::{code_in, SmsGatewayStub},
     Backend, TestApp, PASSWORD,
 };
@@ -38,15 +38,7 @@ async fn spawn(backend: Backend, gateway: &SmsGatewayStub) -> TestApp {
 
 /// A citizen with an unlocked profile; returns the session cookie.
 async fn citizen_with_profile(app: &TestApp, name: &str) -> String {
-    let desk = staff_of(app, &format!("Jobcenter {name}")).await;
-    let client = new_client(app, &desk, &format!("K-{name}"), "0151 1111111").await.to_string();
-    let issued = app.call("staff/issue-code", &[("client_id", &client), ("valid_days", "30")], Some(&desk)).await;
-    let code = issued.json["Issued"]["code"].as_str().expect("code").to_owned();
-    let address = app.registered(name).await;
-    let cookie = app.full_sign_in(&address, PASSWORD).await;
-    let redeemed = app.call("profile/redeem", &[("code", &code)], Some(&cookie)).await;
-    assert_eq!(redeemed.json, json!("Activated"));
-    format!("session={}", redeemed.cookie("session").expect("new session"))
+    crate::support::desk::citizen_with_own_profile(app, name, "0151 1111111").await
 }
 
 async fn a_mobile_number_is_confirmed_by_sms_before_the_sms_switch_turns_on(backend: Backend) {

@@ -23,13 +23,7 @@ on_both_databases!(
 /// A citizen who unlocked `client`'s profile with `options` switched on; returns the
 /// citizen's address and cookie.
 async fn citizen_of(app: &TestApp, desk: &str, client: &str, name: &str, options: &[&str]) -> (String, String) {
-    let issued = app.call("staff/issue-code", &[("client_id", client), ("valid_days", "30")], Some(desk)).await;
-    let code = issued.json["Issued"]["code"].as_str().expect("code").to_owned();
-    let address = app.registered(name).await;
-    let cookie = app.full_sign_in(&address, PASSWORD).await;
-    let redeemed = app.call("profile/redeem", &[("code", &code)], Some(&cookie)).await;
-    assert_eq!(redeemed.json, json!("Activated"));
-    let cookie = format!("session={}", redeemed.cookie("session").expect("new session"));
+    let (address, cookie) = crate::support::desk::citizen_with_profile(app, desk, client, name).await;
     for option in options {
         let saved = app.call("profile/option", &[("option", option), ("enabled", "true")], Some(&cookie)).await;
         assert!(saved.json["Saved"].is_object(), "{}", saved.body);

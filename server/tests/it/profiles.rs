@@ -21,8 +21,7 @@ on_both_databases!(
 );
 
 async fn issue(app: &TestApp, cookie: &str, client: i64, days: &str) -> String {
-    let answer = app.call("staff/issue-code", &[("client_id", &client.to_string()), ("valid_days", days)], Some(cookie)).await;
-    answer.json["Issued"]["code"].as_str().unwrap_or_else(|| panic!("not issued: {}", answer.body)).to_owned()
+    crate::support::desk::issue_code(app, cookie, &client.to_string(), days).await
 }
 
 async fn citizen(app: &TestApp, name: &str) -> String {

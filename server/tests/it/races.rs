@@ -268,8 +268,7 @@ async fn password_checks_outside_sign_in_share_the_sign_in_limit(backend: Backen
 async fn citizen_and_code(app: &TestApp, name: &str) -> (String, String) {
     let desk = staff_of(app, &format!("Jobcenter {name}")).await;
     let client = new_client(app, &desk, &format!("K-{name}"), "").await.to_string();
-    let issued = app.call("staff/issue-code", &[("client_id", &client), ("valid_days", "30")], Some(&desk)).await;
-    let code = issued.json["Issued"]["code"].as_str().expect("code").to_owned();
+    let code = crate::support::desk::issue_code(app, &desk, &client, "30").await;
     let address = app.registered(name).await;
     (app.full_sign_in(&address, PASSWORD).await, code)
 }

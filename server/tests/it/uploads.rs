@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use reqwest::{header, multipart, StatusCode};
-use serde_json::json;
 use crate::support::{
     desk::{new_client, staff_of},
     Backend, TestApp, PASSWORD,
@@ -91,15 +90,7 @@ fn trickle(seconds: u64) -> reqwest::Body {
 }
 
 async fn citizen(app: &TestApp, name: &str) -> String {
-    let desk = staff_of(app, &format!("Jobcenter {name}")).await;
-    let client = new_client(app, &desk, &format!("K-{name}"), "").await.to_string();
-    let issued = app.call("staff/issue-code", &[("client_id", &client), ("valid_days", "30")], Some(&desk)).await;
-    let code = issued.json["Issued"]["code"].as_str().expect("code").to_owned();
-    let address = app.registered(name).await;
-    let cookie = app.full_sign_in(&address, PASSWORD).await;
-    let redeemed = app.call("profile/redeem", &[("code", &code)], Some(&cookie)).await;
-    assert_eq!(redeemed.json, json!("Activated"));
-    format!("session={}", redeemed.cookie("session").expect("session"))
+    crate::support::desk::citizen_with_own_profile(app, name, "").await
 }
 
 async fn slow_uploads_hold_no_database(backend: Backend) {

@@ -65,3 +65,30 @@ pub async fn audit_count(app: &TestApp, event: &str) -> i64 {
         .try_get("n")
         .expect("n")
 }
+
+/// A fresh activation code for `client`, valid `days`, issued at `desk`.
+pub async fn issue_code(app: &TestApp, desk: &str, client: &str, days: &str) -> String {
+    let answer = app.call("staff/issue-code", &[("client_id", client), ("valid_days", days)], Some(desk)).await;
+    answer.json["Issued"]["code"].as_str().unwrap_or_else(|| panic!("not issued: {}", answer.body)).to_owned()
+}
+
+/// A citizen `name` who registered, signed in fully and unlocked `client`'s profile with
+/// a code from `desk`; returns the address and the session cookie (the new one: unlocking
+/// renews the session).
+pub async fn citizen_with_profile(app: &TestApp, desk: &str, client: &str, name: &str) -> (String, String) {
+    let code = issue_code(app, desk, client, "30").await;
+    let address = app.registered(name).await;
+    let cookie = app.full_sign_in(&address, PASSWORD).await;
+    let redeemed = app.call("profile/redeem", &[("code", &code)], Some(&cookie)).await;
+    assert_eq!(redeemed.json, serde_json::json!("Activated"), "{}", redeemed.body);
+    (address, format!("session={}", redeemed.cookie("session").expect("a new session")))
+}
+
+/// A citizen with a profile at a job centre of their own ("Jobcenter <name>", client
+/// "K-<name>" with `mobile` on record); returns the session cookie.
+pub async fn citizen_with_own_profile(app: &TestApp, name: &str, mobile: &str) -> String {
+    let desk = staff_of(app, &format!("Jobcenter {name}")).await;
+    let client = new_client(app, &desk, &format!("K-{name}"), mobile).await.to_string();
+    citizen_with_profile(app, &desk, &client, name).await.1
+}
+

@@ -138,6 +138,12 @@ impl TestApp {
         sqlx::Row::get(&row, "id")
     }
 
+    /// The first sign-in step (address and password) as the server function answers it.
+    pub async fn sign_in(&self, address: &str, password: &str) -> app::api::auth::SignInOutcome {
+        let answer = self.call("auth/sign-in", &[("email", address), ("password", password)], None).await;
+        serde_json::from_value(answer.json.clone()).unwrap_or_else(|e| panic!("not a sign-in outcome ({e}): {}", answer.body))
+    }
+
     /// Starts the portal with default test settings.
     pub async fn spawn(backend: Backend) -> TestApp {
         TestApp::spawn_with(backend, &[]).await
