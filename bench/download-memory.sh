@@ -27,6 +27,8 @@ STAFF=bench.staff@example.org
 
 cargo leptos build --frontend-only >/dev/null
 cargo build --profile perf -p server
+# The page shell names the content-hashed bundle files from hash.txt next to the binary.
+cp "${CARGO_TARGET_DIR:-target}/debug/hash.txt" "${CARGO_TARGET_DIR:-target}/perf/hash.txt"
 
 export APP_ENV=development DATABASE_URL="sqlite://$DATA/bench.db" BIND_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \
   LEPTOS_SITE_ROOT="$TARGET/site" RUST_LOG=warn

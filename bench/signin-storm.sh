@@ -25,6 +25,8 @@ TARGET=${CARGO_TARGET_DIR:-target}
 
 cargo leptos build --frontend-only >/dev/null
 cargo build --profile perf -p server
+# The page shell names the content-hashed bundle files from hash.txt next to the binary.
+cp "${CARGO_TARGET_DIR:-target}/debug/hash.txt" "${CARGO_TARGET_DIR:-target}/perf/hash.txt"
 cargo build --profile perf -p app --features ssr --example argon2_time
 
 APP_ENV=development DATABASE_URL="sqlite://$DATA/bench.db" BIND_ADDR="127.0.0.1:$PORT" PUBLIC_URL="$BASE" \

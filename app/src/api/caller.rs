@@ -57,6 +57,9 @@ mod ssr {
         /// # Errors
         /// A failed database read.
         pub async fn resolve(state: &AppState, context: &RequestContext) -> Result<Self, StoreError> {
+            if context.session_unknown {
+                return Err(StoreError::SessionUnknown);
+            }
             let Some(session) = context.session.clone() else { return Ok(Caller::Anonymous) };
             if session.stage != Stage::Full {
                 return Ok(Caller::SecondStepPending(session));

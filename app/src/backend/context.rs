@@ -14,4 +14,8 @@ pub struct RequestContext {
     /// For a session still at the password stage: whether the account already has a
     /// second factor (to give) or not (to set up).
     pub has_second_factor: bool,
+    /// The session cookie could not be checked (the database did not answer): the
+    /// visitor is neither signed in nor out. Pages render and say the service is not
+    /// available (503) instead of sending a signed-in visitor to the sign-in page.
+    pub session_unknown: bool,
 }

@@ -37,6 +37,10 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The request's session could not be looked up (the database did not answer), so
+    /// who is calling is unknown — not "signed out".
+    #[error("the session could not be looked up")]
+    SessionUnknown,
     /// A received upload could not be read back from its temporary file.
     #[error("reading a received file failed: {0}")]
     TempFile(#[from] std::io::Error),

@@ -27,6 +27,11 @@ pub fn visitor(context: Option<&RequestContext>) -> Visitor {
 /// Middleware (runs after the request context is attached).
 pub async fn gate(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
+    // Who is calling is unknown while the database does not answer: no redirect to the
+    // sign-in page; the page and its server functions answer 503 (`caller::resolve`).
+    if request.extensions().get::<RequestContext>().is_some_and(|c| c.session_unknown) {
+        return next.run(request).await;
+    }
     let visitor = visitor(request.extensions().get::<RequestContext>());
     let decision = if path.starts_with("/api/") {
         server_function(&path, visitor)

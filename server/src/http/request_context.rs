@@ -91,11 +91,13 @@ pub async fn attach(State(state): State<ContextState>, mut request: Request, nex
     let cookie_name = sessions::cookie_name(state.app.settings.secure_cookies);
     // Bundle files never need the session; skip the lookup for them.
     let is_bundle = request.uri().path().starts_with("/pkg/");
+    let mut session_unknown = false;
     let session = match cookie_value(headers, cookie_name).filter(|_| !is_bundle) {
         Some(token) => match sessions::authenticate(&state.app.db, &token, state.app.clock.now()).await {
             Ok(session) => session,
             Err(error) => {
                 tracing::error!(%error, "session lookup failed");
+                session_unknown = true;
                 None
             }
         },
@@ -113,6 +115,6 @@ pub async fn attach(State(state): State<ContextState>, mut request: Request, nex
         _ => false,
     };
     request.extensions_mut().insert(language);
-    request.extensions_mut().insert(RequestContext { requester, session, language, has_second_factor });
+    request.extensions_mut().insert(RequestContext { requester, session, language, has_second_factor, session_unknown });
     next.run(request).await
 }
