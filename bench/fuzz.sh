@@ -35,7 +35,7 @@ run() {
 }
 
 status=0
-run "password checker (browser checklist and server agree)" -p app --lib backend::password_policy || status=1
+run "password checker (browser checklist and server agree)" -p app --features ssr --lib backend::password_policy || status=1
 run "activation code parser" -p app --lib domain::activation_code || status=1
 run "e-mail address parser" -p app --lib domain::email || status=1
 run "mobile number and SMS code" -p app --lib domain::mobile_number || status=1
