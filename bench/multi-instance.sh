@@ -91,7 +91,7 @@ done
 
 STARTED=$SECONDS
 status=0
-MULTI_BASE_URL=$BASE SMTP_SINK_PORT=$SMTP_PORT SMTP_SINK_HTTP_PORT=$SINK_HTTP \
+MULTI_BASE_URL=$BASE E2E_PUBLIC_URL=$BASE E2E_DATABASE_URL=$DB SMTP_SINK_PORT=$SMTP_PORT SMTP_SINK_HTTP_PORT=$SINK_HTTP \
   npx playwright test --config end2end/multi.config.ts >"$WORK/playwright.log" 2>&1 || status=$?
 TOOK=$(( SECONDS - STARTED ))
 # Let the loops of both instances finish what is due.
@@ -107,7 +107,6 @@ sms_received=$(curl -fs "http://127.0.0.1:$SINK_HTTP/sms" | python3 -c 'import j
 migrations=$(psql_q "SELECT COUNT(*) || ' applied, ' || COUNT(DISTINCT version) || ' distinct' FROM _sqlx_migrations")
 passed=$(grep -oE '[0-9]+ passed' "$WORK/playwright.log" | head -n 1 || true)
 failed=$(grep -oE '[0-9]+ failed' "$WORK/playwright.log" | head -n 1 || true)
-seeded=$(grep -l "Demo" "$WORK"/instance-*.log 2>/dev/null | wc -l)
 
 {
   echo "# Two instances behind nginx on one PostgreSQL"

@@ -9,7 +9,11 @@ const root = path.resolve(__dirname, '..', '..');
 /** The browser tests' database (see playwright.config.ts). */
 const database = path.join(process.env.E2E_DATA_DIR ?? path.join(root, 'target', 'e2e-data'), 'portal.db');
 
-/** Creates a staff account with the operator command, as the README describes. */
+/**
+ * Creates a staff account with the operator command, as the README describes — on the
+ * browser tests' database, or on E2E_DATABASE_URL with E2E_PUBLIC_URL when the tests run
+ * against other servers (bench/multi-instance.sh).
+ */
 export function createStaff(email: string, name: string): string {
   const output = execFileSync(
     path.join(root, 'target', 'debug', 'server'),
@@ -17,8 +21,8 @@ export function createStaff(email: string, name: string): string {
     {
       env: {
         ...process.env,
-        DATABASE_URL: `sqlite://${database}`,
-        PUBLIC_URL: `http://localhost:${process.env.E2E_PORT ?? 3117}`,
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? `sqlite://${database}`,
+        PUBLIC_URL: process.env.E2E_PUBLIC_URL ?? `http://localhost:${process.env.E2E_PORT ?? 3117}`,
         RUST_LOG: 'error',
       },
       encoding: 'utf8',
