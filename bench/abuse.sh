@@ -5,11 +5,5 @@
 # Writes bench/results/abuse.md. A few minutes; not in `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test >/dev/null
-source scripts/env.sh
-cargo leptos build --frontend-only >/dev/null
-cargo build --profile perf -p server
-# The page shell names the content-hashed bundle files from hash.txt next to the binary.
-cp "${CARGO_TARGET_DIR:-target}/debug/hash.txt" "${CARGO_TARGET_DIR:-target}/perf/hash.txt"
-cargo build --profile perf -p app --features ssr --example bench_seed
+source bench/perf-build.sh seed
 exec python3 bench/abuse.py "$@"

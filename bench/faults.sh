@@ -6,10 +6,5 @@
 # kill -9 drill. Writes bench/results/faults.md. Takes about 10 minutes; not in `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test >/dev/null
-source scripts/env.sh
-cargo leptos build --frontend-only >/dev/null
-cargo build --profile perf -p server
-# The page shell names the content-hashed bundle files from hash.txt next to the binary.
-cp "${CARGO_TARGET_DIR:-target}/debug/hash.txt" "${CARGO_TARGET_DIR:-target}/perf/hash.txt"
+source bench/perf-build.sh
 exec python3 bench/faults.py "$@"

@@ -11,13 +11,8 @@
 # Writes bench/results/multi-instance.md. About 6 minutes; not in `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test >/dev/null
-source scripts/env.sh
 command -v nginx >/dev/null || { apt-get install -y nginx-light >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y nginx-light >/dev/null); }
-cargo leptos build --frontend-only >/dev/null
-cargo build --profile perf -p server
-# The page shell names the content-hashed bundle files from hash.txt next to the binary.
-cp "${CARGO_TARGET_DIR:-target}/debug/hash.txt" "${CARGO_TARGET_DIR:-target}/perf/hash.txt"
+source bench/perf-build.sh
 TARGET=${CARGO_TARGET_DIR:-target}
 SERVER_BIN=$TARGET/perf/server
 

@@ -13,8 +13,6 @@
 # Writes bench/results/pages.md. Not part of `make test` (it takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
-source scripts/env.sh
 command -v wrk >/dev/null || { apt-get install -y wrk >/dev/null 2>&1 || (apt-get update >/dev/null && apt-get install -y wrk >/dev/null); }
 
 PORT=${BENCH_PORT:-3191}
@@ -36,11 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cargo leptos build --frontend-only >/dev/null
-cargo build --profile perf -p server
-# The page shell names the content-hashed bundle files from hash.txt next to the binary.
-cp "${CARGO_TARGET_DIR:-target}/debug/hash.txt" "${CARGO_TARGET_DIR:-target}/perf/hash.txt"
-cargo build --profile perf -p app --features ssr --example bench_seed
+source bench/perf-build.sh seed
 
 start_postgres() {
   mkdir -p "$WORK/pg" && chown postgres "$WORK/pg"
