@@ -228,21 +228,25 @@ pub async fn reserve_all(db: &Db, keys: &[(String, Limit)], now: i64) -> Result<
 }
 
 /// Keeps a reserved attempt for good: its secret was wrong, or what it asked for was
-/// sent (an SMS, a mail). The attempt that uses up the limit locks the key for the
-/// limit's lock time, so after `max` attempts the next one waits that long (with a lock
-/// as long as the window, no burst at a window's edge). Returns `true` if this call
-/// locked the key (to tell the owner once).
+/// sent (an SMS, a mail). The spend that finds the key's count at the limit locks the key
+/// for the limit's lock time, so after `max` attempts the next one waits that long (with
+/// a lock as long as the window, no burst at a window's edge). The count is read when
+/// spending, not the number the attempt was reserved with: in a burst, many attempts are
+/// reserved at once and most are given back, and a high number alone must not lock the
+/// key (it would lock a whole office's source address after a few wrong passwords).
+/// Returns `true` if this call locked the key (to tell the owner once).
 pub async fn spend(db: &Db, attempt: &Attempt, now: i64) -> Result<bool, StoreError> {
-    if attempt.number < attempt.limit.max || attempt.limit.lock_seconds == 0 {
+    if attempt.limit.lock_seconds == 0 {
         return Ok(false);
     }
     let locked = sqlx::query(
         "UPDATE attempt_limits SET locked_until = $1 \
-         WHERE key = $2 AND (locked_until IS NULL OR locked_until <= $3)",
+         WHERE key = $2 AND attempts >= $4 AND (locked_until IS NULL OR locked_until <= $3)",
     )
     .bind(now + attempt.limit.lock_seconds)
     .bind(&attempt.key)
     .bind(now)
+    .bind(attempt.limit.max)
     .execute(db.pool())
     .await?;
     Ok(locked.rows_affected() == 1)
@@ -347,6 +351,38 @@ mod tests {
         let keys = [("x".to_owned(), limit), ("sms".to_owned(), counted)];
         assert_eq!(reserve_all(&db, &keys, 3612).await.expect("all"), Err(3611 + 3600));
         assert_eq!(take_number(&db, "x", limit, 3613).await, Some(1), "x was given back");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn attempts_given_back_in_flight_do_not_lock() {
+        // A burst holds many reservations at once; most are given back (the other key was
+        // refused, or the secret was right). The attempt numbered `max` must not lock the
+        // key when only one attempt was spent: that locked the source address of a whole
+        // office after ten wrong passwords to one account (CI, stop 22).
+        let db = fresh_db("in-flight").await;
+        let limit = Limit { max: 5, window_seconds: 3600, lock_seconds: 900 };
+        let mut held = Vec::new();
+        for _ in 0..5 {
+            let Reservation::Granted(attempt) = reserve(&db, "address:x", limit, 0).await.expect("reserve") else {
+                panic!("refused below the limit")
+            };
+            held.push(attempt);
+        }
+        let last = held.pop().expect("five");
+        assert_eq!(last.number, 5);
+        for attempt in &held {
+            give_back(&db, attempt).await.expect("give back");
+        }
+        assert!(!spend(&db, &last, 1).await.expect("spend"), "one spent attempt does not lock");
+        assert_eq!(take_number(&db, "address:x", limit, 2).await, Some(2), "the key stays open");
+        // When the count reaches the limit, the spend locks (attempt 2 is still held).
+        for _ in 0..3 {
+            let attempt = take_number(&db, "address:x", limit, 3).await.expect("open");
+            let spent = Attempt { key: "address:x".into(), number: attempt, limit };
+            let locked = spend(&db, &spent, 3).await.expect("spend");
+            assert_eq!(locked, attempt == 5, "attempt {attempt}");
+        }
+        assert_eq!(take_number(&db, "address:x", limit, 4).await, None, "locked after five spent");
     }
 
     async fn take_number(db: &Db, key: &str, limit: Limit, now: i64) -> Option<i64> {
