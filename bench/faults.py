@@ -5,19 +5,32 @@ Run through `bench/faults.sh` (which builds what it needs). Each drill prints wh
 saw and fails loudly when a promise is broken; the summary goes to
 bench/results/faults.md.
 
-  kill-9    ROUNDS (20) rounds per database: a burst of parallel registrations, the
-            server killed with SIGKILL in the middle, restarted. Afterwards every
-            registration that was answered "Registered" exists exactly once, every
-            account is whole (two consents, one confirmation link, one mail in the
-            outbox), and every account's confirmation mail reaches the SMTP sink.
+  kill-9    ROUNDS (20) rounds per database: a burst of parallel registrations
+            (BURST, 24), postbox sends with a 300 KB PDF (SENDS, 8) and activation-code
+            redemptions (REDEEMS, 4), the server killed with SIGKILL in the middle,
+            restarted. Afterwards every registration answered "Registered" exists
+            exactly once and whole (two consents, one confirmation link, one mail in
+            the outbox) and its confirmation mail reaches the SMTP sink as one message
+            (a repeat after a kill carries the same Message-ID); every send answered
+            with its item page is stored once with its file, byte for byte, and no item
+            lacks its file and no file its item; every redemption answered "Activated"
+            made exactly one profile, and a code is used if and only if its profile
+            exists.
   mail-down The SMTP sink is stopped while people register: pages keep answering, the
             mails wait in the outbox and go out once each after the sink is back.
   db-down   PostgreSQL is stopped under a running server: /readyz answers 503, pages
             answer with the friendly error page instead of failing blank, and the
             server serves again by itself once the database is back (no restart).
+  disk-full The SQLite database lives on a 32 MB tmpfs that a filler file fills up:
+            registrations and postbox sends with a 300 KB PDF fail with the site's 503
+            page (no panic, no blank answer), nothing half-written is kept, pages that
+            only read keep answering, and after the filler is deleted the same process
+            writes again; the database passes PRAGMA integrity_check.
 """
 
+import base64
 import concurrent.futures
+import hashlib
 import http.client
 import json
 import os
@@ -38,6 +51,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
 SERVER_BIN = os.environ.get("SERVER_BIN", os.path.join(TARGET, "perf", "server"))
 ROUNDS = int(os.environ.get("ROUNDS", "20"))
+SENDS = int(os.environ.get("SENDS", "8"))
+REDEEMS = int(os.environ.get("REDEEMS", "4"))
+# The server's key (development accepts it), also given to the seeding tool, which issues
+# the activation codes.
+SECRET_KEY = base64.b64encode(bytes(range(32))).decode()
 BURST = int(os.environ.get("BURST", "24"))
 PASSWORD = "Kx9!vTq2#mLpW"
 # Broken promises that do not stop the other drills (reported at the end).
@@ -93,11 +111,16 @@ class Sink:
             self.process.wait(10)
             self.process = None
 
-    def recipients(self):
+    def messages(self):
         status, body = request(f"http://127.0.0.1:{self.http_port}/messages")
-        if status != 200:
-            return []
-        return [address for message in json.loads(body) for address in message["to"]]
+        return json.loads(body) if status == 200 else []
+
+    def recipients(self):
+        return [address for message in self.messages() for address in message["to"]]
+
+    def message_ids(self, suffix):
+        """(recipient, Message-ID) of every mail to an address ending in `suffix`."""
+        return [(address, m.get("messageId")) for m in self.messages() for address in m["to"] if address.endswith(suffix)]
 
 
 class Postgres:
@@ -152,6 +175,7 @@ class Portal:
             DEMO_SEED="false",
             SMTP_URL=f"smtp://127.0.0.1:{self.sink.smtp_port}",
             MAIL_LIMIT_PER_SOURCE_HOUR="1000000",
+            SECRET_KEY=SECRET_KEY,
             RUST_LOG="warn",
         )
         self.process = subprocess.Popen([SERVER_BIN, "serve"], env=env, stdout=self.log, stderr=self.log)
@@ -175,6 +199,49 @@ class Portal:
         return status == 200 and '"Registered"' in body
 
 
+    def send(self, session, subject, pdf):
+        """A citizen's "Nachweis hochladen" with one PDF; the new item's id when the portal
+        answered with its page (303 to /postfach/<id>), else None."""
+        boundary = "----kill9" + hashlib.sha256(subject.encode()).hexdigest()[:16]
+        body = b"".join([
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in [("kind", "nachweis"), ("subject", subject), ("body", "Nachweis im Fehlertest")]
+        ]) + (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="nachweis.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n".encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+        )
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
+            connection.request("POST", "/postfach/senden", body, {
+                "Origin": self.base, "Cookie": f"session={session}",
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+            })
+            response = connection.getresponse()
+            location = response.getheader("Location") or ""
+            response.read()
+            connection.close()
+        except (OSError, http.client.HTTPException):
+            return None
+        tail = location.rsplit("/postfach/", 1)[-1]
+        return int(tail) if response.status == 303 and tail.isdigit() else None
+
+    def redeem(self, session, code):
+        status, body = request(self.base + "/api/profile/redeem", {"code": code}, {"Origin": self.base, "Cookie": f"session={session}"})
+        return status == 200 and '"Activated"' in body
+
+
+def seed(url, redeemers):
+    """bench_seed: a citizen with a profile (who sends) and `redeemers` citizens with codes."""
+    out = subprocess.run(
+        [os.path.join(TARGET, "perf", "examples", "bench_seed")],
+        env=dict(os.environ, DATABASE_URL=url, CLIENTS=str(redeemers + 10), ITEMS="0", REDEEMERS=str(redeemers), SECRET_KEY=SECRET_KEY),
+        check=True, capture_output=True, text=True,
+    ).stdout
+    citizen = next(line.split("=", 1)[1] for line in out.splitlines() if line.startswith("CITIZEN_SESSION="))
+    pairs = [line.split("=", 1)[1].split(" ") for line in out.splitlines() if line.startswith("REDEEMER=")]
+    return citizen, [(token, code) for token, code in pairs]
+
+
 def accounts_in(db, sql_sqlite, sql_pg):
     if isinstance(db, Postgres):
         return db.query(sql_pg)
@@ -191,21 +258,36 @@ def kill9_drill(kind, work, sink, report):
     else:
         path = os.path.join(work, "kill9.db")
         url, db = f"sqlite://{path}", path
+    citizen, redeemers = seed(url, ROUNDS * REDEEMS)
     portal = Portal(url, sink, work, f"kill9-{kind}")
-    answered = []
-    killed_during = 0
+    answered, sent, redeemed = [], {}, []
+    cut = {"registrations": 0, "sends": 0, "redemptions": 0}
     for round_no in range(ROUNDS):
         portal.start()
         emails = [f"r{round_no}-{i}-{kind}@kill9.example" for i in range(BURST)]
-        with concurrent.futures.ThreadPoolExecutor(BURST) as pool:
-            futures = {pool.submit(portal.register, email): email for email in emails}
-            time.sleep(random.uniform(0.05, 0.6))
+        pdfs = {f"kill9-{kind}-{round_no}-{i}": b"%PDF-1.4\n%" + os.urandom(150_000).hex().encode() + b"\n%%EOF\n" for i in range(SENDS)}
+        codes = redeemers[round_no * REDEEMS:(round_no + 1) * REDEEMS]
+        with concurrent.futures.ThreadPoolExecutor(BURST + SENDS + REDEEMS) as pool:
+            registrations = {pool.submit(portal.register, email): email for email in emails}
+            sends = {pool.submit(portal.send, citizen, subject, pdf): subject for subject, pdf in pdfs.items()}
+            redemptions = {pool.submit(portal.redeem, token, code): token for token, code in codes}
+            time.sleep(random.uniform(0.01, 0.5))
             portal.kill9()
-            for future, email in futures.items():
+            for future, email in registrations.items():
                 if future.result():
                     answered.append(email)
                 else:
-                    killed_during += 1
+                    cut["registrations"] += 1
+            for future, subject in sends.items():
+                if future.result() is not None:
+                    sent[subject] = (future.result(), hashlib.sha256(pdfs[subject]).hexdigest(), len(pdfs[subject]))
+                else:
+                    cut["sends"] += 1
+            for future, token in redemptions.items():
+                if future.result():
+                    redeemed.append(token)
+                else:
+                    cut["redemptions"] += 1
     portal.start()
     rows = accounts_in(
         db,
@@ -219,24 +301,57 @@ def kill9_drill(kind, work, sink, report):
     stored = [r[0] for r in rows]
     missing = sorted(set(answered) - set(stored))
     twice = sorted({e for e in stored if stored.count(e) > 1})
-    broken = [r for r in rows if r[1:] != ("2", "1", "1")]
+    broken = [r for r in rows if tuple(str(v) for v in r[1:]) != ("2", "1", "1")]
     if missing or twice or broken:
         raise SystemExit(f"FAILED kill-9 {kind}: missing {missing[:5]}, twice {twice[:5]}, not whole {broken[:5]}")
+    # Postbox sends: each answered one stored once, with its one file whole; no item of the
+    # drill without its file, no file without its item, no file whose chunks miss bytes.
+    items_sql = ("SELECT i.id, i.subject, f.sha256, f.size, (SELECT SUM(LENGTH(c.data)) FROM file_chunks c WHERE c.file_id = f.id) "
+                 "FROM postbox_items i LEFT JOIN postbox_attachments a ON a.item_id = i.id LEFT JOIN files f ON f.id = a.file_id "
+                 "WHERE i.subject LIKE 'kill9-%'")
+    items = accounts_in(db, items_sql, items_sql.replace("LENGTH(c.data)", "OCTET_LENGTH(c.data)"))
+    by_subject = {}
+    for item_id, subject, sha, size, chunk_bytes in items:
+        by_subject.setdefault(subject, []).append((int(item_id), sha, str(size), str(chunk_bytes)))
+    send_problems = [s for s, (item_id, sha, size) in sent.items() if by_subject.get(s) != [(item_id, sha, str(size), str(size))]]
+    half = [r for r in items if r[2] in (None, "", "None") or str(r[3]) != str(r[4])]
+    orphan_sql = "SELECT COUNT(*) FROM files f WHERE NOT EXISTS (SELECT 1 FROM postbox_attachments a WHERE a.file_id = f.id)"
+    orphans = int(accounts_in(db, orphan_sql, orphan_sql)[0][0])
+    if send_problems or half or orphans:
+        raise SystemExit(f"FAILED kill-9 {kind} sends: not stored once and whole {send_problems[:3]}, half-written {half[:3]}, files without item {orphans}")
+    # Redemptions: an answered one made one profile; a code is used iff its profile exists.
+    codes_sql = ("SELECT c.client_id, c.redeemed_at IS NOT NULL, (SELECT COUNT(*) FROM profiles p WHERE p.client_id = c.client_id) "
+                 "FROM activation_codes c")
+    code_rows = accounts_in(db, codes_sql, codes_sql)
+    mismatched = [r for r in code_rows if (str(r[1]) in ("1", "t", "True")) != (str(r[2]) == "1")]
+    profiles_sql = ("SELECT COUNT(*) FROM profiles p JOIN accounts a ON a.id = p.account_id "
+                    "WHERE a.email LIKE 'redeemer%@lasttest.example'")
+    profiles = int(accounts_in(db, profiles_sql, profiles_sql)[0][0])
+    if mismatched or profiles < len(redeemed):
+        raise SystemExit(f"FAILED kill-9 {kind} redemptions: code and profile disagree {mismatched[:3]}, {profiles} profiles for {len(redeemed)} answered")
     # Claims of killed workers expire after outbox::CLAIM_SECONDS (120 s); then every mail goes.
     wanted = set(stored)
     wait_until(lambda: wanted <= set(sink.recipients()), 240, f"{len(wanted)} confirmation mails reach the sink")
-    received = [r for r in sink.recipients() if r.endswith(f"-{kind}@kill9.example")]
-    duplicates = sorted({r for r in received if received.count(r) > 1})
+    received = sink.message_ids(f"-{kind}@kill9.example")
+    messages = {}
+    for address, message_id in received:
+        messages.setdefault(address, set()).add(message_id)
+    # One message per account: a repeat after a kill carries the same Message-ID.
+    several = sorted(a for a, ids in messages.items() if len(ids) != 1 or None in ids)
+    repeats = len(received) - len(messages)
     portal.stop()
     if pg:
         pg.stop()
     report.append(
-        f"| kill -9 during registrations, {kind} | {ROUNDS} rounds × {BURST} parallel | {len(answered)} answered \"Registered\", "
-        f"{killed_during} cut off; {len(stored)} accounts stored, all whole, none twice; {len(received) - len(duplicates)} mails "
-        f"received, {len(duplicates)} twice |"
+        f"| kill -9 during registrations, postbox sends with a 300 KB PDF and code redemptions, {kind} | {ROUNDS} rounds × "
+        f"({BURST} + {SENDS} + {REDEEMS}) parallel | {len(answered)} registrations, {len(sent)} sends and {len(redeemed)} "
+        f"redemptions answered as done; cut off by the kill: {cut['registrations']}, {cut['sends']} and {cut['redemptions']}; every answered one stored once and whole "
+        f"({len(stored)} accounts, {len(by_subject)} items each with its file byte for byte, 0 files without item, "
+        f"{profiles} profiles = {profiles} used codes); {len(messages)} confirmation mails, one message per account, "
+        f"{repeats} delivered a second time with the same Message-ID (accepted just before a kill) |"
     )
-    if duplicates:
-        FAILURES.append(f"kill-9 {kind}: {len(duplicates)} mails received twice, e.g. {duplicates[:3]}")
+    if several:
+        FAILURES.append(f"kill-9 {kind}: {len(several)} accounts got more than one distinct message, e.g. {several[:3]}")
 
 
 def mail_down_drill(work, sink, report):
@@ -299,8 +414,85 @@ def db_down_drill(work, sink, report):
     )
 
 
+def disk_full_drill(work, sink, report):
+    mount = os.path.join(work, "small-disk")
+    os.makedirs(mount)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", mount], check=True)
+    try:
+        path = os.path.join(mount, "full.db")
+        url = f"sqlite://{path}"
+        citizen, _ = seed(url, 0)
+        portal = Portal(url, sink, work, "disk-full")
+        portal.start()
+        before = [portal.register(f"before{i}@full.example") for i in range(3)]
+        # Fill the disk to the last few KiB.
+        filler = os.path.join(mount, "filler")
+        with open(filler, "wb") as f:
+            try:
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+            except OSError:
+                pass
+        outcomes = {"registrations": [], "sends": []}
+        for i in range(10):
+            status, body = request(
+                portal.base + "/api/auth/register",
+                {"email": f"full{i}@full.example", "password": PASSWORD, "password_repeat": PASSWORD, "accept_terms": "on", "consent_email": "on"},
+                {"Origin": portal.base},
+            )
+            outcomes["registrations"].append((status, '"Registered"' in body, "Unavailable" in body))
+            pdf = b"%PDF-1.4\n%" + os.urandom(150_000).hex().encode() + b"\n%%EOF\n"
+            item = portal.send(citizen, f"full-{i}", pdf)
+            outcomes["sends"].append(item)
+        page_status, page_body = request(portal.base + "/", timeout=20)
+        postbox_status = request(portal.base + "/postfach", headers={"Cookie": f"session={citizen}"}, timeout=20)[0]
+        alive_while_full = portal.process.poll() is None
+        os.remove(filler)
+        after = portal.register("after@full.example")
+        sent_after = portal.send(citizen, "after-full", b"%PDF-1.4\n%after\n%%EOF\n")
+        alive = portal.process.poll() is None
+        portal.stop()
+        with sqlite3.connect(path) as conn:
+            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            accounts = conn.execute(
+                "SELECT a.email, (SELECT COUNT(*) FROM consents c WHERE c.account_id = a.id), "
+                "(SELECT COUNT(*) FROM account_tokens t WHERE t.account_id = a.id), "
+                "(SELECT COUNT(*) FROM outbox o WHERE o.recipient = a.email) FROM accounts a WHERE a.email LIKE '%@full.example'"
+            ).fetchall()
+            half_items = conn.execute(
+                "SELECT COUNT(*) FROM postbox_items i WHERE i.subject LIKE 'full-%' AND NOT EXISTS "
+                "(SELECT 1 FROM postbox_attachments a JOIN files f ON f.id = a.file_id WHERE a.item_id = i.id "
+                " AND f.size = (SELECT SUM(LENGTH(c.data)) FROM file_chunks c WHERE c.file_id = f.id))"
+            ).fetchone()[0]
+            orphans = conn.execute(
+                "SELECT COUNT(*) FROM files f WHERE NOT EXISTS (SELECT 1 FROM postbox_attachments a WHERE a.file_id = f.id)"
+            ).fetchone()[0]
+    finally:
+        subprocess.run(["umount", "-l", mount], check=False)
+    refused = [o for o in outcomes["registrations"] if not o[1]]
+    unclear = [o for o in refused if o[0] != 503 or not o[2]]
+    sends_refused = outcomes["sends"].count(None)
+    broken = [a for a in accounts if tuple(str(v) for v in a[1:]) != ("2", "1", "1")]
+    friendly = page_status == 200 and "</html>" in page_body
+    if (not all(before) or not refused or unclear or not sends_refused or not after or sent_after is None or not alive
+            or not alive_while_full or integrity != "ok" or broken or half_items or orphans or not friendly or postbox_status != 200):
+        raise SystemExit(
+            f"FAILED disk-full: before {before}, registrations while full {outcomes['registrations']}, sends {outcomes['sends']}, "
+            f"/ {page_status}, /postfach {postbox_status}, after {after} {sent_after}, alive {alive}, integrity {integrity}, "
+            f"not whole {broken[:3]}, items without their file {half_items}, files without item {orphans}"
+        )
+    report.append(
+        f"| SQLite on a full disk (32 MB tmpfs filled by a file) | 10 registrations, 10 postbox sends with a 300 KB PDF | "
+        f"{len(refused)} registrations and {sends_refused} sends refused with 503 `\"Unavailable\"` (the site's page for forms), "
+        f"{10 - len(refused)} registrations and {10 - sends_refused} sends still fitted; `/` and `/postfach` 200 meanwhile; "
+        f"nothing half-written ({len(accounts)} accounts all whole, every item with its whole file, 0 files without item); "
+        f"after the filler was deleted the same process registered and sent again; `PRAGMA integrity_check`: {integrity} |"
+    )
+
+
 def main():
-    drills = sys.argv[1:] or ["mail-down", "db-down", "kill-9"]
+    drills = sys.argv[1:] or ["mail-down", "db-down", "disk-full", "kill-9"]
     work = tempfile.mkdtemp(prefix="portal-faults.")
     shutil.chown(work, "postgres")
     os.chmod(work, 0o755)
@@ -312,6 +504,8 @@ def main():
             mail_down_drill(work, sink, report)
         if "db-down" in drills:
             db_down_drill(work, sink, report)
+        if "disk-full" in drills:
+            disk_full_drill(work, sink, report)
         if "kill-9" in drills:
             for kind in os.environ.get("KILL9_DATABASES", "sqlite postgres").split():
                 kill9_drill(kind, work, sink, report)

@@ -6,8 +6,11 @@
 //! statement each, so a million takes seconds on SQLite and PostgreSQL alike.
 //!
 //! Environment: `DATABASE_URL` (required), `CLIENTS` (default 1000), `ITEMS` (20),
-//! `BACKGROUND_ITEMS` (0). Prints `STAFF_SESSION=<token>` and `CITIZEN_SESSION=<token>`,
-//! the values of the `session` cookie.
+//! `BACKGROUND_ITEMS` (0), `REDEEMERS` (0: citizens without a profile, each fully signed
+//! in, and as many activation codes for other clients; needs `SECRET_KEY`, the server's,
+//! and `CLIENTS` > `REDEEMERS`). Prints `STAFF_SESSION=<token>` and
+//! `CITIZEN_SESSION=<token>`, the values of the `session` cookie, and one
+//! `REDEEMER=<token> <code>` line per redeemer.
 
 #[cfg(feature = "ssr")]
 fn main() {
@@ -45,6 +48,10 @@ async fn seed() -> Result<(), String> {
 
     let url = std::env::var("DATABASE_URL").map_err(|_| "DATABASE_URL is required".to_owned())?;
     let (clients, items, background) = (count("CLIENTS", 1000)?, count("ITEMS", 20)?, count("BACKGROUND_ITEMS", 0)?);
+    let redeemers = count("REDEEMERS", 0)?;
+    if redeemers > 0 && clients <= redeemers {
+        return Err("CLIENTS must be more than REDEEMERS".into());
+    }
     let db = Db::connect(&url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?.as_secs() as i64;
@@ -85,15 +92,27 @@ async fn seed() -> Result<(), String> {
     }
     // The job centre's clients: Kundennummer LT0000001 …, family names spread over the alphabet.
     sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) \
-         INSERT INTO clients (job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, created_at, search_key) \
-         SELECT $2, 'LT' || i, 'keine', 'Vorname' || i, 'Name' || (i * 7919 % 100000), '1980-01-01', 'Weg 1', '12345', 'Lastdorf', $3, \
-                'vorname' || i || ' name' || (i * 7919 % 100000) || ' lt' || i FROM n")
+         INSERT INTO clients (job_centre_id, customer_number, salutation, given_name, family_name, birth_date, street, postcode, city, created_at, search_key, search_version) \
+         SELECT $2, 'LT' || i, 'keine', 'Vorname' || i, 'Name' || (CAST(i AS BIGINT) * 7919 % 100000), '1980-01-01', 'Weg 1', '12345', 'Lastdorf', $3, \
+                'vorname' || i || ' name' || (CAST(i AS BIGINT) * 7919 % 100000) || ' lt' || i, $4 FROM n")
         .bind(clients.max(1))
         .bind(centre)
         .bind(now)
+        .bind(app::backend::clients::SEARCH_VERSION)
         .execute(&mut *tx)
         .await
         .map_err(|e| e.to_string())?;
+    // Their words for the staff search (the names and numbers are ASCII: LOWER is the folding).
+    for column in ["given_name", "family_name", "customer_number"] {
+        sqlx::query(&format!(
+            "INSERT INTO client_search_words (job_centre_id, word, client_id) \
+             SELECT job_centre_id, LOWER({column}), id FROM clients WHERE job_centre_id = $1 ON CONFLICT DO NOTHING"
+        ))
+        .bind(centre)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    }
     let client: i64 = sql("SELECT MIN(id) AS id FROM clients WHERE job_centre_id = $1")
         .bind(centre)
         .fetch_one(&mut *tx)
@@ -127,9 +146,47 @@ async fn seed() -> Result<(), String> {
     let requester = Requester { ip: "127.0.0.1".into(), user_agent: "bench".into() };
     let staff_token = sessions::create(&mut tx, app::domain::ids::AccountId(staff), Stage::Full, now, &requester).await.map_err(|e| e.to_string())?;
     let citizen_token = sessions::create(&mut tx, app::domain::ids::AccountId(citizen), Stage::Full, now, &requester).await.map_err(|e| e.to_string())?;
+    let mut redeemer_tokens = Vec::new();
+    for i in 1..=redeemers {
+        let id: i64 = sql("INSERT INTO accounts (email, password_hash, language, created_at, email_confirmed_at, password_changed_at) \
+                           VALUES ($1, 'not-a-hash', 'de', $2, $2, $2) RETURNING id")
+            .bind(format!("redeemer{i}@lasttest.example"))
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await
+            .and_then(|r| r.try_get("id"))
+            .map_err(|e| e.to_string())?;
+        sql("INSERT INTO recovery_codes (account_id, code_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(id)
+            .bind(format!("bench-redeemer-{i}"))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
+        let token = sessions::create(&mut tx, app::domain::ids::AccountId(id), Stage::Full, now, &requester).await.map_err(|e| e.to_string())?;
+        redeemer_tokens.push(token);
+    }
     tx.commit().await.map_err(|e| e.to_string())?;
     println!("STAFF_SESSION={staff_token}");
     println!("CITIZEN_SESSION={citizen_token}");
+    if redeemers > 0 {
+        let key = std::env::var("SECRET_KEY").map_err(|_| "REDEEMERS needs SECRET_KEY (the server's)".to_owned())?;
+        let secret = app::backend::secrets::ServerSecret::from_base64(&key).map_err(|e| e.to_string())?;
+        for (i, token) in (1_i64..).zip(redeemer_tokens) {
+            let issued = app::backend::activation_codes::issue(
+                &db,
+                &secret,
+                app::domain::ids::ClientId(client + i),
+                app::domain::ids::AccountId(staff),
+                now + 30 * 86_400,
+                now,
+                &requester,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            println!("REDEEMER={token} {}", issued.code.as_str());
+        }
+    }
     Ok(())
 }
 

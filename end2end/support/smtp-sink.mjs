@@ -2,9 +2,9 @@
 // every mail and SMS the portal sends and serves them as JSON so tests can read links
 // and codes.
 //   SMTP: 127.0.0.1:$SMTP_SINK_PORT        HTTP: 127.0.0.1:$SMTP_SINK_HTTP_PORT
-//   GET /messages            → all mails [{ to, subject, text, html, date }]
+//   GET /messages            → all mails [{ to, subject, text, html, messageId, date }]
 //   POST /sms                → the portal's SMS gateway (JSON body {to, text}, bearer token)
-//   GET /sms                 → all SMS [{ to, text, authorization, date }]
+//   GET /sms                 → all SMS [{ to, text, authorization, idempotencyKey, date }]
 //   GET /health              → 200 when ready
 import http from 'node:http';
 import { SMTPServer } from 'smtp-server';
@@ -27,6 +27,7 @@ const smtp = new SMTPServer({
           subject: mail.subject ?? '',
           text: mail.text ?? '',
           html: typeof mail.html === 'string' ? mail.html : '',
+          messageId: mail.messageId ?? null,
           date: new Date().toISOString(),
         });
         callback();
@@ -34,6 +35,9 @@ const smtp = new SMTPServer({
       .catch((err) => callback(err));
   },
 });
+// A sender that dies mid-conversation (the kill -9 drill) resets its connection: that is
+// the sender's problem, not a reason for the sink to stop.
+smtp.on('error', (err) => console.error(`smtp sink: ${err.message}`));
 smtp.listen(smtpPort, '127.0.0.1');
 
 http
@@ -48,7 +52,13 @@ http
       req.on('end', () => {
         try {
           const { to, text } = JSON.parse(body);
-          texts.push({ to, text, authorization: req.headers.authorization ?? null, date: new Date().toISOString() });
+          texts.push({
+            to,
+            text,
+            authorization: req.headers.authorization ?? null,
+            idempotencyKey: req.headers['idempotency-key'] ?? null,
+            date: new Date().toISOString(),
+          });
           res.writeHead(202).end();
         } catch {
           res.writeHead(400).end();

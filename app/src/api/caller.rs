@@ -17,9 +17,9 @@ mod ssr {
     use crate::domain::ids::AccountId;
     use crate::{
         backend::{
-            context::RequestContext,
+            context::{AccountRole, RequestContext},
             postbox::Reader,
-            profiles::{self, Profile},
+            profiles::Profile,
             sessions::{Session, Stage},
             staff::{self, StaffMember},
             AppState, StoreError,
@@ -64,11 +64,10 @@ mod ssr {
             if session.stage != Stage::Full {
                 return Ok(Caller::SecondStepPending(session));
             }
-            if let Some(member) = staff::find(&state.db, session.account_id).await? {
-                return Ok(Caller::Staff { session, member });
-            }
-            let profile = profiles::find_for_account(&state.db, session.account_id).await?;
-            Ok(Caller::Citizen { session, profile })
+            Ok(match context.role(&state.db, session.account_id).await? {
+                AccountRole::Staff(member) => Caller::Staff { session, member },
+                AccountRole::Citizen(profile) => Caller::Citizen { session, profile },
+            })
         }
 
         /// The full sign-in (citizen or staff).

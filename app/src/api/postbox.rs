@@ -127,18 +127,27 @@ mod support {
     use super::*;
     use crate::backend::{postbox::Item, AppState};
 
-    /// The view of an item; `with_body` for the item page.
+    /// The views of `items` (in their order); `with_body` for pages that show the text.
+    /// The files of all items are read at once.
+    pub async fn views(state: &AppState, items: &[Item], with_body: bool) -> Result<Vec<PostboxItemView>, ApiError> {
+        let ids: Vec<PostboxItemId> = items.iter().map(|item| item.id).collect();
+        let mut files = crate::backend::postbox::attachments_of(&state.db, &ids).await.map_err(super::super::unavailable)?;
+        Ok(items.iter().map(|item| build(state, item, with_body, files.remove(&item.id).unwrap_or_default())).collect())
+    }
+
+    /// The view of one item; `with_body` for the item page.
     pub async fn view(state: &AppState, item: &Item, with_body: bool) -> Result<PostboxItemView, ApiError> {
-        let attachments = crate::backend::postbox::attachments(&state.db, item.id)
-            .await
-            .map_err(super::super::unavailable)?
-            .into_iter()
-            .map(|f| AttachmentView { id: f.id, filename: f.filename, size: f.size, sha256: f.sha256 })
-            .collect();
+        let files = crate::backend::postbox::attachments(&state.db, item.id).await.map_err(super::super::unavailable)?;
+        Ok(build(state, item, with_body, files))
+    }
+
+    fn build(state: &AppState, item: &Item, with_body: bool, files: Vec<crate::backend::files::FileMeta>) -> PostboxItemView {
+        let attachments =
+            files.into_iter().map(|f| AttachmentView { id: f.id, filename: f.filename, size: f.size, sha256: f.sha256 }).collect();
         let deemed = (item.channel == Channel::Online && item.kind.needs_document()).then(|| {
             crate::domain::postbox::deemed_notice(item.created_at, item.notified_at, state.settings.deemed_notice_days)
         });
-        Ok(PostboxItemView {
+        PostboxItemView {
             id: item.id,
             from_citizen: item.direction == crate::backend::postbox::Direction::FromCitizen,
             thread_id: item.thread_id,
@@ -149,18 +158,17 @@ mod support {
             opened_at: item.opened_at,
             deemed_notice_at: deemed,
             attachments,
-        })
+        }
     }
 
-    /// The staff view of an item.
-    pub async fn staff_view(state: &AppState, item: &Item) -> Result<StaffItemView, ApiError> {
-        Ok(StaffItemView {
-            item: view(state, item, true).await?,
-            channel: item.channel,
-            reason: item.reason,
-            notified_at: item.notified_at,
-            printed_at: item.printed_at,
-        })
+    /// The staff views of `items` (in their order).
+    pub async fn staff_views(state: &AppState, items: &[Item]) -> Result<Vec<StaffItemView>, ApiError> {
+        let views = views(state, items, true).await?;
+        Ok(items.iter().zip(views).map(|(item, view)| staff(item, view)).collect())
+    }
+
+    fn staff(item: &Item, view: PostboxItemView) -> StaffItemView {
+        StaffItemView { item: view, channel: item.channel, reason: item.reason, notified_at: item.notified_at, printed_at: item.printed_at }
     }
 }
 
@@ -174,10 +182,7 @@ pub async fn my_postbox(kind: Option<String>, page: Option<i64>) -> Result<Postb
     let page = page.unwrap_or(1).max(1);
     let (items, total) = postbox::inbox(&state.db, profile.client_id, kind, page).await.map_err(super::unavailable)?;
     let unread = postbox::unread(&state.db, profile.client_id).await.map_err(super::unavailable)?;
-    let mut views = Vec::with_capacity(items.len());
-    for item in &items {
-        views.push(support::view(&state, item, false).await?);
-    }
+    let views = support::views(&state, &items, false).await?;
     Ok(PostboxPage { items: views, page, pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1), total, unread })
 }
 
@@ -208,11 +213,7 @@ pub async fn client_postbox(client_id: ClientId) -> Result<Vec<StaffItemView>, A
     let staff = super::caller::staff().await?;
     let client = own_client(&staff, client_id).await?;
     let items = crate::backend::postbox::for_client(&state.db, client.id).await.map_err(super::unavailable)?;
-    let mut views = Vec::with_capacity(items.len());
-    for item in &items {
-        views.push(support::staff_view(&state, item).await?);
-    }
-    Ok(views)
+    support::staff_views(&state, &items).await
 }
 
 /// "Postversand": the desk's print queue.
@@ -221,16 +222,13 @@ pub async fn print_queue() -> Result<Vec<PrintQueueEntry>, ApiError> {
     let state = super::state()?;
     let staff = super::caller::staff().await?;
     let queue = crate::backend::postbox::print_queue(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?;
-    let mut entries = Vec::with_capacity(queue.len());
-    for (item, client_name, customer_number) in &queue {
-        entries.push(PrintQueueEntry {
-            item: support::staff_view(&state, item).await?,
-            client_id: item.client_id,
-            client_name: client_name.clone(),
-            customer_number: customer_number.clone(),
-        });
-    }
-    Ok(entries)
+    let items: Vec<_> = queue.iter().map(|(item, _, _)| item.clone()).collect();
+    let views = support::staff_views(&state, &items).await?;
+    Ok(queue
+        .into_iter()
+        .zip(views)
+        .map(|((item, client_name, customer_number), view)| PrintQueueEntry { item: view, client_id: item.client_id, client_name, customer_number })
+        .collect())
 }
 
 /// "Als versendet markieren": the item was printed and posted.
@@ -255,11 +253,7 @@ pub async fn postbox_conversation(id: PostboxItemId) -> Result<Vec<PostboxItemVi
     let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let item = postbox::find_online(&state.db, profile.client_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
     let items = postbox::conversation(&state.db, profile.client_id, item.thread_id, true).await.map_err(super::unavailable)?;
-    let mut views = Vec::with_capacity(items.len());
-    for item in &items {
-        views.push(support::view(&state, item, true).await?);
-    }
-    Ok(views)
+    support::views(&state, &items, true).await
 }
 
 /// "Nachrichten": the job centre's conversations with messages from citizens (open ones
@@ -270,18 +264,14 @@ pub async fn staff_inbox() -> Result<Vec<StaffInboxEntry>, ApiError> {
     let staff = super::caller::staff().await?;
     let rows = crate::backend::postbox::staff_inbox(&state.db, staff.job_centre_id).await.map_err(super::unavailable)?;
     let mut seen = std::collections::HashSet::new();
-    let mut entries = Vec::new();
-    for (item, client_name, customer_number) in &rows {
-        if seen.insert(item.thread_id) {
-            entries.push(StaffInboxEntry {
-                item: support::view(&state, item, false).await?,
-                done_at: item.done_at,
-                client_name: client_name.clone(),
-                customer_number: customer_number.clone(),
-            });
-        }
-    }
-    Ok(entries)
+    let newest: Vec<_> = rows.into_iter().filter(|(item, _, _)| seen.insert(item.thread_id)).collect();
+    let items: Vec<_> = newest.iter().map(|(item, _, _)| item.clone()).collect();
+    let views = support::views(&state, &items, false).await?;
+    Ok(newest
+        .into_iter()
+        .zip(views)
+        .map(|((item, client_name, customer_number), view)| StaffInboxEntry { item: view, done_at: item.done_at, client_name, customer_number })
+        .collect())
 }
 
 /// A conversation of the desk's job centre (`id` is any item of it).
@@ -293,10 +283,7 @@ pub async fn open_conversation(id: PostboxItemId) -> Result<StaffConversation, A
     let item = postbox::find_for_job_centre(&state.db, staff.job_centre_id, id).await.map_err(super::unavailable)?.ok_or(ApiError::NotFound)?;
     let client = super::staff::support::own_client(&staff, item.client_id).await?;
     let items = postbox::conversation(&state.db, client.id, item.thread_id, false).await.map_err(super::unavailable)?;
-    let mut views = Vec::with_capacity(items.len());
-    for item in &items {
-        views.push(support::staff_view(&state, item).await?);
-    }
+    let views = support::staff_views(&state, &items).await?;
     Ok(StaffConversation {
         client_id: client.id,
         client_name: client.record.full_name(),

@@ -211,11 +211,12 @@ pub async fn search_clients(query: String) -> Result<Vec<ClientView>, ApiError> 
     let state = super::state()?;
     let staff = super::caller::staff().await?;
     let clients = crate::backend::clients::search(&state.db, staff.job_centre_id, &query).await.map_err(super::unavailable)?;
-    let mut views = Vec::with_capacity(clients.len());
-    for client in clients {
-        views.push(support::view(client).await?);
-    }
-    Ok(views)
+    let ids: Vec<ClientId> = clients.iter().map(|client| client.id).collect();
+    let since = crate::backend::profiles::unlocked_since(&state.db, &ids).await.map_err(super::unavailable)?;
+    Ok(clients
+        .into_iter()
+        .map(|client| ClientView { id: client.id, profile_since: since.get(&client.id).copied(), record: client.record })
+        .collect())
 }
 
 /// Creates a client record in the desk's job centre.

@@ -18,4 +18,36 @@ pub struct RequestContext {
     /// visitor is neither signed in nor out. Pages render and say the service is not
     /// available (503) instead of sending a signed-in visitor to the sign-in page.
     pub session_unknown: bool,
+    /// What the signed-in account is, read at most once per request: a page asks from
+    /// several server functions (header, content), and each used to read it again.
+    pub role: std::sync::Arc<tokio::sync::OnceCell<AccountRole>>,
+}
+
+/// What a fully signed-in account is: a staff member of a job centre, or a citizen with
+/// or without an unlocked profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountRole {
+    /// Staff (staff accounts have no profile).
+    Staff(super::staff::StaffMember),
+    /// A citizen, and their profile once unlocked with the activation code.
+    Citizen(Option<super::profiles::Profile>),
+}
+
+impl RequestContext {
+    /// The role of `account_id` (the session's account), read from the database the first
+    /// time a request asks.
+    ///
+    /// # Errors
+    /// A failed database read (not remembered: the next call reads again).
+    pub async fn role(&self, db: &super::Db, account_id: crate::domain::ids::AccountId) -> Result<AccountRole, super::store::StoreError> {
+        self.role
+            .get_or_try_init(|| async {
+                if let Some(member) = super::staff::find(db, account_id).await? {
+                    return Ok(AccountRole::Staff(member));
+                }
+                Ok(AccountRole::Citizen(super::profiles::find_for_account(db, account_id).await?))
+            })
+            .await
+            .cloned()
+    }
 }

@@ -608,14 +608,36 @@ pub async fn mark_printed(db: &Db, job_centre_id: JobCentreId, id: PostboxItemId
 
 /// The files attached to an item, in order.
 pub async fn attachments(db: &Db, item_id: PostboxItemId) -> Result<Vec<FileMeta>, StoreError> {
-    let rows = sqlx::query("SELECT file_id FROM postbox_attachments WHERE item_id = $1 ORDER BY position")
-        .bind(item_id)
-        .fetch_all(db.pool())
-        .await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in &rows {
-        if let Some(meta) = files::meta(db, row.try_get("file_id")?).await? {
-            out.push(meta);
+    Ok(attachments_of(db, &[item_id]).await?.remove(&item_id).unwrap_or_default())
+}
+
+/// The files of each of `items`, in their order, in two queries whatever the number of
+/// items (a page of the postbox); items without files are missing from the map.
+pub async fn attachments_of(
+    db: &Db,
+    items: &[PostboxItemId],
+) -> Result<std::collections::HashMap<PostboxItemId, Vec<FileMeta>>, StoreError> {
+    let mut out = std::collections::HashMap::new();
+    if items.is_empty() {
+        return Ok(out);
+    }
+    let sql = format!(
+        "SELECT item_id, file_id FROM postbox_attachments WHERE item_id IN ({}) ORDER BY item_id, position",
+        super::store::placeholders(1, items.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for item in items {
+        query = query.bind(*item);
+    }
+    let mut links = Vec::new();
+    for row in query.fetch_all(db.pool()).await? {
+        links.push((row.try_get::<PostboxItemId, _>("item_id")?, row.try_get::<i64, _>("file_id")?));
+    }
+    let ids: Vec<i64> = links.iter().map(|(_, file)| *file).collect();
+    let mut metas = files::metas(db, &ids).await?;
+    for (item, file) in links {
+        if let Some(meta) = metas.remove(&file) {
+            out.entry(item).or_insert_with(Vec::new).push(meta);
         }
     }
     Ok(out)

@@ -38,6 +38,24 @@ pub async fn find_for_client(db: &Db, client_id: ClientId) -> Result<Option<Prof
     find_where(db, "client_id", client_id.get()).await
 }
 
+/// When each of `clients` was unlocked (the profile's `created_at`), in one query for a
+/// whole list of clients; clients without a profile are missing from the map.
+pub async fn unlocked_since(db: &Db, clients: &[ClientId]) -> Result<std::collections::HashMap<ClientId, i64>, StoreError> {
+    if clients.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let sql = format!("SELECT client_id, created_at FROM profiles WHERE client_id IN ({})", super::store::placeholders(1, clients.len()));
+    let mut query = sqlx::query(&sql);
+    for client in clients {
+        query = query.bind(*client);
+    }
+    let mut out = std::collections::HashMap::with_capacity(clients.len());
+    for row in query.fetch_all(db.pool()).await? {
+        out.insert(row.try_get::<ClientId, _>("client_id")?, row.try_get::<i64, _>("created_at")?);
+    }
+    Ok(out)
+}
+
 /// The profile whose `column` (a fixed, unique column name) equals `value`.
 async fn find_where(db: &Db, column: &'static str, value: i64) -> Result<Option<Profile>, StoreError> {
     let row = sqlx::query(&format!("SELECT id, account_id, client_id, created_at, sms_mobile FROM profiles WHERE {column} = $1"))

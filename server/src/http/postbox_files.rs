@@ -18,7 +18,7 @@ use app::domain::ids::{ClientId, PostboxItemId};
 use axum::{
     body::Body,
     extract::{DefaultBodyLimit, Multipart, Path, State},
-    http::{header, HeaderValue, StatusCode},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
     Extension, Router,
@@ -88,12 +88,16 @@ async fn send_to_client(
     State(state): State<AppState>,
     Extension(context): Extension<RequestContext>,
     Path(id): Path<ClientId>,
+    headers: HeaderMap,
     multipart: Multipart,
 ) -> Response {
     let staff = match caller(&state, &context, |c| c.staff().ok().map(|(_, member)| member)).await {
         Ok(staff) => staff,
         Err(response) => return response,
     };
+    if upload_body::declared_beyond_reading(&headers, &STAFF_LIMITS) {
+        return refused_upload(context.language, upload_body::Refusal::TooLarge, UploadRefusal::FileTooLarge, &routes::client(id));
+    }
     let form = match upload_body::receive(multipart, STAFF_LIMITS).await {
         Ok(form) => form,
         Err(refusal) => return refused_upload(context.language, refusal, UploadRefusal::FileTooLarge, &routes::client(id)),
@@ -109,11 +113,19 @@ async fn send_to_client(
 
 /// "Nachricht schreiben" / "Nachweis hochladen" and replies (citizen). On success the
 /// item page shows the Eingangsbestätigung.
-async fn send_from_citizen(State(state): State<AppState>, Extension(context): Extension<RequestContext>, multipart: Multipart) -> Response {
+async fn send_from_citizen(
+    State(state): State<AppState>,
+    Extension(context): Extension<RequestContext>,
+    headers: HeaderMap,
+    multipart: Multipart,
+) -> Response {
     let profile = match caller(&state, &context, |c| c.citizen_with_profile().ok().map(|(_, profile)| profile)).await {
         Ok(profile) => profile,
         Err(response) => return response,
     };
+    if upload_body::declared_beyond_reading(&headers, &CITIZEN_LIMITS) {
+        return refused_upload(context.language, upload_body::Refusal::TooLarge, UploadRefusal::FilesTooLarge(MAX_FILES), routes::POSTBOX_WRITE);
+    }
     let form = match upload_body::receive(multipart, CITIZEN_LIMITS).await {
         Ok(form) => form,
         Err(refusal) => return refused_upload(context.language, refusal, UploadRefusal::FilesTooLarge(MAX_FILES), routes::POSTBOX_WRITE),

@@ -115,6 +115,13 @@ pub async fn attach(State(state): State<ContextState>, mut request: Request, nex
         _ => false,
     };
     request.extensions_mut().insert(language);
-    request.extensions_mut().insert(RequestContext { requester, session, language, has_second_factor, session_unknown });
+    request.extensions_mut().insert(RequestContext {
+        requester,
+        session,
+        language,
+        has_second_factor,
+        session_unknown,
+        role: Default::default(),
+    });
     next.run(request).await
 }

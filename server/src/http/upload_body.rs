@@ -100,6 +100,19 @@ pub fn read_limit(limits: &Limits) -> usize {
     (limits.max_body as usize).saturating_mul(4)
 }
 
+/// Whether the body's declared `Content-Length` is beyond what is read at all
+/// ([`read_limit`]): such a request is answered 413 at once, instead of reading it at
+/// the slowest allowed pace until the body limit cuts it off. (A declared length between
+/// the limit and the read limit is still read and dropped, so that a browser, which
+/// sends before it listens, sees the answer.)
+pub fn declared_beyond_reading(headers: &axum::http::HeaderMap, limits: &Limits) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .is_some_and(|declared| declared > read_limit(limits) as u64)
+}
+
 /// Reads the whole form (see the module documentation).
 pub async fn receive(mut multipart: Multipart, limits: Limits) -> Result<Received, Refusal> {
     let mut pace = Pace { start: Instant::now(), bytes: 0 };

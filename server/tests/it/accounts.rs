@@ -31,6 +31,8 @@ on_both_databases!(
     reset_links_expire_after_an_hour,
     passwords_are_hashed_with_argon2id,
     mails_survive_an_smtp_outage_and_a_restart_and_go_out_once,
+    a_mail_sent_again_is_the_same_message,
+    a_mail_server_that_stops_answering_does_not_stop_the_outbox,
     mails_are_text_and_html_with_only_the_link,
     auth_endpoints_reject_cross_site_requests,
     forms_work_without_javascript,
@@ -575,6 +577,71 @@ async fn mails_survive_an_smtp_outage_and_a_restart_and_go_out_once(backend: Bac
     assert!(stored[0].sent_at.is_some());
     assert_eq!(stored[0].delivered_via.as_deref(), Some("smtp"));
     restarted.stop().await;
+}
+
+async fn a_mail_sent_again_is_the_same_message(backend: Backend) {
+    // The mail server keeps a mail but its answer is lost (as when the process dies after
+    // the hand-over): the outbox sends it again, and the repeat carries the same
+    // Message-ID, so mail stores can tell it is one message.
+    let app = TestApp::spawn(backend).await;
+    app.smtp.lose_replies(true);
+    let address = email("twice");
+    app.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    let first = app.smtp.wait_for(&address, 1).await;
+    app.smtp.lose_replies(false);
+    // Once the failure is recorded, the retry is due 30 s later.
+    for _ in 0..100 {
+        let mails = app::backend::outbox::recent_emails(&app.state.db, 10).await.expect("outbox");
+        if mails.iter().any(|m| m.recipient == address && m.last_error.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    app.clock.advance(60);
+    let second = app.smtp.wait_for(&address, 2).await;
+    let id = first.message_id().expect("a Message-ID");
+    assert!(id.starts_with("<outbox.") && id.contains('@') && id.ends_with('>'), "{id}");
+    assert_eq!(second.message_id(), Some(id), "the same message");
+    assert_eq!(first.token("/registrieren/bestaetigen"), second.token("/registrieren/bestaetigen"));
+    // Another mail has another id.
+    let other = email("other");
+    registered(&app, &other).await;
+    assert_ne!(app.smtp.wait_for(&other, 1).await.message_id(), second.message_id());
+    app.stop().await;
+}
+
+async fn a_mail_server_that_stops_answering_does_not_stop_the_outbox(backend: Backend) {
+    // The server takes the mail and then says nothing: after the SMTP timeout (5 s here)
+    // the attempt counts as failed and the outbox goes on with the next mail.
+    let app = TestApp::spawn(backend).await;
+    app.smtp.stall(true);
+    let address = email("stalled");
+    app.call(
+        "auth/register",
+        &[("email", &address), ("password", PASSWORD), ("password_repeat", PASSWORD), ("accept_terms", "on"), ("consent_email", "on")],
+        None,
+    )
+    .await;
+    app.smtp.wait_for(&address, 1).await;
+    app.smtp.stall(false);
+    let mut error = None;
+    for _ in 0..100 {
+        let mails = app::backend::outbox::recent_emails(&app.state.db, 10).await.expect("outbox");
+        error = mails.iter().find(|m| m.recipient == address).and_then(|m| m.last_error.clone());
+        if error.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(error.as_deref().is_some_and(|e| e.contains("no answer")), "the stalled hand-over failed within 10 s: {error:?}");
+    let next = email("next");
+    registered(&app, &next).await;
+    app.stop().await;
 }
 
 async fn mails_are_text_and_html_with_only_the_link(backend: Backend) {

@@ -8,6 +8,7 @@ use crate::support::{desk::staff_of, Backend, TestApp, PASSWORD};
 
 on_both_databases!(
     names_are_found_whatever_the_case_and_accents,
+    both_ways_of_searching_find_the_same,
     one_mailbox_is_one_account,
     single_line_fields_stay_single_lines,
 );
@@ -62,10 +63,88 @@ async fn names_are_found_whatever_the_case_and_accents(backend: Backend) {
         assert_eq!(found(&app, &desk, query).await, vec![name.to_owned()], "{query}");
     }
     assert!(found(&app, &desk, "Meier").await.is_empty());
+    // Word beginnings, not any part of a word.
+    assert_eq!(found(&app, &desk, "Mül").await, vec!["Hans ÄRZTE-Müller".to_owned()]);
+    assert!(found(&app, &desk, "ller").await.is_empty(), "a word's middle is not a beginning");
     assert_eq!(found(&app, &desk, "").await.len(), 4, "an empty search lists every record");
     // Wildcards typed into the search are plain text.
     assert!(found(&app, &desk, "%").await.len() == 4 && found(&app, &desk, "_").await.len() == 4);
     app.stop().await;
+}
+
+async fn both_ways_of_searching_find_the_same(backend: Backend) {
+    // A rare query reads the word index, a common one walks the records in name order
+    // (clients::SELECTIVE decides). Both must answer what the rule says — records whose
+    // search form has the query at a word beginning, by family name, given name and id, at
+    // most a page — so every query runs both ways here, over more records than one step
+    // of the walk reads.
+    use app::backend::clients;
+    let app = TestApp::spawn(backend).await;
+    staff_of(&app, "Jobcenter Viele").await;
+    let centre = app::domain::ids::JobCentreId(
+        sqlx::query_scalar::<_, i64>("SELECT id FROM job_centres WHERE name = 'Jobcenter Viele'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .expect("centre"),
+    );
+    let total = 3 * clients::WALK_BATCH + 150;
+    let mut records = Vec::new();
+    for i in 0..total {
+        let record = app::domain::client_record::ClientRecord {
+            customer_number: format!("V{i}"),
+            salutation: "keine".into(),
+            given_name: format!("Anna{}", i % 7),
+            family_name: if i % 500 == 0 { format!("Müller{}", i % 11) } else { format!("Nachname{}", (i * 7919) % 3001) },
+            birth_date: "1980-01-01".into(),
+            street: "Weg 1".into(),
+            postcode: "12345".into(),
+            city: "Stadt".into(),
+            mobile: None,
+        };
+        let id = clients::create(&app.state.db, centre, &record, 0).await.expect("create");
+        records.push((id, record));
+    }
+    search_both_ways(&app, centre, &records).await;
+    // Records stored before the word index (or under an older folding) get it at start.
+    for sql in ["UPDATE clients SET search_version = 0, search_key = ''", "DELETE FROM client_search_words"] {
+        sqlx::query(sql).execute(app.state.db.pool()).await.expect("forget the index");
+    }
+    assert!(clients::refresh_search_keys(&app.state.db).await.expect("refresh") >= total as u64);
+    assert_eq!(clients::refresh_search_keys(&app.state.db).await.expect("refresh"), 0, "once");
+    search_both_ways(&app, centre, &records).await;
+    app.stop().await;
+}
+
+/// Every query, both ways and with the real threshold, against the rule applied here.
+async fn search_both_ways(
+    app: &TestApp,
+    centre: app::domain::ids::JobCentreId,
+    records: &[(app::domain::ids::ClientId, app::domain::client_record::ClientRecord)],
+) {
+    use app::backend::clients;
+    let queries = ["", "n", "nachname", "Nachname12", "nachname 1", "anna3", "anna3 nachname2", "v1", "v1649", "mueller", "MÜL", "ller", "name", "x"];
+    for query in queries {
+        let folded = app::domain::text::search_query(query);
+        let mut expected: Vec<_> = records
+            .iter()
+            .filter(|(_, r)| {
+                let key = app::domain::text::search_key(&format!("{} {} {}", r.given_name, r.family_name, r.customer_number));
+                format!(" {key}").contains(&format!(" {folded}"))
+            })
+            .map(|(id, r)| (r.family_name.clone(), r.given_name.clone(), *id))
+            .collect();
+        expected.sort();
+        expected.truncate(clients::SEARCH_PAGE as usize);
+        for selective in [0, i64::MAX, clients::SELECTIVE] {
+            let got: Vec<_> = clients::search_with(&app.state.db, centre, query, selective)
+                .await
+                .expect("search")
+                .into_iter()
+                .map(|c| (c.record.family_name, c.record.given_name, c.id))
+                .collect();
+            assert_eq!(got, expected, "{query:?}, threshold {selective}");
+        }
+    }
 }
 
 async fn register(app: &TestApp, email: &str) -> serde_json::Value {

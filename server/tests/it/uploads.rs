@@ -12,7 +12,12 @@ use crate::support::{
     Backend, TestApp, PASSWORD,
 };
 
-on_both_databases!(an_oversized_file_gets_its_message_and_leaves_nothing, slow_uploads_hold_no_database, long_text_survives_a_refused_form_without_javascript);
+on_both_databases!(
+    an_oversized_file_gets_its_message_and_leaves_nothing,
+    a_declared_giant_body_is_refused_at_once,
+    slow_uploads_hold_no_database,
+    long_text_survives_a_refused_form_without_javascript
+);
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(app.state.db.pool()).await.expect("count")
@@ -72,6 +77,33 @@ async fn an_oversized_file_gets_its_message_and_leaves_nothing(backend: Backend)
     assert!(page.contains("Die Datei ist größer als 10 MB.") && page.contains("/intern/kunden/"), "{page}");
     assert_eq!((count(&app, "files").await, count(&app, "file_chunks").await), (files, chunks), "nothing stored");
     assert_eq!(count(&app, "postbox_items").await, 0);
+    app.stop().await;
+}
+
+async fn a_declared_giant_body_is_refused_at_once(backend: Backend) {
+    // Abuse suite: "Content-Length: 300 MB" and then nothing was answered 408 after 30 s
+    // (the server waited for the body at the slowest allowed pace).
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn(backend).await;
+    let cookie = citizen(&app, "riesig").await;
+    let desk = staff_of(&app, "Jobcenter Schreibtisch").await;
+    let client = new_client(&app, &desk, "K-riesig", "").await.to_string();
+    for (path, who) in [("/postfach/senden".to_owned(), &cookie), (format!("/intern/kunden/{client}/senden"), &desk)] {
+        let started = Instant::now();
+        let mut stream = tokio::net::TcpStream::connect(app.base_url.trim_start_matches("http://")).await.expect("connect");
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: localhost\r\nOrigin: {}\r\nCookie: {who}\r\n\
+             Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 314572800\r\n\r\n--x\r\n",
+            app.base_url
+        );
+        stream.write_all(head.as_bytes()).await.expect("write");
+        let mut answer = vec![0; 4096];
+        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut answer)).await.expect("an answer within 5 s").expect("read");
+        let answer = String::from_utf8_lossy(&answer[..read]);
+        assert!(answer.starts_with("HTTP/1.1 413"), "{path}: {answer}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+    assert_eq!(count(&app, "files").await, 0, "nothing stored");
     app.stop().await;
 }
 

@@ -10,6 +10,13 @@ use lettre::{
 
 use super::Mail;
 
+/// The `Message-ID` of the mail with delivery key `key` (an outbox entry's, see
+/// `outbox::Pending::delivery_key`): `<key@domain of the sender>` (RFC 5322 §3.6.4). A
+/// mail sent again after a crash carries the same id.
+pub fn message_id(key: &str, from: &Mailbox) -> String {
+    format!("<{key}@{}>", from.email.domain())
+}
+
 /// The configured delivery channel.
 // One value per process: boxing the larger variant would save nothing.
 #[allow(clippy::large_enum_variant)]
@@ -21,6 +28,8 @@ pub enum MailTransport {
         transport: AsyncSmtpTransport<Tokio1Executor>,
         /// The sender.
         from: Mailbox,
+        /// Longest wait for one whole hand-over (connect to the last reply).
+        timeout: Duration,
     },
     /// Development: mails are only shown on `/dev/mails`.
     Preview,
@@ -39,14 +48,17 @@ pub enum MailConfigError {
 
 impl MailTransport {
     /// SMTP from `smtp://user:pass@host:587?tls=required`, `smtps://host:465` or
-    /// `smtp://host:25` (plain, loopback only in practice).
+    /// `smtp://host:25` (plain, loopback only in practice). `timeout` bounds the connection
+    /// and, separately, the whole hand-over: lettre's own timeout covers only the
+    /// connection, and a server that stops answering mid-conversation would otherwise
+    /// hold the outbox worker (and every mail and SMS behind it) for good.
     pub fn smtp(url: &str, from: &str, timeout: Duration) -> Result<MailTransport, MailConfigError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailConfigError::Url(e.to_string()))?
             .timeout(Some(timeout))
             .build();
         let from: Mailbox = from.parse().map_err(|e: lettre::address::AddressError| MailConfigError::From(e.to_string()))?;
-        Ok(MailTransport::Smtp { transport, from })
+        Ok(MailTransport::Smtp { transport, from, timeout })
     }
 
     /// Name recorded in the outbox for a delivered mail.
@@ -57,11 +69,12 @@ impl MailTransport {
         }
     }
 
-    /// Hands one mail over; `Ok` means the SMTP server accepted it.
-    pub async fn deliver(&self, mail: &Mail) -> Result<(), String> {
+    /// Hands one mail over with the `Message-ID` made from `key` (see
+    /// [`message_id`]); `Ok` means the SMTP server accepted it.
+    pub async fn deliver(&self, mail: &Mail, key: &str) -> Result<(), String> {
         match self {
             MailTransport::Preview => Ok(()),
-            MailTransport::Smtp { transport, from } => {
+            MailTransport::Smtp { transport, from, timeout } => {
                 let to: Mailbox = mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
                 let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(mail.text.clone());
                 let body = match mail.html.is_empty() {
@@ -71,13 +84,28 @@ impl MailTransport {
                     true => MultiPart::mixed().singlepart(text),
                 };
                 let message = Message::builder()
+                    .message_id(Some(message_id(key, from)))
                     .from(from.clone())
                     .to(to)
                     .subject(mail.subject.clone())
                     .multipart(body)
                     .map_err(|e| format!("message: {e}"))?;
-                transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+                match tokio::time::timeout(*timeout, transport.send(message)).await {
+                    Ok(sent) => sent.map(|_| ()).map_err(|e| e.to_string()),
+                    Err(_) => Err(format!("no answer from the mail server within {} s", timeout.as_secs())),
+                }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_message_id_is_the_key_at_the_senders_domain() {
+        let from: Mailbox = "Jobcenter digital <noreply@jobcenter.example.org>".parse().expect("mailbox");
+        assert_eq!(message_id("outbox.7.0a1b2c3d", &from), "<outbox.7.0a1b2c3d@jobcenter.example.org>");
     }
 }

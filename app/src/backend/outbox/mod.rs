@@ -57,6 +57,27 @@ pub struct Pending {
     pub attempts: i64,
 }
 
+impl Pending {
+    /// The message's delivery key, the same at every attempt: `outbox.<id>.<8 hex>`, the
+    /// hex from the SHA-256 of recipient, subject and text (so two databases never share
+    /// a key). A process killed after the mail server accepted a message but before
+    /// [`mark_sent`] committed sends it again once its claim expires — at-least-once
+    /// delivery, as for every outbox (no protocol can make an SMTP hand-over and a
+    /// database commit one step). The key becomes the mail's `Message-ID` (RFC 5322
+    /// §3.6.4: one message, one id) and the SMS gateway's `Idempotency-Key`, so a repeat
+    /// is recognisably the same message, which mail stores and gateways can drop.
+    pub fn delivery_key(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut digest = Sha256::new();
+        for part in [&self.recipient, &self.subject, &self.body_text] {
+            digest.update(part.as_bytes());
+            digest.update([0]);
+        }
+        let hex: String = digest.finalize().iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("outbox.{}.{hex}", self.id)
+    }
+}
+
 /// A stored message, for the development preview and tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
@@ -234,7 +255,26 @@ pub async fn recent(db: &Db, channel: Channel, limit: i64) -> Result<Vec<Stored>
 
 #[cfg(test)]
 mod tests {
-    use super::retry_pause;
+    use super::{retry_pause, Pending};
+
+    #[test]
+    fn the_delivery_key_is_stable_and_tells_messages_apart() {
+        let pending = Pending {
+            id: 7,
+            channel: "email".into(),
+            recipient: "a@example.org".into(),
+            subject: "Betreff".into(),
+            body_text: "Text".into(),
+            body_html: None,
+            attempts: 1,
+        };
+        let key = pending.delivery_key();
+        assert!(key.starts_with("outbox.7.") && key.len() == "outbox.7.".len() + 8, "{key}");
+        assert_eq!(Pending { attempts: 3, ..pending.clone() }.delivery_key(), key, "the same at every attempt");
+        assert_ne!(Pending { id: 8, ..pending.clone() }.delivery_key(), key);
+        assert_ne!(Pending { recipient: "b@example.org".into(), ..pending.clone() }.delivery_key(), key);
+        assert_ne!(Pending { body_text: "Text2".into(), ..pending }.delivery_key(), key);
+    }
 
     #[test]
     fn retries_back_off_to_an_hour() {

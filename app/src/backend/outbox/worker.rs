@@ -37,11 +37,11 @@ impl Transports {
                     text: pending.body_text.clone(),
                     html: pending.body_html.clone().unwrap_or_default(),
                 };
-                self.mail.deliver(&mail).await.map(|()| self.mail.via())
+                self.mail.deliver(&mail, &pending.delivery_key()).await.map(|()| self.mail.via())
             }
             "sms" => {
                 let sms = Sms { to: pending.recipient.clone(), text: pending.body_text.clone() };
-                self.sms.deliver(&sms).await.map(|()| self.sms.via())
+                self.sms.deliver(&sms, &pending.delivery_key()).await.map(|()| self.sms.via())
             }
             other => Err(format!("unknown channel {other:?}")),
         }

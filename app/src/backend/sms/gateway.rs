@@ -76,14 +76,18 @@ impl SmsGateway {
         }
     }
 
-    /// Hands one message over; `Ok` means the gateway answered with a 2xx status.
-    pub async fn deliver(&self, sms: &Sms) -> Result<(), String> {
+    /// Hands one message over with `Idempotency-Key: key` (the outbox entry's delivery
+    /// key); `Ok` means the gateway answered with a 2xx status.
+    pub async fn deliver(&self, sms: &Sms, key: &str) -> Result<(), String> {
         match self {
             SmsGateway::Preview => Ok(()),
             SmsGateway::Http { client, url, authorization, body_template } => {
                 let mut request = client
                     .post(url.clone())
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    // The same at every attempt (IETF draft "The Idempotency-Key HTTP Header
+                    // Field"): a gateway that honours it sends a repeated message once.
+                    .header("Idempotency-Key", key)
                     .body(render(body_template, &sms.to, &sms.text));
                 if let Some(value) = authorization {
                     request = request.header(reqwest::header::AUTHORIZATION, value);

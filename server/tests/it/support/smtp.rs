@@ -39,6 +39,12 @@ impl ReceivedMail {
         decode_quoted_printable(&self.raw)
     }
 
+    /// The `Message-ID` header, if any.
+    pub fn message_id(&self) -> Option<String> {
+        let headers = self.raw.split("\r\n\r\n").next().unwrap_or_default().replace("\r\n ", " ");
+        headers.lines().find_map(|l| l.strip_prefix("Message-ID: ")).map(|v| v.trim().to_owned())
+    }
+
     /// The first link containing `path` in the message.
     pub fn link(&self, path: &str) -> Option<String> {
         let text = self.text();
@@ -105,6 +111,8 @@ fn decode_header(value: &str) -> String {
 struct Collector {
     inbox: Arc<Mutex<Vec<ReceivedMail>>>,
     refuse: Arc<AtomicBool>,
+    lose_replies: Arc<AtomicBool>,
+    stall: Arc<AtomicBool>,
     to: Vec<String>,
     data: Vec<u8>,
 }
@@ -138,6 +146,16 @@ impl Handler for Collector {
         if let Ok(mut inbox) = self.inbox.lock() {
             inbox.push(mail);
         }
+        if self.stall.load(Ordering::SeqCst) {
+            // Kept, and the answer comes only after every sender has given up.
+            std::thread::sleep(Duration::from_secs(20));
+        }
+        if self.lose_replies.load(Ordering::SeqCst) {
+            // Kept, but the sender hears of a failure: the window in which a process dies
+            // after the hand-over and before recording it. (421 closes the connection; a
+            // 451 here leaves the sink's state machine in DATA.)
+            return response::NO_SERVICE;
+        }
         response::OK
     }
 }
@@ -149,6 +167,8 @@ pub struct SmtpSink {
     pub port: u16,
     inbox: Arc<Mutex<Vec<ReceivedMail>>>,
     refuse: Arc<AtomicBool>,
+    lose_replies: Arc<AtomicBool>,
+    stall: Arc<AtomicBool>,
 }
 
 impl SmtpSink {
@@ -158,7 +178,16 @@ impl SmtpSink {
         let port = listener.local_addr().expect("addr").port();
         let inbox = Arc::new(Mutex::new(Vec::new()));
         let refuse = Arc::new(AtomicBool::new(false));
-        let handler = Collector { inbox: inbox.clone(), refuse: refuse.clone(), to: Vec::new(), data: Vec::new() };
+        let lose_replies = Arc::new(AtomicBool::new(false));
+        let stall = Arc::new(AtomicBool::new(false));
+        let handler = Collector {
+            inbox: inbox.clone(),
+            refuse: refuse.clone(),
+            lose_replies: lose_replies.clone(),
+            stall: stall.clone(),
+            to: Vec::new(),
+            data: Vec::new(),
+        };
         std::thread::spawn(move || {
             let mut server = Server::new(handler);
             server.with_name("sink.test").with_num_threads(4).with_tcp_listener(listener);
@@ -166,7 +195,7 @@ impl SmtpSink {
                 let _ = server.serve();
             }
         });
-        SmtpSink { port, inbox, refuse }
+        SmtpSink { port, inbox, refuse, lose_replies, stall }
     }
 
     /// `smtp://127.0.0.1:PORT` for `SMTP_URL`.
@@ -177,6 +206,16 @@ impl SmtpSink {
     /// Refuse (451) or accept incoming mail.
     pub fn refuse(&self, refuse: bool) {
         self.refuse.store(refuse, Ordering::SeqCst);
+    }
+
+    /// Keep incoming mail but answer 451 after it (as if the reply was lost), or not.
+    pub fn lose_replies(&self, lose: bool) {
+        self.lose_replies.store(lose, Ordering::SeqCst);
+    }
+
+    /// Keep incoming mail but answer only 20 s later, or answer at once.
+    pub fn stall(&self, stall: bool) {
+        self.stall.store(stall, Ordering::SeqCst);
     }
 
     /// Everything received so far.
