@@ -427,13 +427,16 @@ def disk_full_drill(work, sink, report):
         before = [portal.register(f"before{i}@full.example") for i in range(3)]
         # Fill the disk to the last few KiB.
         filler = os.path.join(mount, "filler")
-        with open(filler, "wb") as f:
-            try:
-                while True:
-                    f.write(b"\0" * 65536)
-                    f.flush()
-            except OSError:
-                pass
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            for block in (65536, 4096, 512):
+                try:
+                    while True:
+                        os.write(fd, b"\1" * block)
+                except OSError:
+                    pass
+        finally:
+            os.close(fd)
         outcomes = {"registrations": [], "sends": []}
         for i in range(10):
             status, body = request(

@@ -84,6 +84,7 @@ def upload_pdf(port, base, staff, client_id, size):
     connection.close()
     if response.status != 303:
         raise SystemExit(f"FAILED: the 10 MB upload answered {response.status}")
+    return len(pdf)
 
 
 def argon2_share(pid, seconds):
@@ -190,7 +191,7 @@ def main():
 
         # 20 parallel downloads of a 10 MB document, for 10 s.
         client_id = sqlite3.connect(path).execute("SELECT client_id FROM profiles LIMIT 1").fetchone()[0]
-        upload_pdf(port, base, sessions["STAFF_SESSION"], client_id, 10 * 1024 * 1024)
+        length = upload_pdf(port, base, sessions["STAFF_SESSION"], client_id, 10 * 1024 * 1024)
         file_id = sqlite3.connect(path).execute("SELECT MAX(id) FROM files").fetchone()[0]
         sampler = Sampler(server.pid)
         sampler.start()
@@ -200,7 +201,7 @@ def main():
         def download():
             while time.time() < stop:
                 status, size = get(port, f"/dateien/{file_id}", sessions["CITIZEN_SESSION"])
-                done.append(status == 200 and size >= 10 * 1024 * 1024)
+                done.append(status == 200 and size == length)
 
         threads = [threading.Thread(target=download) for _ in range(DOWNLOADERS)]
         for t in threads:

@@ -166,57 +166,62 @@ pub async fn search_with(db: &Db, job_centre_id: JobCentreId, query: &str, selec
             .await?;
             rows.iter().map(from_row).collect()
         }
-        _ => walk_by_name(db, job_centre_id, &format!(" {folded}")).await,
+        _ => walk_by_name(db, job_centre_id, &format!("% {folded}%")).await,
     }
 }
 
-/// Records read per step of the walk in name order.
-pub const WALK_BATCH: i64 = 500;
+/// Records one step of the walk in name order looks at, at most (the first step looks at
+/// one page's worth: for an empty or very common query that is all it takes).
+pub const WALK_BATCH: i64 = 2000;
 
 /// The first [`SEARCH_PAGE`] records of `job_centre_id` in name order whose search form,
-/// with a space in front, contains `needle` (a space and the folded query). Keyset
-/// pagination over the `clients_by_name` index: each step is an index range, whatever
-/// the table's size.
-async fn walk_by_name(db: &Db, job_centre_id: JobCentreId, needle: &str) -> Result<Vec<Client>, StoreError> {
-    let mut found = Vec::new();
+/// with a space in front, is `LIKE pattern`. Keyset pagination over the
+/// `clients_by_name` index: each step takes the next window of records in name order (an
+/// index range, whatever the table's size) and lets the database keep the matching ones;
+/// a window's last record is where the next one starts.
+async fn walk_by_name(db: &Db, job_centre_id: JobCentreId, pattern: &str) -> Result<Vec<Client>, StoreError> {
+    let mut found: Vec<Client> = Vec::new();
     let mut after: Option<(String, String, ClientId)> = None;
+    let mut window = SEARCH_PAGE;
     loop {
-        let rows = match &after {
-            None => sqlx::query(&format!(
-                "SELECT {COLUMNS}, search_key FROM clients WHERE job_centre_id = $1 \
-                 ORDER BY family_name, given_name, id LIMIT {WALK_BATCH}"
-            ))
-            .bind(job_centre_id)
-            .fetch_all(db.pool())
-            .await?,
-            Some((family, given, id)) => sqlx::query(&format!(
-                "SELECT {COLUMNS}, search_key FROM clients WHERE job_centre_id = $1 \
-                   AND (family_name, given_name, id) > ($2, $3, $4) \
-                 ORDER BY family_name, given_name, id LIMIT {WALK_BATCH}"
-            ))
-            .bind(job_centre_id)
-            .bind(family)
-            .bind(given)
-            .bind(*id)
-            .fetch_all(db.pool())
-            .await?,
+        let (range, end_range) = match after {
+            None => ("job_centre_id = $1", "job_centre_id = $1"),
+            Some(_) => (
+                "job_centre_id = $1 AND (family_name, given_name, id) > ($3, $4, $5)",
+                "job_centre_id = $1 AND (family_name, given_name, id) > ($2, $3, $4)",
+            ),
         };
-        for row in &rows {
-            let key: String = row.try_get("search_key")?;
-            if format!(" {key}").contains(needle) {
-                found.push(from_row(row)?);
-                if found.len() as i64 == SEARCH_PAGE {
-                    return Ok(found);
-                }
-            }
+        let matches_sql = format!(
+            "SELECT {COLUMNS} FROM (SELECT {COLUMNS}, search_key FROM clients WHERE {range} \
+               ORDER BY family_name, given_name, id LIMIT {window}) AS step \
+             WHERE (' ' || search_key) LIKE $2 ORDER BY family_name, given_name, id LIMIT {}",
+            SEARCH_PAGE - found.len() as i64
+        );
+        let mut matches = sqlx::query(&matches_sql).bind(job_centre_id).bind(pattern);
+        if let Some((family, given, id)) = &after {
+            matches = matches.bind(family.clone()).bind(given.clone()).bind(*id);
         }
-        match rows.last() {
-            Some(last) if rows.len() as i64 == WALK_BATCH => {
-                let last = from_row(last)?;
-                after = Some((last.record.family_name, last.record.given_name, last.id));
-            }
-            _ => return Ok(found),
+        for row in matches.fetch_all(db.pool()).await? {
+            found.push(from_row(&row)?);
         }
+        if found.len() as i64 >= SEARCH_PAGE {
+            return Ok(found);
+        }
+        // Where this window ended (from the index alone); none: the records are exhausted.
+        let end_sql = format!(
+            "SELECT family_name, given_name, id FROM clients WHERE {end_range} \
+             ORDER BY family_name, given_name, id LIMIT 1 OFFSET {}",
+            window - 1
+        );
+        let mut end = sqlx::query(&end_sql).bind(job_centre_id);
+        if let Some((family, given, id)) = &after {
+            end = end.bind(family.clone()).bind(given.clone()).bind(*id);
+        }
+        match end.fetch_optional(db.pool()).await? {
+            Some(row) => after = Some((row.try_get("family_name")?, row.try_get("given_name")?, row.try_get("id")?)),
+            None => return Ok(found),
+        }
+        window = WALK_BATCH;
     }
 }
 
@@ -225,9 +230,11 @@ pub const SEARCH_PAGE: i64 = 100;
 
 /// Up to this many words beginning with the query's first word, the search reads their
 /// records through the word index (and sorts them); beyond, it walks the records in name
-/// order, where at least one in `records / SELECTIVE` matches. 10,000 keeps both ways
-/// within a few milliseconds up to a million records of one job centre.
-pub const SELECTIVE: i64 = 10_000;
+/// order, where at least one in `records / SELECTIVE` matches. Reading and sorting the
+/// matches costs about as much per record as walking past one, so the threshold is near
+/// the square root of a page times the records: 5,000 suits job centres up to a million
+/// records (bench/results/scale.md).
+pub const SELECTIVE: i64 = 5_000;
 
 /// The smallest string above every string that begins with `prefix` (byte order, as the
 /// word column compares): `prefix` followed by the highest code point.

@@ -82,11 +82,21 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
 
     let installable_routes = installable::routes(&leptos_options, &settings.portal_name);
     let shell_options = leptos_options.clone();
+    let page_options = leptos_options.clone();
+    // Files of the site root (the bundle, icons) or the page's "not found"; a path that the
+    // file lookup would misread (see `file_lookup_misreads`) gets the page directly.
+    let file_or_page = file_and_error_handler_with_context(context.clone(), app::shell);
+    let page_only = leptos_axum::render_app_to_stream_with_context(context.clone(), move || app::shell(page_options.clone()));
+    let fallback = move |uri: axum::http::Uri, state: axum::extract::State<leptos::config::LeptosOptions>, request: axum::extract::Request| {
+        if file_lookup_misreads(uri.path()) {
+            page_only(request)
+        } else {
+            file_or_page(uri, state, request)
+        }
+    };
     let pages = Router::new()
-        .leptos_routes_with_context(&leptos_options, routes, context.clone(), move || {
-            app::shell(shell_options.clone())
-        })
-        .fallback(file_and_error_handler_with_context(context, app::shell))
+        .leptos_routes_with_context(&leptos_options, routes, context, move || app::shell(shell_options.clone()))
+        .fallback(fallback)
         .with_state(leptos_options);
 
     let origin = origin_check::AllowedOrigin::new(settings.public_origin());
@@ -155,4 +165,29 @@ pub(crate) fn refusal(language: app::domain::language::Language, error: app::api
     use axum::response::IntoResponse;
     let status = axum::http::StatusCode::from_u16(error.http_status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
     (status, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.message(language)).into_response()
+}
+
+/// Whether tower-http's file lookup (behind leptos_axum's fallback) would misread `path`:
+/// for a missing file whose name begins with two dots ("..x", "...", also written with
+/// `%2e`), it drops the "extension" while looking for precompressed variants and lands on
+/// the site directory or its parent, answers "200, 4096 bytes" and then cuts the
+/// connection (found by the abuse suite's random paths). Such names are never files of
+/// the site, so these paths skip the lookup.
+pub fn file_lookup_misreads(path: &str) -> bool {
+    path.to_ascii_lowercase().replace("%2e", ".").split('/').any(|segment| segment.starts_with(".."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_lookup_misreads;
+
+    #[test]
+    fn names_beginning_with_two_dots_skip_the_file_lookup() {
+        for path in ["/..x", "/...", "/..%", "/..%25", "/%2e%2Ex", "/.%2e.", "/pkg/..a", "/.."] {
+            assert!(file_lookup_misreads(path), "{path}");
+        }
+        for path in ["/", "/pkg/portal-abc.wasm", "/.well-known/security.txt", "/a..b", "/favicon.ico", "/%2e"] {
+            assert!(!file_lookup_misreads(path), "{path}");
+        }
+    }
 }

@@ -11,6 +11,7 @@ on_both_databases!(
     hydration_scripts_satisfy_the_csp,
     cross_site_posts_are_rejected,
     unknown_pages_get_a_404_page,
+    names_beginning_with_two_dots_get_the_404_page,
     language_follows_cookie_then_accept_language,
     language_switch_sets_cookie_and_returns,
     language_switch_refuses_foreign_targets,
@@ -150,6 +151,29 @@ async fn unknown_pages_get_a_404_page(backend: Backend) {
     let html = response.text().await.expect("html");
     assert!(html.contains("Seite nicht gefunden"), "{html}");
     assert!(html.contains("<title>Seite nicht gefunden – Jobcenter digital</title>"), "{html}");
+    app.stop().await;
+}
+
+async fn names_beginning_with_two_dots_get_the_404_page(backend: Backend) {
+    // With a site root on disk, names beginning with two dots made the file lookup answer
+    // "200, 4096 bytes" (the site directory) and cut the connection (abuse suite).
+    let site = tempfile::tempdir().expect("site root");
+    std::fs::write(site.path().join("favicon.svg"), "<svg/>").expect("a file");
+    let root = site.path().display().to_string();
+    let app = TestApp::spawn_with(backend, &[("LEPTOS_SITE_ROOT", &root)]).await;
+    assert_eq!(app.get("/favicon.svg").await.status(), StatusCode::OK, "files are still served");
+    for path in ["/..x", "/...", "/..%25", "/%2e%2eabc"] {
+        let response = app
+            .client
+            .get(app.url(path))
+            .header(header::ACCEPT_ENCODING, "identity")
+            .send()
+            .await
+            .expect("an answer");
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let html = response.text().await.expect("the whole page");
+        assert!(html.contains("Seite nicht gefunden") && html.contains("</html>"), "{path}: {html}");
+    }
     app.stop().await;
 }
 
