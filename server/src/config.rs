@@ -100,7 +100,9 @@ pub struct MailSettings {
     pub smtp_url: Option<String>,
     /// Sender, e.g. `Jobcenter digital <noreply@example.org>`.
     pub from: String,
-    /// Timeout for one SMTP delivery.
+    /// Longest SMTP delivery attempt, connection to the last reply (`SMTP_TIMEOUT_SECS`,
+    /// 60 s; at most 100 s, below the outbox claim of 120 s, so that no other worker takes
+    /// the message over while an attempt still runs).
     pub timeout: std::time::Duration,
 }
 
@@ -232,7 +234,7 @@ impl Settings {
             mail: MailSettings {
                 smtp_url: get("SMTP_URL"),
                 from: get("MAIL_FROM").unwrap_or_else(|| "Jobcenter digital <noreply@localhost>".to_owned()),
-                timeout: std::time::Duration::from_secs(parse_number(&get, "SMTP_TIMEOUT_SECS", 15)?),
+                timeout: std::time::Duration::from_secs(smtp_timeout(&get)?),
             },
             sms: SmsSettings {
                 gateway_url: get("SMS_GATEWAY_URL"),
@@ -383,6 +385,19 @@ fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
         });
     }
     Ok(url)
+}
+
+/// `SMTP_TIMEOUT_SECS` (default 60): RFC 5321 §4.5.3.2 lets a server take minutes to
+/// answer a message (virus scanning), so not too short; and below the outbox claim.
+fn smtp_timeout(get: &impl Fn(&str) -> Option<String>) -> Result<u64, ConfigError> {
+    let seconds: u64 = parse_number(get, "SMTP_TIMEOUT_SECS", 60)?;
+    if seconds == 0 || seconds > 100 {
+        return Err(ConfigError::Invalid {
+            name: "SMTP_TIMEOUT_SECS",
+            problem: format!("expected 1 to 100 seconds (an attempt must end before the outbox's 120 s claim), got {seconds}"),
+        });
+    }
+    Ok(seconds)
 }
 
 fn parse_number<T: std::str::FromStr>(
@@ -559,6 +574,8 @@ mod tests {
             ("DEMO_SEED", "maybe"),
             ("LOGIN_LOCK_AFTER", "ten"),
             ("SMTP_TIMEOUT_SECS", "-1"),
+            ("SMTP_TIMEOUT_SECS", "0"),
+            ("SMTP_TIMEOUT_SECS", "600"),
             ("SMS_GATEWAY_TIMEOUT_SECS", "soon"),
         ] {
             match settings(&[(name, value)]) {

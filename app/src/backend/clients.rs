@@ -130,15 +130,19 @@ fn search_key(record: &ClientRecord) -> String {
 /// beginning of a word — in any case and with or without accents ("öztürk" and "ozturk"
 /// find "Öztürk", "strasse" finds "Straße", "mueller" and "Mül" find "Müller", "ller"
 /// does not), on both databases alike — by family name; at most [`SEARCH_PAGE`]. An
-/// empty query lists the first records (the desk's first view).
+/// empty query lists the first records (the desk's first view). Only the first
+/// [`MAX_QUERY_CHARS`] characters of the folded query count.
 ///
-/// The cost follows the page and how common the query is, not the number of records: a
-/// query whose first word begins at most [`SELECTIVE`] words reads just those records
-/// through the word index; any other matches at least that many records, so walking the
-/// records in name order ([`WALK_BATCH`] at a time through an index, checking each)
-/// finds a page soon. The walk is done here rather than left to the database, whose
-/// planner cannot know that a `LIKE` matches most rows (PostgreSQL sorted all of a
-/// million records for "vorname").
+/// The cost follows the page and how common the query is, not the number of records.
+/// Every word of the query but the last must be a whole word of the record, the last
+/// may be a beginning; the rarest of them (counted in the word index, up to
+/// [`SELECTIVE`]) gives the candidates, which are read and sorted. Only when every word
+/// is that common does the search walk the records in name order instead
+/// ([`WALK_BATCH`] at a time through an index, the database checking each) — then
+/// matches are dense and a page comes soon; the walk stops after [`WALK_MAX`] records
+/// in any case. The walk is done here rather than left to the database, whose planner
+/// cannot know that a `LIKE` matches most rows (PostgreSQL sorted all of a million
+/// records for "vorname").
 pub async fn search(db: &Db, job_centre_id: JobCentreId, query: &str) -> Result<Vec<Client>, StoreError> {
     search_with(db, job_centre_id, query, SELECTIVE).await
 }
@@ -147,69 +151,106 @@ pub async fn search(db: &Db, job_centre_id: JobCentreId, query: &str) -> Result<
 /// order; `i64::MAX`: always the word index) — for tests, which check that both answer
 /// alike.
 pub async fn search_with(db: &Db, job_centre_id: JobCentreId, query: &str, selective: i64) -> Result<Vec<Client>, StoreError> {
-    let folded = crate::domain::text::search_query(query);
+    let mut folded: String = crate::domain::text::search_query(query).chars().take(MAX_QUERY_CHARS).collect();
+    folded.truncate(folded.trim_end().len());
     // The folded query holds only letters, digits and single spaces: nothing LIKE treats
     // specially. A leading space in front of the key makes "a word begins here" a LIKE.
-    let first = folded.split(' ').next().filter(|w| !w.is_empty());
-    match first {
-        Some(word) if selective > 0 && begins_at_most(db, job_centre_id, word, selective).await? => {
+    let pattern = format!("% {folded}%");
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    if selective > 0 {
+        let mut rarest: Option<(i64, Term<'_>)> = None;
+        for (i, word) in words.iter().enumerate() {
+            let term = if i + 1 == words.len() { Term::Beginning(word) } else { Term::Whole(word) };
+            let count = count_up_to(db, job_centre_id, term, selective).await?;
+            if rarest.as_ref().is_none_or(|(least, _)| count < *least) {
+                rarest = Some((count, term));
+            }
+        }
+        if let Some((count, term)) = rarest.filter(|(count, _)| *count <= selective) {
+            if count == 0 {
+                return Ok(Vec::new());
+            }
+            let (condition, low, high) = term.range();
             let rows = sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM clients WHERE id IN \
-                   (SELECT client_id FROM client_search_words WHERE job_centre_id = $1 AND word >= $2 AND word < $3) \
+                "SELECT {COLUMNS} FROM clients WHERE job_centre_id = $1 AND id IN \
+                   (SELECT client_id FROM client_search_words WHERE job_centre_id = $1 AND {condition}) \
                  AND (' ' || search_key) LIKE $4 ORDER BY family_name, given_name, id LIMIT {SEARCH_PAGE}"
             ))
             .bind(job_centre_id)
-            .bind(word)
-            .bind(after_prefix(word))
-            .bind(format!("% {folded}%"))
+            .bind(low)
+            .bind(high)
+            .bind(&pattern)
             .fetch_all(db.pool())
             .await?;
-            rows.iter().map(from_row).collect()
+            return rows.iter().map(from_row).collect();
         }
-        _ => walk_by_name(db, job_centre_id, &format!("% {folded}%")).await,
     }
+    walk_by_name(db, job_centre_id, &pattern).await
+}
+
+/// The longest query that counts (characters, folded).
+pub const MAX_QUERY_CHARS: usize = 100;
+
+/// A word of the query as the word index sees it.
+#[derive(Debug, Clone, Copy)]
+enum Term<'a> {
+    /// A word followed by more of the query: the record has this whole word.
+    Whole(&'a str),
+    /// The query's last word: the record has a word beginning with it.
+    Beginning(&'a str),
+}
+
+impl<'a> Term<'a> {
+    /// The condition on `word` with `$2` and `$3` (a range for a beginning; equality,
+    /// written as the same range form, for a whole word), and the two values.
+    fn range(self) -> (&'static str, String, String) {
+        match self {
+            Term::Whole(word) => ("word >= $2 AND word <= $3", word.to_owned(), word.to_owned()),
+            Term::Beginning(word) => ("word >= $2 AND word < $3", word.to_owned(), after_prefix(word)),
+        }
+    }
+}
+
+/// How many indexed words of `job_centre_id` match `term`, counting no further than
+/// `limit + 1`.
+async fn count_up_to(db: &Db, job_centre_id: JobCentreId, term: Term<'_>, limit: i64) -> Result<i64, StoreError> {
+    let (condition, low, high) = term.range();
+    let row = sqlx::query(&format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM client_search_words \
+           WHERE job_centre_id = $1 AND {condition} LIMIT $4) AS hits"
+    ))
+    .bind(job_centre_id)
+    .bind(low)
+    .bind(high)
+    .bind(limit.saturating_add(1))
+    .fetch_one(db.pool())
+    .await?;
+    Ok(row.try_get::<i64, _>("n")?)
 }
 
 /// Records one step of the walk in name order looks at, at most (the first step looks at
 /// one page's worth: for an empty or very common query that is all it takes).
 pub const WALK_BATCH: i64 = 2000;
 
+/// Records the walk looks at in all, at most: reached only by a query whose every word is
+/// common while the records having all of them are rare.
+pub const WALK_MAX: i64 = 100_000;
+
 /// The first [`SEARCH_PAGE`] records of `job_centre_id` in name order whose search form,
 /// with a space in front, is `LIKE pattern`. Keyset pagination over the
-/// `clients_by_name` index: each step takes the next window of records in name order (an
-/// index range, whatever the table's size) and lets the database keep the matching ones;
-/// a window's last record is where the next one starts.
+/// `clients_by_name` index: each step first finds where its window of records in name
+/// order ends (from the index alone), then lets the database keep the matching records
+/// between the previous end and this one — explicit key ranges, so a record added
+/// meanwhile is never returned twice.
 async fn walk_by_name(db: &Db, job_centre_id: JobCentreId, pattern: &str) -> Result<Vec<Client>, StoreError> {
     let mut found: Vec<Client> = Vec::new();
     let mut after: Option<(String, String, ClientId)> = None;
     let mut window = SEARCH_PAGE;
+    let mut walked = 0;
     loop {
-        let (range, end_range) = match after {
-            None => ("job_centre_id = $1", "job_centre_id = $1"),
-            Some(_) => (
-                "job_centre_id = $1 AND (family_name, given_name, id) > ($3, $4, $5)",
-                "job_centre_id = $1 AND (family_name, given_name, id) > ($2, $3, $4)",
-            ),
-        };
-        let matches_sql = format!(
-            "SELECT {COLUMNS} FROM (SELECT {COLUMNS}, search_key FROM clients WHERE {range} \
-               ORDER BY family_name, given_name, id LIMIT {window}) AS step \
-             WHERE (' ' || search_key) LIKE $2 ORDER BY family_name, given_name, id LIMIT {}",
-            SEARCH_PAGE - found.len() as i64
-        );
-        let mut matches = sqlx::query(&matches_sql).bind(job_centre_id).bind(pattern);
-        if let Some((family, given, id)) = &after {
-            matches = matches.bind(family.clone()).bind(given.clone()).bind(*id);
-        }
-        for row in matches.fetch_all(db.pool()).await? {
-            found.push(from_row(&row)?);
-        }
-        if found.len() as i64 >= SEARCH_PAGE {
-            return Ok(found);
-        }
-        // Where this window ended (from the index alone); none: the records are exhausted.
+        let from = if after.is_some() { "AND (family_name, given_name, id) > ($2, $3, $4)" } else { "" };
         let end_sql = format!(
-            "SELECT family_name, given_name, id FROM clients WHERE {end_range} \
+            "SELECT family_name, given_name, id FROM clients WHERE job_centre_id = $1 {from} \
              ORDER BY family_name, given_name, id LIMIT 1 OFFSET {}",
             window - 1
         );
@@ -217,9 +258,32 @@ async fn walk_by_name(db: &Db, job_centre_id: JobCentreId, pattern: &str) -> Res
         if let Some((family, given, id)) = &after {
             end = end.bind(family.clone()).bind(given.clone()).bind(*id);
         }
-        match end.fetch_optional(db.pool()).await? {
-            Some(row) => after = Some((row.try_get("family_name")?, row.try_get("given_name")?, row.try_get("id")?)),
-            None => return Ok(found),
+        let until: Option<(String, String, ClientId)> = match end.fetch_optional(db.pool()).await? {
+            Some(row) => Some((row.try_get("family_name")?, row.try_get("given_name")?, row.try_get("id")?)),
+            None => None,
+        };
+        let from = if after.is_some() { "AND (family_name, given_name, id) > ($3, $4, $5)" } else { "" };
+        let to = match (&after, &until) {
+            (_, None) => "",
+            (Some(_), Some(_)) => "AND (family_name, given_name, id) <= ($6, $7, $8)",
+            (None, Some(_)) => "AND (family_name, given_name, id) <= ($3, $4, $5)",
+        };
+        let matches_sql = format!(
+            "SELECT {COLUMNS} FROM clients WHERE job_centre_id = $1 {from} {to} AND (' ' || search_key) LIKE $2 \
+             ORDER BY family_name, given_name, id LIMIT {}",
+            SEARCH_PAGE - found.len() as i64
+        );
+        let mut matches = sqlx::query(&matches_sql).bind(job_centre_id).bind(pattern);
+        for (family, given, id) in after.iter().chain(until.iter()) {
+            matches = matches.bind(family.clone()).bind(given.clone()).bind(*id);
+        }
+        for row in matches.fetch_all(db.pool()).await? {
+            found.push(from_row(&row)?);
+        }
+        walked += window;
+        match until {
+            Some(end) if (found.len() as i64) < SEARCH_PAGE && walked < WALK_MAX => after = Some(end),
+            _ => return Ok(found),
         }
         window = WALK_BATCH;
     }
@@ -228,34 +292,17 @@ async fn walk_by_name(db: &Db, job_centre_id: JobCentreId, pattern: &str) -> Res
 /// Records per search answer.
 pub const SEARCH_PAGE: i64 = 100;
 
-/// Up to this many words beginning with the query's first word, the search reads their
+/// Up to this many words matching the query's rarest word, the search reads their
 /// records through the word index (and sorts them); beyond, it walks the records in name
-/// order, where at least one in `records / SELECTIVE` matches. Reading and sorting the
-/// matches costs about as much per record as walking past one, so the threshold is near
-/// the square root of a page times the records: 5,000 suits job centres up to a million
-/// records (bench/results/scale.md).
+/// order. Reading and sorting a matching record costs about as much as walking past a
+/// few, and dense matches give a page soon: 5,000 keeps both ways within a few
+/// milliseconds up to a million records of one job centre (bench/results/scale.md).
 pub const SELECTIVE: i64 = 5_000;
 
 /// The smallest string above every string that begins with `prefix` (byte order, as the
 /// word column compares): `prefix` followed by the highest code point.
 fn after_prefix(prefix: &str) -> String {
     format!("{prefix}{}", char::MAX)
-}
-
-/// Whether at most `limit` indexed words of `job_centre_id` begin with `prefix` (counts
-/// no further than `limit + 1`).
-async fn begins_at_most(db: &Db, job_centre_id: JobCentreId, prefix: &str, limit: i64) -> Result<bool, StoreError> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM client_search_words \
-           WHERE job_centre_id = $1 AND word >= $2 AND word < $3 LIMIT $4) AS hits",
-    )
-    .bind(job_centre_id)
-    .bind(prefix)
-    .bind(after_prefix(prefix))
-    .bind(limit.saturating_add(1))
-    .fetch_one(db.pool())
-    .await?;
-    Ok(row.try_get::<i64, _>("n")? <= limit)
 }
 
 /// Computes the search form and words of records stored before them (or under an older

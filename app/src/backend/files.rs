@@ -182,18 +182,21 @@ pub async fn metas(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64
     if ids.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    let sql = format!(
-        "SELECT id, filename, content_type, size, sha256 FROM files WHERE id IN ({}) AND sha256 <> ''",
-        super::store::placeholders(1, ids.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for id in ids {
-        query = query.bind(*id);
-    }
     let mut out = std::collections::HashMap::with_capacity(ids.len());
-    for row in query.fetch_all(db.pool()).await? {
-        let meta = crate::from_columns!(row, FileMeta { id, filename, content_type, size, sha256 });
-        out.insert(meta.id, meta);
+    // In slices: PostgreSQL takes at most 65,535 parameters per statement.
+    for slice in ids.chunks(super::store::IN_LIST_MAX) {
+        let sql = format!(
+            "SELECT id, filename, content_type, size, sha256 FROM files WHERE id IN ({}) AND sha256 <> ''",
+            super::store::placeholders(1, slice.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in slice {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            let meta = crate::from_columns!(row, FileMeta { id, filename, content_type, size, sha256 });
+            out.insert(meta.id, meta);
+        }
     }
     Ok(out)
 }

@@ -44,14 +44,17 @@ pub async fn unlocked_since(db: &Db, clients: &[ClientId]) -> Result<std::collec
     if clients.is_empty() {
         return Ok(std::collections::HashMap::new());
     }
-    let sql = format!("SELECT client_id, created_at FROM profiles WHERE client_id IN ({})", super::store::placeholders(1, clients.len()));
-    let mut query = sqlx::query(&sql);
-    for client in clients {
-        query = query.bind(*client);
-    }
     let mut out = std::collections::HashMap::with_capacity(clients.len());
-    for row in query.fetch_all(db.pool()).await? {
-        out.insert(row.try_get::<ClientId, _>("client_id")?, row.try_get::<i64, _>("created_at")?);
+    // In slices: PostgreSQL takes at most 65,535 parameters per statement.
+    for slice in clients.chunks(super::store::IN_LIST_MAX) {
+        let sql = format!("SELECT client_id, created_at FROM profiles WHERE client_id IN ({})", super::store::placeholders(1, slice.len()));
+        let mut query = sqlx::query(&sql);
+        for client in slice {
+            query = query.bind(*client);
+        }
+        for row in query.fetch_all(db.pool()).await? {
+            out.insert(row.try_get::<ClientId, _>("client_id")?, row.try_get::<i64, _>("created_at")?);
+        }
     }
     Ok(out)
 }

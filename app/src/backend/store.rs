@@ -140,6 +140,10 @@ impl Db {
     }
 }
 
+/// Values per `IN (…)` list: lists of ids longer than this are sent in slices
+/// (PostgreSQL takes at most 65,535 parameters per statement).
+pub const IN_LIST_MAX: usize = 1000;
+
 /// `$first, $first+1, …` for `count` values (an `IN (…)` list of bound parameters).
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")

@@ -174,7 +174,24 @@ pub(crate) fn refusal(language: app::domain::language::Language, error: app::api
 /// connection (found by the abuse suite's random paths). Such names are never files of
 /// the site, so these paths skip the lookup.
 pub fn file_lookup_misreads(path: &str) -> bool {
-    path.to_ascii_lowercase().replace("%2e", ".").split('/').any(|segment| segment.starts_with(".."))
+    // Decoded as the lookup decodes it, so "%2e" is a dot and "%2F" a separator.
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    decoded.split(|b| *b == b'/').any(|segment| segment.starts_with(b".."))
 }
 
 #[cfg(test)]
@@ -183,10 +200,10 @@ mod tests {
 
     #[test]
     fn names_beginning_with_two_dots_skip_the_file_lookup() {
-        for path in ["/..x", "/...", "/..%", "/..%25", "/%2e%2Ex", "/.%2e.", "/pkg/..a", "/.."] {
+        for path in ["/..x", "/...", "/..%", "/..%25", "/%2e%2Ex", "/.%2e.", "/pkg/..a", "/..", "/pkg%2F..x", "/pkg%2f%2E.x"] {
             assert!(file_lookup_misreads(path), "{path}");
         }
-        for path in ["/", "/pkg/portal-abc.wasm", "/.well-known/security.txt", "/a..b", "/favicon.ico", "/%2e"] {
+        for path in ["/", "/pkg/portal-abc.wasm", "/.well-known/security.txt", "/a..b", "/favicon.ico", "/%2e", "/%", "/%zz", "/a%2"] {
             assert!(!file_lookup_misreads(path), "{path}");
         }
     }

@@ -162,7 +162,8 @@ async fn names_beginning_with_two_dots_get_the_404_page(backend: Backend) {
     let root = site.path().display().to_string();
     let app = TestApp::spawn_with(backend, &[("LEPTOS_SITE_ROOT", &root)]).await;
     assert_eq!(app.get("/favicon.svg").await.status(), StatusCode::OK, "files are still served");
-    for path in ["/..x", "/...", "/..%25", "/%2e%2eabc"] {
+    std::fs::create_dir(site.path().join("pkg")).expect("a directory");
+    for path in ["/..x", "/...", "/..%25", "/%2e%2eabc", "/pkg%2F..x"] {
         let response = app
             .client
             .get(app.url(path))

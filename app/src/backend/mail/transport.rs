@@ -17,6 +17,10 @@ pub fn message_id(key: &str, from: &Mailbox) -> String {
     format!("<{key}@{}>", from.email.domain())
 }
 
+/// Longest wait for the mail server to accept the connection (the whole attempt may take
+/// longer: `timeout` of [`MailTransport::smtp`]).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// The configured delivery channel.
 // One value per process: boxing the larger variant would save nothing.
 #[allow(clippy::large_enum_variant)]
@@ -48,14 +52,14 @@ pub enum MailConfigError {
 
 impl MailTransport {
     /// SMTP from `smtp://user:pass@host:587?tls=required`, `smtps://host:465` or
-    /// `smtp://host:25` (plain, loopback only in practice). `timeout` bounds the connection
-    /// and, separately, the whole hand-over: lettre's own timeout covers only the
-    /// connection, and a server that stops answering mid-conversation would otherwise
-    /// hold the outbox worker (and every mail and SMS behind it) for good.
+    /// `smtp://host:25` (plain, loopback only in practice). `timeout` bounds the whole
+    /// hand-over, the connection at most [`CONNECT_TIMEOUT`] of it: lettre's own timeout
+    /// covers only the connection, and a server that stops answering mid-conversation
+    /// would otherwise hold the outbox worker (and every mail and SMS behind it) for good.
     pub fn smtp(url: &str, from: &str, timeout: Duration) -> Result<MailTransport, MailConfigError> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailConfigError::Url(e.to_string()))?
-            .timeout(Some(timeout))
+            .timeout(Some(timeout.min(CONNECT_TIMEOUT)))
             .build();
         let from: Mailbox = from.parse().map_err(|e: lettre::address::AddressError| MailConfigError::From(e.to_string()))?;
         Ok(MailTransport::Smtp { transport, from, timeout })
