@@ -179,24 +179,11 @@ pub async fn meta(db: &Db, id: i64) -> Result<Option<FileMeta>, StoreError> {
 /// The facts of the files `ids` that are complete, by id: one query for a whole page
 /// (a postbox page of 20 items asks once, not 20 times).
 pub async fn metas(db: &Db, ids: &[i64]) -> Result<std::collections::HashMap<i64, FileMeta>, StoreError> {
-    if ids.is_empty() {
-        return Ok(std::collections::HashMap::new());
-    }
+    let select = "SELECT id, filename, content_type, size, sha256 FROM files WHERE id IN ({in}) AND sha256 <> ''";
     let mut out = std::collections::HashMap::with_capacity(ids.len());
-    // In slices: PostgreSQL takes at most 65,535 parameters per statement.
-    for slice in ids.chunks(super::store::IN_LIST_MAX) {
-        let sql = format!(
-            "SELECT id, filename, content_type, size, sha256 FROM files WHERE id IN ({}) AND sha256 <> ''",
-            super::store::placeholders(1, slice.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for id in slice {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(db.pool()).await? {
-            let meta = crate::from_columns!(row, FileMeta { id, filename, content_type, size, sha256 });
-            out.insert(meta.id, meta);
-        }
+    for row in super::store::fetch_in(db, select, ids).await? {
+        let meta = crate::from_columns!(row, FileMeta { id, filename, content_type, size, sha256 });
+        out.insert(meta.id, meta);
     }
     Ok(out)
 }

@@ -618,23 +618,10 @@ pub async fn attachments_of(
     items: &[PostboxItemId],
 ) -> Result<std::collections::HashMap<PostboxItemId, Vec<FileMeta>>, StoreError> {
     let mut out = std::collections::HashMap::new();
-    if items.is_empty() {
-        return Ok(out);
-    }
+    let select = "SELECT item_id, file_id FROM postbox_attachments WHERE item_id IN ({in}) ORDER BY item_id, position";
     let mut links = Vec::new();
-    // In slices: PostgreSQL takes at most 65,535 parameters per statement.
-    for slice in items.chunks(super::store::IN_LIST_MAX) {
-        let sql = format!(
-            "SELECT item_id, file_id FROM postbox_attachments WHERE item_id IN ({}) ORDER BY item_id, position",
-            super::store::placeholders(1, slice.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for item in slice {
-            query = query.bind(*item);
-        }
-        for row in query.fetch_all(db.pool()).await? {
-            links.push((row.try_get::<PostboxItemId, _>("item_id")?, row.try_get::<i64, _>("file_id")?));
-        }
+    for row in super::store::fetch_in(db, select, items).await? {
+        links.push((row.try_get::<PostboxItemId, _>("item_id")?, row.try_get::<i64, _>("file_id")?));
     }
     let ids: Vec<i64> = links.iter().map(|(_, file)| *file).collect();
     let mut metas = files::metas(db, &ids).await?;

@@ -41,20 +41,10 @@ pub async fn find_for_client(db: &Db, client_id: ClientId) -> Result<Option<Prof
 /// When each of `clients` was unlocked (the profile's `created_at`), in one query for a
 /// whole list of clients; clients without a profile are missing from the map.
 pub async fn unlocked_since(db: &Db, clients: &[ClientId]) -> Result<std::collections::HashMap<ClientId, i64>, StoreError> {
-    if clients.is_empty() {
-        return Ok(std::collections::HashMap::new());
-    }
+    let select = "SELECT client_id, created_at FROM profiles WHERE client_id IN ({in})";
     let mut out = std::collections::HashMap::with_capacity(clients.len());
-    // In slices: PostgreSQL takes at most 65,535 parameters per statement.
-    for slice in clients.chunks(super::store::IN_LIST_MAX) {
-        let sql = format!("SELECT client_id, created_at FROM profiles WHERE client_id IN ({})", super::store::placeholders(1, slice.len()));
-        let mut query = sqlx::query(&sql);
-        for client in slice {
-            query = query.bind(*client);
-        }
-        for row in query.fetch_all(db.pool()).await? {
-            out.insert(row.try_get::<ClientId, _>("client_id")?, row.try_get::<i64, _>("created_at")?);
-        }
+    for row in super::store::fetch_in(db, select, clients).await? {
+        out.insert(row.try_get::<ClientId, _>("client_id")?, row.try_get::<i64, _>("created_at")?);
     }
     Ok(out)
 }

@@ -144,6 +144,24 @@ impl Db {
 /// (PostgreSQL takes at most 65,535 parameters per statement).
 pub const IN_LIST_MAX: usize = 1000;
 
+/// The rows of `select`, whose `{in}` stands for an `IN (…)` list of `values`, in slices
+/// of [`IN_LIST_MAX`] (one statement per slice; no rows without values).
+pub async fn fetch_in<T>(db: &Db, select: &str, values: &[T]) -> Result<Vec<sqlx::any::AnyRow>, StoreError>
+where
+    T: for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any> + Copy + Send + 'static,
+{
+    let mut rows = Vec::new();
+    for slice in values.chunks(IN_LIST_MAX) {
+        let sql = select.replace("{in}", &placeholders(1, slice.len()));
+        let mut query = sqlx::query(&sql);
+        for value in slice {
+            query = query.bind(*value);
+        }
+        rows.extend(query.fetch_all(db.pool()).await?);
+    }
+    Ok(rows)
+}
+
 /// `$first, $first+1, …` for `count` values (an `IN (…)` list of bound parameters).
 pub fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
