@@ -5,6 +5,7 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::{
     any::{install_default_drivers, AnyConnectOptions, AnyPoolOptions},
+    Connection,
     AnyPool, Executor,
 };
 
@@ -97,6 +98,16 @@ impl Db {
                     Ok(())
                 })
             })
+            .after_release(move |conn, _meta| {
+                Box::pin(async move {
+                    if dialect == Dialect::Sqlite {
+                        // sqlx rolls a dropped transaction back in the connection's
+                        // worker thread; wait for it before looking.
+                        conn.ping().await?;
+                    }
+                    Ok(still_usable_after_release(conn))
+                })
+            })
             .connect_with(options)
             .await?;
         Ok(Db { pool, dialect })
@@ -178,6 +189,23 @@ fn dialect_of(url: &str) -> Result<Dialect, StoreError> {
 }
 
 /// Makes sure the SQLite file's directory exists and the file is created on first use.
+/// Whether a connection handed back to the pool may serve the next caller: not if it
+/// is still inside a transaction. That happens on SQLite after `SQLITE_FULL` or
+/// `SQLITE_IOERR`: SQLite rolls the whole transaction back by itself, sqlx's own
+/// `ROLLBACK` then fails ("no transaction is active"), and sqlx keeps counting one open
+/// transaction. The connection's next `begin` would issue a `SAVEPOINT` instead of
+/// `BEGIN`, and a rollback to that savepoint leaves a transaction open that holds the
+/// database's write lock until the process ends ("database is locked" for every writer,
+/// seen in the disk-full drill of `bench/faults.sh`). Such a connection is closed, which
+/// ends whatever SQLite still has open, and the pool opens a fresh one.
+fn still_usable_after_release(conn: &Conn) -> bool {
+    let usable = !conn.is_in_transaction();
+    if !usable {
+        tracing::warn!("a connection came back inside a transaction (a failed rollback); it is closed, not reused");
+    }
+    usable
+}
+
 fn prepare_sqlite_url(url: &str) -> Result<String, StoreError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -272,6 +300,44 @@ mod tests {
         assert!(dir.is_dir());
         let kept = prepare_sqlite_url(&format!("{url}?mode=ro")).expect("prepare");
         assert!(kept.ends_with("?mode=ro"), "{kept}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A transaction that SQLite ended by itself (as it does after `SQLITE_FULL`) must not
+    /// leave its connection in the pool believing it is still inside one: the next
+    /// transaction on it would hold the write lock forever. Reproduced with a `ROLLBACK`
+    /// behind sqlx's back, on a pool whose connections are few enough to be reused.
+    #[tokio::test]
+    async fn a_transaction_sqlite_ended_by_itself_does_not_keep_the_write_lock() {
+        let dir = std::env::temp_dir().join(format!("portal-store-lock-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let db = Db::connect(&format!("sqlite://{}", dir.join("t.db").display())).await.expect("connect");
+        sqlx::query("CREATE TABLE t (v INTEGER)").execute(db.pool()).await.expect("create");
+        for _ in 0..10 {
+            let mut tx = db.begin().await.expect("begin");
+            sqlx::query("INSERT INTO t VALUES (1)").execute(&mut *tx).await.expect("insert");
+            // What SQLite does after SQLITE_FULL: the transaction is gone.
+            sqlx::query("ROLLBACK").execute(&mut *tx).await.expect("rollback behind sqlx's back");
+            drop(tx);
+            // The next transaction on (possibly) the same connection, rolled back.
+            let mut tx = db.begin().await.expect("begin again");
+            sqlx::query("INSERT INTO t VALUES (2)").execute(&mut *tx).await.expect("insert again");
+            drop(tx);
+        }
+        // Every other connection can still write at once.
+        let started = std::time::Instant::now();
+        let mut writers = Vec::new();
+        for _ in 0..8 {
+            let db = db.clone();
+            writers.push(tokio::spawn(async move { sqlx::query("INSERT INTO t VALUES (3)").execute(db.pool()).await.map(|_| ()) }));
+        }
+        for writer in writers {
+            writer.await.expect("join").expect("a write after the broken transactions");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "writers waited {:?}", started.elapsed());
+        let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(db.pool()).await.expect("count");
+        assert_eq!(kept, 8, "only the eight plain writes are kept");
+        db.close().await;
         let _ = std::fs::remove_dir_all(dir);
     }
 }
