@@ -68,12 +68,24 @@ def free_port():
         return s.getsockname()[1]
 
 
-def request(url, data=None, headers=None, timeout=10):
-    """(status, body text); status 0 when the connection failed."""
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    """Hands a 3xx back as the answer instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_NO_FOLLOW = urllib.request.build_opener(_KeepRedirects)
+
+
+def request(url, data=None, headers=None, timeout=10, follow=True):
+    """(status, body text); status 0 when the connection failed. With follow=False a
+    redirect is the answer (its 3xx status), not the page it points to."""
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     req = urllib.request.Request(url, data=body, headers=headers or {})
+    opener = urllib.request.urlopen if follow else _NO_FOLLOW.open
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
+        with opener(req, timeout=timeout) as response:
             return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode("utf-8", "replace")
