@@ -46,9 +46,10 @@ HOT = [
     ("postbox page",
      "SELECT i.id, i.subject, o.sent_at FROM postbox_items i LEFT JOIN outbox o ON o.id = i.notification_outbox_id "
      "WHERE i.client_id = {client} AND i.channel = 'online' AND ('' = '' OR i.kind = '') ORDER BY i.id DESC LIMIT 20 OFFSET 0"),
-    ("postbox count",
-     "SELECT COUNT(*) FROM postbox_items WHERE client_id = {client} AND channel = 'online' AND ('' = '' OR kind = '')"),
-    ("unread count",
+    ("postbox counts (all and unopened, one query)",
+     "SELECT COUNT(CASE WHEN '' = '' OR kind = '' THEN 1 END), COUNT(CASE WHEN direction = 'to_citizen' AND opened_at IS NULL THEN 1 END) "
+     "FROM postbox_items WHERE client_id = {client} AND channel = 'online'"),
+    ("unread count (the header)",
      "SELECT COUNT(*) FROM postbox_items WHERE client_id = {client} AND channel = 'online' AND direction = 'to_citizen' AND opened_at IS NULL"),
     ("files of a page of items",
      "SELECT item_id, file_id FROM postbox_attachments WHERE item_id IN (1, 2, 3) ORDER BY item_id, position"),
@@ -59,7 +60,7 @@ HOT = [
      "SELECT COUNT(*) FROM (SELECT 1 FROM client_search_words WHERE job_centre_id = {centre} "
      "AND word >= 'name4711' AND word < 'name4711\U0010ffff' LIMIT 2001) AS hits"),
     ("selective search (word index)",
-     "SELECT id, family_name FROM clients WHERE id IN (SELECT client_id FROM client_search_words WHERE job_centre_id = {centre} "
+     "SELECT id, family_name FROM clients WHERE +job_centre_id = {centre} AND id IN (SELECT client_id FROM client_search_words WHERE job_centre_id = {centre} "
      "AND word >= 'name4711' AND word < 'name4711\U0010ffff') AND (' ' || search_key) LIKE '% name4711%' "
      "ORDER BY family_name, given_name, id LIMIT 100"),
     ("unlocked profiles of a page of records",

@@ -180,10 +180,10 @@ pub async fn my_postbox(kind: Option<String>, page: Option<i64>) -> Result<Postb
     let profile = super::caller::citizen_with_profile().await.map(|(_, profile)| profile)?;
     let kind = kind.as_deref().and_then(ItemKind::parse);
     let page = page.unwrap_or(1).max(1);
-    let (items, total) = postbox::inbox(&state.db, profile.client_id, kind, page).await.map_err(super::unavailable)?;
-    let unread = postbox::unread(&state.db, profile.client_id).await.map_err(super::unavailable)?;
-    let views = support::views(&state, &items, false).await?;
-    Ok(PostboxPage { items: views, page, pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1), total, unread })
+    let inbox = postbox::inbox(&state.db, profile.client_id, kind, page).await.map_err(super::unavailable)?;
+    let views = support::views(&state, &inbox.items, false).await?;
+    let total = inbox.total;
+    Ok(PostboxPage { items: views, page, pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1), total, unread: inbox.unread })
 }
 
 /// Opens an item (the first opening is recorded for the legal trail).

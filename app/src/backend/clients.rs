@@ -171,8 +171,13 @@ pub async fn search_with(db: &Db, job_centre_id: JobCentreId, query: &str, selec
                 return Ok(Vec::new());
             }
             let (condition, low, high) = term.range();
+            // `+job_centre_id`: the check stays, but SQLite must not take it as a reason
+            // to read the job centre's records in name order (`clients_by_name`, all of
+            // them at a million records: 36 ms) instead of the few the word index names
+            // (SQLite's documented way to disqualify a term from index use; PostgreSQL
+            // reads it as the same number).
             let rows = sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM clients WHERE job_centre_id = $1 AND id IN \
+                "SELECT {COLUMNS} FROM clients WHERE +job_centre_id = $1 AND id IN \
                    (SELECT client_id FROM client_search_words WHERE job_centre_id = $1 AND {condition}) \
                  AND (' ' || search_key) LIKE $4 ORDER BY family_name, given_name, id LIMIT {SEARCH_PAGE}"
             ))

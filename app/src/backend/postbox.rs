@@ -504,9 +504,22 @@ pub async fn mark_done(db: &Db, job_centre_id: JobCentreId, thread: PostboxItemI
     Ok(done.rows_affected() > 0)
 }
 
-/// One page of the online items for a client (received and written), newest first, optionally of one kind,
-/// and how many there are in all.
-pub async fn inbox(db: &Db, client_id: ClientId, kind: Option<ItemKind>, page: i64) -> Result<(Vec<Item>, i64), StoreError> {
+/// One page of a client's online items (received and written), newest first,
+/// optionally of one kind.
+#[derive(Debug, Clone)]
+pub struct InboxPage {
+    /// The page's items ([`PAGE_SIZE`] at most).
+    pub items: Vec<Item>,
+    /// Online items of the chosen kind (all kinds without one), on every page.
+    pub total: i64,
+    /// Unopened items sent to the citizen, of every kind (the same count as [`unread`]).
+    pub unread: i64,
+}
+
+/// Page `page` (from 1) of the client's online items, and both counts of the page in one
+/// query (two round trips in all, whatever the postbox holds: the counts read the
+/// `postbox_items_client_online` index).
+pub async fn inbox(db: &Db, client_id: ClientId, kind: Option<ItemKind>, page: i64) -> Result<InboxPage, StoreError> {
     let kind_filter = kind.map(ItemKind::as_str).unwrap_or("");
     let rows = sqlx::query(&format!(
         "SELECT {ITEM_COLUMNS} FROM {ITEM_FROM} \
@@ -519,16 +532,20 @@ pub async fn inbox(db: &Db, client_id: ClientId, kind: Option<ItemKind>, page: i
     .bind((page.max(1) - 1) * PAGE_SIZE)
     .fetch_all(db.pool())
     .await?;
-    let total = sqlx::query(
-        "SELECT COUNT(*) AS n FROM postbox_items \
-         WHERE client_id = $1 AND channel = 'online' AND ($2 = '' OR kind = $2)",
+    let counts = sqlx::query(
+        "SELECT COUNT(CASE WHEN $2 = '' OR kind = $2 THEN 1 END) AS total, \
+                COUNT(CASE WHEN direction = 'to_citizen' AND opened_at IS NULL THEN 1 END) AS unread \
+         FROM postbox_items WHERE client_id = $1 AND channel = 'online'",
     )
     .bind(client_id)
     .bind(kind_filter)
     .fetch_one(db.pool())
-    .await?
-    .try_get("n")?;
-    Ok((rows.iter().map(item_from_row).collect::<Result<_, _>>()?, total))
+    .await?;
+    Ok(InboxPage {
+        items: rows.iter().map(item_from_row).collect::<Result<_, _>>()?,
+        total: counts.try_get("total")?,
+        unread: counts.try_get("unread")?,
+    })
 }
 
 /// Unopened online items of a client.
