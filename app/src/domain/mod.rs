@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod activation_code;
+pub mod application;
 pub mod appointment;
 pub mod audit_event;
 pub mod client_record;
@@ -14,6 +15,7 @@ pub mod ids;
 pub mod job_centre;
 pub mod language;
 pub mod mobile_number;
+pub mod money;
 pub mod navigation;
 pub mod password;
 pub mod postbox;
